@@ -1,0 +1,75 @@
+"""The `launchdeck` command line: headless subcommands, or the TUI when none is given.
+
+Exit codes (DESIGN 3.3): 0 success; 1 the command worked and found errors; 2 bad input or
+environment, printed as one or a few lines on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.commands import COMMANDS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="launchdeck",
+        description="Plan, price, check, generate and watch a multi-service deploy to Google Cloud. "
+        "With no command, opens the TUI on ./launchdeck.yaml (or the built-in example).",
+    )
+    parser.add_argument("--version", action="version", version=f"launchdeck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"app.commands.{name}").add_parser(sub)
+    return parser
+
+
+def _tui_args(argv: Sequence[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="launchdeck", add_help=False)
+    p.add_argument("plan", nargs="?")
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    known = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    if not argv or (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in known):
+        return run_tui(_tui_args(argv).plan)
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    from app.commands._common import CommandError
+    from app.planfile import PlanFileError
+
+    try:
+        return int(args.func(args) or 0)
+    except PlanFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except CommandError as exc:
+        print(f"launchdeck: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `launchdeck scan big.log | head`: stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def run_tui(plan_path: str | None) -> int:
+    from app.tui import launch
+
+    return launch(plan_path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Helpers shared by the command modules: plan loading, target choice, errors on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.plan import Plan
+    from app.planfile import LoadedPlan
+
+
+class CommandError(Exception):
+    """Bad input or environment: printed as one line on stderr, exit 2."""
+
+
+def add_plan_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument("plan", nargs=None if required else "?", default=None if required else "launchdeck.yaml",
+                   metavar="PLAN", help="plan file (launchdeck.yaml)")
+
+
+def add_target_arg(p: argparse.ArgumentParser) -> None:
+    from app.plan import TARGETS
+
+    p.add_argument("--target", "-t", choices=TARGETS, help="deploy target (default: the plan's)")
+
+
+def add_format_arg(p: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "json", "md")) -> None:
+    p.add_argument("--format", "-f", choices=choices, default="table", help="output format")
+
+
+def load(path: str) -> LoadedPlan:
+    """Load a plan file; a compose file given by mistake is imported on the fly."""
+    from app.planfile import load_plan
+
+    return load_plan(path)
+
+
+def plan_for_target(plan: Plan, target: str | None) -> Plan:
+    """The plan with `target` applied, re-validated against that target's limits."""
+    from app.plan import target_problems
+    from app.planfile import PlanError, PlanFileError
+
+    if not target or target == plan.target:
+        return plan
+    problems = target_problems(plan, target)
+    if problems:
+        raise PlanFileError([PlanError("--target " + target, None, ".".join(map(str, p)), m) for p, m in problems])
+    return plan.model_copy(update={"target": target})
+
+
+def error(message: str) -> int:
+    print(f"launchdeck: {message}", file=sys.stderr)
+    return 2

@@ -1,0 +1,359 @@
+"""The Plan: the one object every part of launchdeck reads (DESIGN 3.1).
+
+Pure pydantic models. Units follow GCP: cpu `1`, `0.5`, `1000m`; memory `512Mi`, `2Gi`, `1G`.
+Target-specific limits (what Cloud Run would reject) are checked by `target_problems`, which the
+model runs for its own target and the CLI runs again when `--target` overrides it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from app.regions import REGIONS
+from app.units import UnitError, format_cpu, format_memory, parse_cpu, parse_memory_mib
+
+Role = Literal["web", "websocket", "worker", "job"]
+Billing = Literal["request", "instance"]
+Target = Literal["cloud-run", "cloud-run-jobs", "gke-autopilot", "gke-standard", "compose"]
+TARGETS: tuple[str, ...] = ("cloud-run", "cloud-run-jobs", "gke-autopilot", "gke-standard", "compose")
+GCP_TARGETS: tuple[str, ...] = TARGETS[:4]
+CLOUD_RUN_TARGETS: tuple[str, ...] = ("cloud-run", "cloud-run-jobs")
+
+# Cloud Run limits (docs: configuring/services/cpu, memory-limits, concurrency, request-timeout).
+CLOUD_RUN_CPU_STEPS = (1.0, 2.0, 4.0, 6.0, 8.0)
+CLOUD_RUN_MEMORY_BY_CPU = {  # cpu -> (min MiB, max MiB)
+    1.0: (128, 4 * 1024),
+    2.0: (128, 8 * 1024),
+    4.0: (2 * 1024, 16 * 1024),
+    6.0: (4 * 1024, 24 * 1024),
+    8.0: (4 * 1024, 32 * 1024),
+}
+CLOUD_RUN_MAX_TIMEOUT_S = 3600
+CLOUD_RUN_JOB_MAX_TIMEOUT_S = 168 * 3600
+CLOUD_RUN_MAX_CONCURRENCY = 1000
+CLOUD_RUN_MAX_INSTANCES = 1000
+
+
+def _cpu(value: Any) -> float:
+    try:
+        return parse_cpu(value)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _memory(value: Any) -> str:
+    try:
+        parse_memory_mib(value)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+    return value if isinstance(value, str) else format_memory(parse_memory_mib(value))
+
+
+Cpu = Annotated[float, BeforeValidator(_cpu)]
+Memory = Annotated[str, BeforeValidator(_memory)]
+
+
+def _range(value: Any) -> Any:
+    """Accept a single number as [n, n]."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [value, value]
+    return value
+
+
+LowHigh = Annotated[tuple[float, float], BeforeValidator(_range)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+
+class Usage(_Model):
+    """Traffic assumptions for the estimate, each a [low, high] range."""
+
+    requests_per_month: LowHigh = (100_000, 1_000_000)
+    seconds_per_request: LowHigh = (0.2, 0.5)
+    # websocket/worker: the share of the month with work (or a socket) in flight.
+    busy_fraction: LowHigh = (0.05, 1.0)
+    # worker: average number of instances running (min_instances is the floor).
+    avg_instances: LowHigh | None = None
+    # job: executions per month, tasks per execution, seconds per task.
+    executions_per_month: LowHigh = (30, 30)
+    tasks_per_execution: LowHigh = (1, 1)
+    seconds_per_execution: LowHigh = (60, 300)
+    # Internet egress attributable to this service, GiB per month.
+    egress_gb: LowHigh = (0, 0)
+
+    @field_validator(
+        "requests_per_month", "seconds_per_request", "busy_fraction", "avg_instances",
+        "executions_per_month", "tasks_per_execution", "seconds_per_execution", "egress_gb",
+    )  # fmt: skip
+    @classmethod
+    def _ordered(cls, value: tuple[float, float] | None, info: Any) -> tuple[float, float] | None:
+        if value is None:
+            return value
+        low, high = value
+        if low < 0 or high < 0:
+            raise ValueError("must not be negative")
+        if low > high:
+            raise ValueError(f"low {low:g} is greater than high {high:g} (write [low, high])")
+        if info.field_name == "busy_fraction" and high > 1:
+            raise ValueError("is a share of the month, between 0 and 1")
+        return value
+
+
+class Service(_Model):
+    role: Role = "web"
+    build: str | dict[str, Any] | None = None
+    image: str | None = None
+    command: list[str] | str | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    health_path: str = "/"
+    cpu: Cpu = 1.0
+    memory: Memory = "512Mi"
+    min_instances: int = Field(default=0, ge=0)
+    max_instances: int = Field(default=10, ge=1)
+    concurrency: int = Field(default=80, ge=1)
+    timeout: int = Field(default=300, ge=1)
+    billing: Billing = "request"
+    env: dict[str, str] = Field(default_factory=dict)
+    secrets: list[str] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    # Cron expression for a job run by Cloud Scheduler (cloud-run-jobs target).
+    schedule: str | None = None
+    # Heavy runtime dependencies the service loads at start (torch, tensorflow, ...).
+    heavy_deps: list[str] = Field(default_factory=list)
+    # Which buckets this service reads or writes (drives IAM roles and preflight).
+    buckets: list[str] = Field(default_factory=list)
+    depends_on: list[str] = Field(default_factory=list)
+    # Host port for the compose export (defaults to `port`).
+    host_port: int | None = Field(default=None, ge=1, le=65535)
+    # Why the importer chose the role; informational.
+    why: str | None = None
+
+    @field_validator("env", mode="before")
+    @classmethod
+    def _env_strings(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): "" if v is None else (str(v).lower() if isinstance(v, bool) else str(v))
+                    for k, v in value.items()}
+        return value
+
+    @property
+    def memory_mib(self) -> float:
+        return parse_memory_mib(self.memory)
+
+    @property
+    def memory_gib(self) -> float:
+        return self.memory_mib / 1024
+
+    @property
+    def cpu_text(self) -> str:
+        return str(format_cpu(self.cpu))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Service:
+        if self.min_instances > self.max_instances:
+            raise PlanProblems([(("min_instances",),
+                                 f"{self.min_instances} is greater than max_instances {self.max_instances}")])
+        return self
+
+
+class Postgres(_Model):
+    tier: str = "db-f1-micro"
+    version: str = "POSTGRES_16"
+    storage_gb: float = Field(default=10, gt=0)
+    ha: bool = False
+    backups_gb: float = Field(default=2, ge=0)
+    private_ip: bool = False
+    # Connections each service instance opens (pool size), for the connection-limit check.
+    pool_size: int = Field(default=5, ge=1)
+    database: str = "app"
+
+
+class Redis(_Model):
+    tier: Literal["basic", "standard"] = "basic"
+    size_gb: float = Field(default=1, gt=0, le=300)
+    version: str = "REDIS_7_2"
+
+
+class Bucket(_Model):
+    storage_gb: float = Field(default=5, ge=0)
+    class_a_ops: LowHigh = (20_000, 200_000)
+    class_b_ops: LowHigh = (200_000, 2_000_000)
+    storage_class: Literal["STANDARD", "NEARLINE", "COLDLINE", "ARCHIVE"] = "STANDARD"
+    # Browser uploads with signed URLs need CORS on the bucket.
+    cors_origins: list[str] = Field(default_factory=list)
+    public: bool = False
+
+
+class Ingress(_Model):
+    load_balancer: bool = False
+    domain: str | None = None
+    # Largest request body the app accepts, MiB (Cloud Run caps HTTP/1 requests at 32 MiB).
+    max_upload_mb: float | None = Field(default=None, gt=0)
+
+
+class Network(_Model):
+    vpc: Literal["connector", "direct", "none"] = "none"
+    egress_gb: LowHigh = (10, 100)
+
+
+class SelfHost(_Model):
+    hardware_usd: float = Field(default=900, ge=0)
+    lifetime_months: int = Field(default=48, ge=1)
+    watts: float = Field(default=50, ge=0)
+    kwh_usd: float = Field(default=0.187, ge=0)
+    pool_path: str = "/mnt/tank/apps"
+    # Extras for parity with the managed stack; each becomes its own cost line.
+    backup_usd_month: float | None = Field(default=None, ge=0)
+    ups_usd: float | None = Field(default=None, ge=0)
+    tunnel_usd_month: float | None = Field(default=None, ge=0)
+    domain_usd_year: float | None = Field(default=None, ge=0)
+    # UID:GID the containers run as (dataset ownership on TrueNAS).
+    uid: int = 568
+    gid: int = 568
+
+
+class Unmapped(_Model):
+    """A compose service launchdeck did not map (other datastores, dev tools)."""
+
+    image: str | None = None
+    note: str = ""
+
+
+class Plan(_Model):
+    name: str = "app"
+    project: str | None = None
+    region: str = "us-central1"
+    target: Target = "cloud-run"
+    services: dict[str, Service] = Field(default_factory=dict)
+    postgres: Postgres | None = None
+    redis: Redis | None = None
+    buckets: dict[str, Bucket] = Field(default_factory=dict)
+    ingress: Ingress = Field(default_factory=Ingress)
+    network: Network = Field(default_factory=Network)
+    selfhost: SelfHost = Field(default_factory=SelfHost)
+    unmapped: dict[str, Unmapped] = Field(default_factory=dict)
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        if value not in REGIONS:
+            from difflib import get_close_matches
+
+            close = get_close_matches(value, REGIONS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "e.g. us-central1, europe-west1"
+            raise ValueError(f"unknown region {value!r} ({hint})")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _name_ok(cls, value: str) -> str:
+        import re
+
+        if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", value):
+            raise ValueError(
+                f"{value!r} is not a valid name (lowercase letters, digits and '-', starting with a letter)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _fits_target(self) -> Plan:
+        problems = target_problems(self, self.target)
+        if problems:
+            # Pydantic turns this into one error; the plan file loader reports each with its line.
+            raise PlanProblems(problems)
+        for name, svc in self.services.items():
+            for bucket in svc.buckets:
+                if bucket not in self.buckets:
+                    raise PlanProblems([(("services", name, "buckets"),
+                                         f"unknown bucket {bucket!r} (plan buckets: {', '.join(self.buckets) or 'none'})")])
+            for dep in svc.depends_on:
+                if dep not in self.services and dep not in ("postgres", "redis"):
+                    raise PlanProblems([(("services", name, "depends_on"), f"unknown service {dep!r}")])
+        return self
+
+
+class PlanProblems(ValueError):
+    """Problems with their key paths; raised inside validation so paths survive."""
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
+
+
+def _cloud_run_memory_range(cpu: float) -> tuple[float, float] | None:
+    if cpu < 1:
+        return (128, 512) if cpu < 0.5 else (128, 1024)
+    return CLOUD_RUN_MEMORY_BY_CPU.get(cpu)
+
+
+def cloud_run_service_problems(svc: Service, as_job: bool = False) -> list[tuple[str, str]]:
+    """(key, message) pairs for values Cloud Run would reject."""
+    out: list[tuple[str, str]] = []
+    cpu = svc.cpu
+    if cpu < 0.08 or cpu > 8 or (cpu > 1 and cpu not in CLOUD_RUN_CPU_STEPS):
+        out.append(("cpu", f"{format_cpu(cpu)} vCPU is not allowed on Cloud Run "
+                           "(allowed: 0.08 to 1, or 1, 2, 4, 6, 8)"))
+    else:
+        limits = _cloud_run_memory_range(cpu)
+        if limits:
+            low, high = limits
+            if not low <= svc.memory_mib <= high:
+                out.append(("memory", f"{svc.memory} is not allowed with {format_cpu(cpu)} vCPU on Cloud Run "
+                                      f"(allowed: {format_memory(low)} to {format_memory(high)})"))
+        if cpu < 1:
+            if svc.concurrency != 1 and not as_job:
+                out.append(("concurrency", f"must be 1 with less than 1 vCPU on Cloud Run (is {svc.concurrency})"))
+            if svc.billing == "instance":
+                out.append(("billing", "instance billing needs at least 1 vCPU on Cloud Run (allowed: request)"))
+    if svc.concurrency > CLOUD_RUN_MAX_CONCURRENCY:
+        out.append(("concurrency", f"{svc.concurrency} is above Cloud Run's maximum (allowed: 1 to 1000)"))
+    max_timeout = CLOUD_RUN_JOB_MAX_TIMEOUT_S if as_job else CLOUD_RUN_MAX_TIMEOUT_S
+    if svc.timeout > max_timeout:
+        out.append(("timeout", f"{svc.timeout} s is above Cloud Run's maximum "
+                               f"(allowed: 1 to {max_timeout} s{' for a job task' if as_job else ''})"))
+    if svc.max_instances > CLOUD_RUN_MAX_INSTANCES:
+        out.append(("max_instances", f"{svc.max_instances} is above Cloud Run's maximum (allowed: 1 to 1000)"))
+    return out
+
+
+def runs_as_job(svc: Service, target: str) -> bool:
+    """On cloud-run-jobs, workers and jobs become Cloud Run Jobs; on cloud-run only jobs do."""
+    if target == "cloud-run-jobs":
+        return svc.role in ("worker", "job")
+    return svc.role == "job"
+
+
+def target_problems(plan: Plan, target: str) -> list[tuple[tuple[str | int, ...], str]]:
+    """Values the given target would reject, as (key path, message)."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    if target in CLOUD_RUN_TARGETS:
+        for name, svc in plan.services.items():
+            for key, msg in cloud_run_service_problems(svc, as_job=runs_as_job(svc, target)):
+                problems.append((("services", name, key), msg))
+    elif target in ("gke-autopilot", "gke-standard"):
+        for name, svc in plan.services.items():
+            if svc.cpu > 28 and target == "gke-autopilot":
+                problems.append((("services", name, "cpu"), "Autopilot pods allow at most 28 vCPU (general-purpose)"))
+    return problems
+
+
+def example_usage_for(role: str) -> Usage:
+    """Role-appropriate default traffic assumptions."""
+    if role == "websocket":
+        return Usage(busy_fraction=(0.05, 1.0), requests_per_month=(10_000, 100_000), seconds_per_request=(1, 60))
+    if role == "worker":
+        return Usage(busy_fraction=(0.1, 1.0), requests_per_month=(0, 0))
+    if role == "job":
+        return Usage(requests_per_month=(0, 0))
+    return Usage()
+
+
+__all__ = [
+    "Billing", "Bucket", "CLOUD_RUN_TARGETS", "GCP_TARGETS", "Ingress", "Network", "Plan", "PlanProblems",
+    "Postgres", "Redis", "Role", "SelfHost", "Service", "TARGETS", "Target", "Unmapped", "Usage",
+    "cloud_run_service_problems", "example_usage_for", "runs_as_job", "target_problems",
+]

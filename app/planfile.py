@@ -1,0 +1,354 @@
+"""Read and write `launchdeck.yaml`.
+
+Errors are one line each, `FILE:LINE: key.path: what is wrong (what is allowed)`. Saving merges
+the Plan into the document that was read, so the user's comments, key order and spellings
+(`1000m`, `1G`) survive unless the value itself changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from app.plan import Plan, PlanProblems
+from app.units import UnitError, format_cpu, parse_cpu, parse_memory_mib
+
+
+@dataclass(frozen=True)
+class PlanError:
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class PlanFileError(Exception):
+    """One or more problems with a plan file; `str()` gives one line per problem."""
+
+    def __init__(self, errors: list[PlanError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class LoadedPlan:
+    plan: Plan
+    path: Path | None
+    doc: Any = field(default=None, repr=False)  # the ruamel CommentedMap, for comment-keeping saves
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 4096
+    return y
+
+
+def _read_text(path: Path, label: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanFileError([PlanError(label, None, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise PlanFileError([PlanError(label, None, "", "is a directory, not a plan file")]) from None
+    except OSError as exc:
+        raise PlanFileError([PlanError(label, None, "", f"cannot read: {exc.strerror}")]) from None
+    if b"\x00" in raw[:8192]:
+        raise PlanFileError([PlanError(label, None, "", "is a binary file, not YAML")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanFileError([PlanError(label, None, "", f"is not UTF-8 text (byte {exc.start})")]) from None
+
+
+def parse_yaml(text: str, label: str) -> Any:
+    """Parse YAML text into ruamel round-trip objects; syntax errors become PlanFileError."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = " ".join(str(p).strip() for p in (exc.context, exc.problem) if p)
+        raise PlanFileError([PlanError(label, line, "", f"YAML syntax error: {what}")]) from None
+    except YAMLError as exc:
+        raise PlanFileError([PlanError(label, None, "", f"YAML error: {exc}")]) from None
+
+
+def load_plan(path: str | os.PathLike[str]) -> LoadedPlan:
+    p = Path(path)
+    label = str(path)
+    text = _read_text(p, label)
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise PlanFileError([PlanError(label, 1, "", "file is empty (expected a mapping with name, region, services, ...)")])
+    doc = parse_yaml(text, label)
+    plan = plan_from_doc(doc, label)
+    return LoadedPlan(plan=plan, path=p, doc=doc)
+
+
+def plan_from_doc(doc: Any, label: str) -> Plan:
+    """Validate parsed YAML (plain or ruamel objects) into a Plan, with line-numbered errors."""
+    if not isinstance(doc, dict):
+        kind = type(doc).__name__ if doc is not None else "nothing"
+        raise PlanFileError([PlanError(label, 1, "", f"expected a mapping at the top level, found {kind}")])
+    try:
+        return Plan.model_validate(_plain(doc))
+    except ValidationError as exc:
+        raise PlanFileError(_errors_from_validation(exc, doc, label)) from None
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if node is not None and type(node).__name__ in ("ScalarFloat", "ScalarInt", "ScalarBoolean"):
+        return float(node) if "Float" in type(node).__name__ else int(node) if "Int" in type(node).__name__ else bool(node)
+    if node is not None and type(node).__name__.endswith("ScalarString"):
+        return str(node)
+    return node
+
+
+def line_of(doc: Any, path: tuple[str | int, ...]) -> int | None:
+    """1-based line of the deepest existing key on `path` in a ruamel document."""
+    node, line = doc, None
+    for key in path:
+        lc = getattr(node, "lc", None)
+        if isinstance(node, dict) and key in node:
+            if lc is not None:
+                with contextlib.suppress(KeyError, TypeError):
+                    line = lc.key(key)[0] + 1
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            if lc is not None:
+                with contextlib.suppress(KeyError, TypeError):
+                    line = lc.item(key)[0] + 1
+            node = node[key]
+        else:
+            break
+    if line is None and getattr(doc, "lc", None) is not None:
+        line = doc.lc.line + 1
+    return line
+
+
+def _model_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The pydantic model that owns the last key of `path` (for did-you-mean)."""
+    import typing
+
+    current: Any = Plan
+    pending: Any = None
+    for key in path[:-1]:
+        if current == "dict-of":
+            current = pending
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or key not in fields:
+            return None
+        ann = fields[key].annotation
+        candidates = [ann, *typing.get_args(ann)]
+        current = None
+        for cand in candidates:
+            if typing.get_origin(cand) is dict:
+                value = typing.get_args(cand)[1]
+                if isinstance(value, type) and issubclass(value, BaseModel):
+                    current, pending = "dict-of", value
+                    break
+            elif isinstance(cand, type) and issubclass(cand, BaseModel):
+                current = cand
+                break
+        if current is None:
+            return None
+    return current if isinstance(current, type) else None
+
+
+def _allowed_from_msg(msg: str) -> str:
+    # Pydantic: "Input should be 'web', 'websocket', 'worker' or 'job'"
+    if msg.startswith("Input should be "):
+        body = msg[len("Input should be "):]
+        return body.replace("'", "").replace(" or ", ", ")
+    return ""
+
+
+def _errors_from_validation(exc: ValidationError, doc: Any, label: str) -> list[PlanError]:
+    out: list[PlanError] = []
+    seen: set[tuple[str, str]] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and ("[" in k or k.startswith("function-"))))
+        problem = err.get("ctx", {}).get("error")
+        if isinstance(problem, PlanProblems):
+            items = [(loc + tuple(p), m) for p, m in problem.problems]
+        else:
+            items = [(loc, _message(err, loc))]
+        for path, msg in items:
+            key = (".".join(map(str, path)), msg)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(PlanError(label, line_of(doc, path), key[0] or "(top level)", msg))
+    return sorted(out, key=lambda e: e.line or 0)
+
+
+def _message(err: dict[str, Any], loc: tuple[str | int, ...]) -> str:
+    kind, msg, value = err["type"], err["msg"], err.get("input")
+    if kind == "extra_forbidden":
+        model = _model_at(loc)
+        names = list(getattr(model, "model_fields", {})) if model else []
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(names)}" if names else ""
+        return f"unknown key{f' ({hint})' if hint else ''}"
+    if kind == "literal_error":
+        allowed = _allowed_from_msg(msg)
+        return f"{value!r} is not allowed (allowed: {allowed})"
+    if kind == "value_error":
+        return msg.removeprefix("Value error, ")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{value!r} is not a whole number"
+    if kind in ("float_parsing", "float_type"):
+        return f"{value!r} is not a number"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{value!r} is not true or false"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping, found {type(value).__name__}"
+    if kind in ("list_type", "tuple_type"):
+        return f"expected a list, found {type(value).__name__}"
+    if kind == "string_type":
+        return f"expected text, found {type(value).__name__}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        return f"{value!r}: {msg[0].lower()}{msg[1:]}"
+    if kind == "too_long" or kind == "too_short":
+        return "expected [low, high]"
+    return msg
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving
+
+
+def plan_to_data(plan: Plan, full: bool = False) -> dict[str, Any]:
+    """The Plan as plain YAML-ready data; defaults left out unless `full`."""
+    data = plan.model_dump(mode="json", exclude_defaults=not full, exclude_none=True)
+    return _tidy(data, ("",))
+
+
+def _tidy(value: Any, path: tuple[str, ...]) -> Any:
+    if isinstance(value, dict):
+        return {k: _tidy(v, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_tidy(v, path) for v in value]
+    if isinstance(value, float):
+        if path[-1] == "cpu":
+            return format_cpu(value)
+        return int(value) if value.is_integer() else value
+    return value
+
+
+def _same(old: Any, new: Any, key: str) -> bool:
+    try:
+        if key == "cpu":
+            return parse_cpu(_plain(old)) == parse_cpu(new)
+        if key == "memory":
+            return parse_memory_mib(_plain(old)) == parse_memory_mib(new)
+    except UnitError:
+        return False
+    old = _plain(old)
+    if isinstance(new, int | float) and isinstance(old, int | float) and not isinstance(old, bool):
+        return float(old) == float(new)
+    if isinstance(new, int | float) and isinstance(old, list) and len(old) == 0:
+        return False
+    if isinstance(new, list) and isinstance(old, int | float) and not isinstance(old, bool):
+        return all(float(x) == float(old) for x in new)  # a scalar range n means [n, n]
+    if isinstance(new, list) and isinstance(old, list) and len(new) == len(old):
+        return all(_same(o, n, key) for o, n in zip(old, new, strict=True))
+    return old == new
+
+
+def _to_node(value: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        m = CommentedMap()
+        for k, v in value.items():
+            m[k] = _to_node(v)
+        return m
+    if isinstance(value, list):
+        s = CommentedSeq(_to_node(v) for v in value)
+        if all(not isinstance(v, dict | list) for v in value):
+            s.fa.set_flow_style()
+        return s
+    return value
+
+
+def _merge(node: Any, full: dict[str, Any], minimal: dict[str, Any]) -> None:
+    """Update ruamel mapping `node` in place so it describes `full`, touching only what changed."""
+    for key in list(node.keys()):
+        if key not in full:
+            del node[key]
+    for key, new in full.items():
+        if key in node:
+            old = node[key]
+            if isinstance(new, dict) and isinstance(old, dict):
+                _merge(old, new, minimal.get(key, {}) if isinstance(minimal.get(key), dict) else {})
+            elif not _same(old, new, key):
+                node[key] = _to_node(new)
+        elif key in minimal:
+            node[key] = _to_node(minimal[key])
+
+
+def render_plan(plan: Plan, doc: Any = None) -> str:
+    """YAML text for the plan; with `doc`, the user's document updated in place."""
+    full = plan_to_data(plan, full=True)
+    minimal = plan_to_data(plan)
+    if doc is None or not isinstance(doc, dict):
+        node = _to_node(_ordered_minimal(plan, minimal))
+    else:
+        node = doc
+        _merge(node, full, minimal)
+    buf = io.StringIO()
+    _yaml().dump(node, buf)
+    return buf.getvalue()
+
+
+def _ordered_minimal(plan: Plan, minimal: dict[str, Any]) -> dict[str, Any]:
+    """A fresh document: always state the top-level choices, then the rest."""
+    out: dict[str, Any] = {"name": plan.name, "region": plan.region, "target": plan.target}
+    if plan.project:
+        out["project"] = plan.project
+    out.update({k: v for k, v in minimal.items() if k not in out})
+    return out
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_plan(plan: Plan, path: str | os.PathLike[str], doc: Any = None, header: str | None = None) -> str:
+    """Write the plan atomically, keeping comments of `doc` when given. Returns the text written."""
+    text = render_plan(plan, doc)
+    if header and doc is None:
+        text = "".join(f"# {ln}\n" if ln else "#\n" for ln in header.splitlines()) + text
+    atomic_write(Path(path), text)
+    return text
