@@ -7,6 +7,7 @@ model runs for its own target and the CLI runs again when `--target` overrides i
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -34,6 +35,11 @@ CLOUD_RUN_MAX_TIMEOUT_S = 3600
 CLOUD_RUN_JOB_MAX_TIMEOUT_S = 168 * 3600
 CLOUD_RUN_MAX_CONCURRENCY = 1000
 CLOUD_RUN_MAX_INSTANCES = 1000
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+# Cloud Run service names: DNS-1035 labels of at most 49 characters.
+_SERVICE_NAME = re.compile(r"[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?")
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]")
 
 
 def _cpu(value: Any) -> float:
@@ -135,9 +141,36 @@ class Service(_Model):
     @field_validator("env", mode="before")
     @classmethod
     def _env_strings(cls, value: Any) -> Any:
+        # Numbers and booleans become text the way compose writes them; lists and mappings stay
+        # as they are so validation rejects them ("expected text").
         if isinstance(value, dict):
-            return {str(k): "" if v is None else (str(v).lower() if isinstance(v, bool) else str(v))
+            return {str(k): "" if v is None else (str(v).lower() if isinstance(v, bool) else
+                                                   v if isinstance(v, dict | list) else str(v))
                     for k, v in value.items()}
+        return value
+
+    @field_validator("env", "secrets")
+    @classmethod
+    def _env_names(cls, value: Any) -> Any:
+        names = value if isinstance(value, list) else list(value)
+        bad = [n for n in names if not _ENV_NAME.fullmatch(n)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not an environment variable name "
+                             "(letters, digits and '_', not starting with a digit)")
+        return value
+
+    @field_validator("health_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError(f"{value!r} must start with '/' (e.g. /healthz)")
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None and not (len(value.split()) == 5 or value.strip().startswith("@")):
+            raise ValueError(f"{value!r} is not a cron expression (five fields, e.g. '0 3 * * *', or @daily)")
         return value
 
     @property
@@ -154,9 +187,15 @@ class Service(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Service:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
         if self.min_instances > self.max_instances:
-            raise PlanProblems([(("min_instances",),
-                                 f"{self.min_instances} is greater than max_instances {self.max_instances}")])
+            problems.append((("min_instances",), f"{self.min_instances} is greater than max_instances "
+                                                 f"{self.max_instances} (allowed: 0 to {self.max_instances})"))
+        both = [n for n in self.secrets if n in self.env]
+        if both:
+            problems.append((("secrets",), f"{both[0]} is in both env and secrets (keep it in one of them)"))
+        if problems:
+            raise PlanProblems(problems)
         return self
 
 
@@ -248,11 +287,27 @@ class Plan(_Model):
             raise ValueError(f"unknown region {value!r} ({hint})")
         return value
 
+    @field_validator("services")
+    @classmethod
+    def _service_names(cls, value: dict[str, Service]) -> dict[str, Service]:
+        for name in value:
+            if not _SERVICE_NAME.fullmatch(name):
+                raise PlanProblems([((name,), f"{name!r} is not a valid service name (lowercase letters, digits "
+                                              "and '-', starting with a letter, at most 49 characters)")])
+        return value
+
+    @field_validator("buckets")
+    @classmethod
+    def _bucket_names(cls, value: dict[str, Bucket]) -> dict[str, Bucket]:
+        for name in value:
+            if not _BUCKET_NAME.fullmatch(name):
+                raise PlanProblems([((name,), f"{name!r} is not a valid bucket name (3 to 63 lowercase letters, "
+                                              "digits, '-', '_' or '.', starting and ending with a letter or digit)")])
+        return value
+
     @field_validator("name")
     @classmethod
     def _name_ok(cls, value: str) -> str:
-        import re
-
         if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", value):
             raise ValueError(
                 f"{value!r} is not a valid name (lowercase letters, digits and '-', starting with a letter)"
@@ -306,7 +361,10 @@ def cloud_run_service_problems(svc: Service, as_job: bool = False) -> list[tuple
                                       f"(allowed: {format_memory(low)} to {format_memory(high)})"))
         if cpu < 1:
             if svc.concurrency != 1 and not as_job:
-                out.append(("concurrency", f"must be 1 with less than 1 vCPU on Cloud Run (is {svc.concurrency})"))
+                out.append(("concurrency", f"{svc.concurrency} is not allowed with less than 1 vCPU on Cloud Run "
+                                           "(allowed: 1, or set cpu to 1 or more)"))
+            if abs(cpu * 1000 - round(cpu * 1000)) > 1e-6:
+                out.append(("cpu", f"{cpu:g} vCPU is not allowed on Cloud Run (allowed: steps of 0.001 below 1)"))
             if svc.billing == "instance":
                 out.append(("billing", "instance billing needs at least 1 vCPU on Cloud Run (allowed: request)"))
     if svc.concurrency > CLOUD_RUN_MAX_CONCURRENCY:

@@ -12,6 +12,7 @@ import difflib
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,21 +60,43 @@ def _yaml() -> Any:
     return y
 
 
-def _read_text(path: Path, label: str) -> str:
+def _read_text(path: Path, label: str, what: str = "plan file") -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise PlanFileError([PlanError(label, None, "", "file not found")]) from None
     except IsADirectoryError:
-        raise PlanFileError([PlanError(label, None, "", "is a directory, not a plan file")]) from None
+        raise PlanFileError([PlanError(label, None, "", f"is a directory, not a {what}")]) from None
     except OSError as exc:
         raise PlanFileError([PlanError(label, None, "", f"cannot read: {exc.strerror}")]) from None
     if b"\x00" in raw[:8192]:
-        raise PlanFileError([PlanError(label, None, "", "is a binary file, not YAML")])
+        raise PlanFileError([PlanError(label, None, "", f"is a binary file, not a YAML {what}")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PlanFileError([PlanError(label, None, "", f"is not UTF-8 text (byte {exc.start})")]) from None
+
+
+def read_text(path: str | os.PathLike[str], what: str = "plan file") -> str:
+    """The file's text, or PlanFileError naming the file (missing, a directory, binary, not UTF-8)."""
+    return _read_text(Path(path), str(path), what)
+
+
+def type_name(value: Any) -> str:
+    """How a YAML reader would name a value's type."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, str):
+        return f"text {str(value)[:40]!r}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return type(value).__name__
 
 
 def parse_yaml(text: str, label: str) -> Any:
@@ -83,12 +106,27 @@ def parse_yaml(text: str, label: str) -> Any:
     try:
         return _yaml().load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = " ".join(str(p).strip() for p in (exc.context, exc.problem) if p)
-        raise PlanFileError([PlanError(label, line, "", f"YAML syntax error: {what}")]) from None
+        raise PlanFileError([_syntax_error(exc, text, label)]) from None
     except YAMLError as exc:
         raise PlanFileError([PlanError(label, None, "", f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise PlanFileError([PlanError(label, None, "", "YAML nests too deeply")]) from None
+
+
+def _syntax_error(exc: Any, text: str, label: str) -> PlanError:
+    problem = str(exc.problem or "").strip()
+    mark = exc.problem_mark or exc.context_mark
+    # At the end of the file the problem is wherever the construct began (an unclosed [ or ").
+    if exc.context_mark and (mark is None or "<stream end>" in problem or "end of stream" in problem):
+        mark = exc.context_mark
+    last = max(1, len(text.splitlines()))
+    line = min(mark.line + 1, last) if mark else None
+    if "duplicate key" in problem:
+        key = problem.split('"')[1] if '"' in problem else ""
+        return PlanError(label, line, key, "duplicate key (each key may appear once in a mapping)")
+    context = str(exc.context or "").strip()
+    what = f"{problem} ({context})" if context else problem
+    return PlanError(label, line, "", f"YAML syntax error: {what}")
 
 
 def load_plan(path: str | os.PathLike[str]) -> LoadedPlan:
@@ -105,12 +143,13 @@ def load_plan(path: str | os.PathLike[str]) -> LoadedPlan:
 def plan_from_doc(doc: Any, label: str) -> Plan:
     """Validate parsed YAML (plain or ruamel objects) into a Plan, with line-numbered errors."""
     if not isinstance(doc, dict):
-        kind = type(doc).__name__ if doc is not None else "nothing"
-        raise PlanFileError([PlanError(label, 1, "", f"expected a mapping at the top level, found {kind}")])
+        raise PlanFileError([PlanError(label, 1, "", f"expected a mapping at the top level, found {type_name(doc)} "
+                                                     "(write name:, region:, services: ...)")])
     try:
         return Plan.model_validate(_plain(doc))
     except ValidationError as exc:
-        raise PlanFileError(_errors_from_validation(exc, doc, label)) from None
+        raise PlanFileError(errors_from_validation(exc, label, lambda p: (".".join(map(str, p)), line_of(doc, p))))\
+            from None
 
 
 def _plain(node: Any) -> Any:
@@ -185,7 +224,10 @@ def _allowed_from_msg(msg: str) -> str:
     return ""
 
 
-def _errors_from_validation(exc: ValidationError, doc: Any, label: str) -> list[PlanError]:
+def errors_from_validation(
+    exc: ValidationError, label: str, where: Callable[[tuple[str | int, ...]], tuple[str, int | None]]
+) -> list[PlanError]:
+    """One PlanError per pydantic error; `where(path)` gives the key path to show and its line."""
     out: list[PlanError] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False):
@@ -196,11 +238,12 @@ def _errors_from_validation(exc: ValidationError, doc: Any, label: str) -> list[
         else:
             items = [(loc, _message(err, loc))]
         for path, msg in items:
-            key = (".".join(map(str, path)), msg)
+            shown, line = where(path)
+            key = (shown, msg)
             if key in seen:
                 continue
             seen.add(key)
-            out.append(PlanError(label, line_of(doc, path), key[0] or "(top level)", msg))
+            out.append(PlanError(label, line, shown or "(top level)", msg))
     return sorted(out, key=lambda e: e.line or 0)
 
 
@@ -224,11 +267,11 @@ def _message(err: dict[str, Any], loc: tuple[str | int, ...]) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return f"{value!r} is not true or false"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping, found {type(value).__name__}"
+        return f"expected a mapping, found {type_name(value)}"
     if kind in ("list_type", "tuple_type"):
-        return f"expected a list, found {type(value).__name__}"
+        return f"expected a list, found {type_name(value)}"
     if kind == "string_type":
-        return f"expected text, found {type(value).__name__}"
+        return f"expected text, found {type_name(value)}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         return f"{value!r}: {msg[0].lower()}{msg[1:]}"
     if kind == "too_long" or kind == "too_short":
