@@ -1,0 +1,533 @@
+"""A fake Cloud Run Admin API (v2) gRPC server for tests, plus a minimal Cloud Logging ListLogEntries.
+
+It speaks the real protocol: a sync `grpc.server` on 127.0.0.1:0 in its own threads, generic method
+handlers whose (de)serializers are the proto-plus classes shipped in the google-cloud-run wheel, so
+the real `run_v2.*AsyncClient`s (built by `app.gcp.make_run_clients()` with
+`LAUNCHDECK_EMULATOR_HOST`) talk to it unmodified.
+
+What it models, following what the real API does:
+- Services with revisions, conditions, a terminal condition, traffic and a URL.
+- Create/UpdateService and Create/UpdateJob as long-running operations that finish on the first
+  `google.longrunning.Operations/GetOperation` poll (so tests stay fast).
+- A revision failing its startup probe: the deploy LRO still SUCCEEDS, but the service's
+  terminal condition is CONDITION_FAILED and the revision's Ready condition is FAILED with
+  revision_reason HEALTH_CHECK_CONTAINER_ERROR (`fail_next` / `add_service(failing=True)`).
+- NotFound for a service not deployed yet; PERMISSION_DENIED and SERVICE_DISABLED with rich
+  ErrorInfo details (`deny`, `disabled`).
+- Jobs with executions and task counts.
+- `google.logging.v2.LoggingServiceV2/ListLogEntries` over stored entries, with a small AND-only
+  `key="value"` filter, so one emulator port serves both APIs.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+import uuid
+from concurrent import futures
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import grpc
+from google.api import monitored_resource_pb2
+from google.cloud import run_v2
+from google.cloud.logging_v2 import types as log_types
+from google.longrunning import operations_pb2
+from google.protobuf import any_pb2
+
+PORT_MESSAGE = (
+    "The user-provided container failed to start and listen on the port defined provided by the "
+    "PORT=8080 environment variable"
+)
+_PORT_TAIL = (
+    " within the allocated timeout. This can happen when the container port is misconfigured or if "
+    "the timeout is too short. The health check timeout can be extended. Logs for this revision might "
+    "contain more information.\n\nLogs URL: https://console.cloud.google.com/logs/viewer?project=demo"
+)
+C = run_v2.Condition
+OK = C.State.CONDITION_SUCCEEDED
+FAILED = C.State.CONDITION_FAILED
+BASE_TIME = datetime(2026, 11, 27, 4, 0, 0, tzinfo=UTC)
+
+
+def _codec(cls: Any) -> tuple[Any, Any]:
+    if hasattr(cls, "deserialize"):
+        return cls.deserialize, cls.serialize
+    return cls.FromString, lambda m: m.SerializeToString()
+
+
+def _cond(type_: str, state: Any, message: str = "", **reason: Any) -> run_v2.Condition:
+    return run_v2.Condition(type_=type_, state=state, message=message, **reason)
+
+
+@dataclass
+class Call:
+    method: str
+    request: Any
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+class FakeRun:
+    """Fake Run v2 + ListLogEntries. Use `start()` / `stop()` or the `with` statement."""
+
+    def __init__(self, project: str = "demo-project", region: str = "us-central1") -> None:
+        self.project = project
+        self.region = region
+        self.services: dict[str, run_v2.Service] = {}
+        self.revisions: dict[str, run_v2.Revision] = {}
+        self.jobs: dict[str, run_v2.Job] = {}
+        self.executions: dict[str, run_v2.Execution] = {}
+        self.log_entries: list[log_types.LogEntry] = []
+        self.calls: list[Call] = []
+        # Method names ("GetService", ...) or "*" answered with PERMISSION_DENIED.
+        self.deny: set[str] = set()
+        # When True, every Run call fails the way a project without the Run API enabled does.
+        self.disabled = False
+        # Service ids whose next created revision fails its startup probe.
+        self.fail_next: set[str] = set()
+        self._ops: dict[str, any_pb2.Any] = {}
+        self._lock = threading.Lock()
+        self._counter = 0
+        self._server: grpc.Server | None = None
+        self.port = 0
+
+    # ----------------------------------------------------------------- lifecycle
+    def start(self) -> FakeRun:
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+        rv = run_v2
+        handlers = {
+            "google.cloud.run.v2.Services": {
+                "GetService": (self._get_service, rv.GetServiceRequest, rv.Service),
+                "CreateService": (self._create_service, rv.CreateServiceRequest, operations_pb2.Operation),
+                "UpdateService": (self._update_service, rv.UpdateServiceRequest, operations_pb2.Operation),
+            },
+            "google.cloud.run.v2.Revisions": {
+                "GetRevision": (self._get_revision, rv.GetRevisionRequest, rv.Revision),
+                "ListRevisions": (self._list_revisions, rv.ListRevisionsRequest, rv.ListRevisionsResponse),
+            },
+            "google.cloud.run.v2.Jobs": {
+                "GetJob": (self._get_job, rv.GetJobRequest, rv.Job),
+                "CreateJob": (self._create_job, rv.CreateJobRequest, operations_pb2.Operation),
+                "UpdateJob": (self._update_job, rv.UpdateJobRequest, operations_pb2.Operation),
+            },
+            "google.cloud.run.v2.Executions": {
+                "GetExecution": (self._get_execution, rv.GetExecutionRequest, rv.Execution),
+                "ListExecutions": (self._list_executions, rv.ListExecutionsRequest, rv.ListExecutionsResponse),
+            },
+            "google.longrunning.Operations": {
+                "GetOperation": (self._get_operation, operations_pb2.GetOperationRequest, operations_pb2.Operation),
+            },
+            "google.logging.v2.LoggingServiceV2": {
+                "ListLogEntries": (self._list_log_entries, log_types.ListLogEntriesRequest,
+                                   log_types.ListLogEntriesResponse),
+            },
+        }
+        generic = []
+        for service_name, methods in handlers.items():
+            table = {}
+            for method, (fn, req_cls, resp_cls) in methods.items():
+                table[method] = grpc.unary_unary_rpc_method_handler(
+                    self._wrap(method, fn),
+                    request_deserializer=_codec(req_cls)[0],
+                    response_serializer=_codec(resp_cls)[1],
+                )
+            generic.append(grpc.method_handlers_generic_handler(service_name, table))
+        server.add_generic_rpc_handlers(tuple(generic))
+        self.port = server.add_insecure_port("127.0.0.1:0")
+        server.start()
+        self._server = server
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop(grace=None)
+            self._server = None
+
+    def __enter__(self) -> FakeRun:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def target(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    # ----------------------------------------------------------------- names
+    @property
+    def parent(self) -> str:
+        return f"projects/{self.project}/locations/{self.region}"
+
+    def service_name(self, sid: str) -> str:
+        return f"{self.parent}/services/{sid}"
+
+    def job_name(self, jid: str) -> str:
+        return f"{self.parent}/jobs/{jid}"
+
+    def methods_called(self) -> list[str]:
+        return [c.method for c in self.calls]
+
+    def _next(self) -> int:
+        self._counter += 1
+        return self._counter
+
+    # ----------------------------------------------------------------- seeding
+    def add_service(
+        self,
+        sid: str,
+        *,
+        image: str | None = None,
+        env: dict[str, str] | None = None,
+        secrets: dict[str, tuple[str, str]] | None = None,
+        cpu: str = "1000m",
+        memory: str = "512Mi",
+        port: int = 8080,
+        failing: bool = False,
+    ) -> run_v2.Service:
+        """A deployed service with one ready revision; `failing` adds a newer revision that fails."""
+        envs = [run_v2.EnvVar(name=k, value=v) for k, v in (env or {}).items()]
+        for name, (secret, version) in (secrets or {}).items():
+            envs.append(run_v2.EnvVar(name=name, value_source=run_v2.EnvVarSource(
+                secret_key_ref=run_v2.SecretKeySelector(secret=secret, version=version))))
+        container = run_v2.Container(
+            image=image or f"{self.region}-docker.pkg.dev/{self.project}/app/{sid}:v1",
+            env=envs,
+            resources=run_v2.ResourceRequirements(limits={"cpu": cpu, "memory": memory}, cpu_idle=True),
+            ports=[run_v2.ContainerPort(name="http1", container_port=port)],
+        )
+        svc = run_v2.Service(
+            name=self.service_name(sid),
+            uri=f"https://{sid}-abc123-uc.a.run.app",
+            urls=[f"https://{sid}-abc123-uc.a.run.app"],
+            template=run_v2.RevisionTemplate(
+                containers=[container],
+                scaling=run_v2.RevisionScaling(min_instance_count=0, max_instance_count=10),
+                max_instance_request_concurrency=80,
+                timeout=timedelta(seconds=300),
+                service_account=f"runner@{self.project}.iam.gserviceaccount.com",
+            ),
+            traffic=[run_v2.TrafficTarget(type_=run_v2.TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST,
+                                          percent=100)],
+            etag='"etag-1"',
+        )
+        with self._lock:
+            self._roll_out(sid, svc, failing=False)
+            if failing:
+                self._roll_out(sid, svc, failing=True)
+            self.services[svc.name] = svc
+        return svc
+
+    def add_job(self, jid: str, *, image: str | None = None,
+                executions: list[dict[str, int]] | None = None) -> run_v2.Job:
+        """A job with past executions, newest last in `executions` (keys: succeeded, failed, running, cancelled)."""
+        job = run_v2.Job(
+            name=self.job_name(jid),
+            template=run_v2.ExecutionTemplate(task_count=1, template=run_v2.TaskTemplate(
+                containers=[run_v2.Container(image=image or f"{self.region}-docker.pkg.dev/{self.project}/app/{jid}:v1")],
+                max_retries=3, timeout=timedelta(seconds=600))),
+            terminal_condition=_cond("Ready", OK),
+            conditions=[],
+            etag='"etag-1"',
+        )
+        with self._lock:
+            for i, counts in enumerate(executions or []):
+                ex = self._execution(job, i, counts)
+                job.latest_created_execution = run_v2.ExecutionReference(
+                    name=ex.name, create_time=ex.create_time, completion_time=ex.completion_time)
+                job.execution_count = i + 1
+            self.jobs[job.name] = job
+        return job
+
+    def _execution(self, job: run_v2.Job, index: int, counts: dict[str, int]) -> run_v2.Execution:
+        jid = job.name.rsplit("/", 1)[1]
+        succeeded, failed = counts.get("succeeded", 0), counts.get("failed", 0)
+        running, cancelled = counts.get("running", 0), counts.get("cancelled", 0)
+        total = succeeded + failed + running + cancelled
+        created = BASE_TIME + timedelta(hours=index)
+        ex = run_v2.Execution(
+            name=f"{job.name}/executions/{jid}-{index + 1:02d}x{index}q",
+            job=jid, task_count=total, succeeded_count=succeeded, failed_count=failed,
+            running_count=running, cancelled_count=cancelled, create_time=created,
+        )
+        if not running:
+            ex.completion_time = created + timedelta(minutes=2)
+            if failed:
+                ex.conditions = [_cond("Completed", FAILED, f"Task {jid}-{index}-0 failed with exit code 1 "
+                                                            "after 3 retries.")]
+            else:
+                ex.conditions = [_cond("Completed", OK)]
+        self.executions[ex.name] = ex
+        return ex
+
+    def add_log(self, sid: str, revision: str, text: str, severity: str = "DEFAULT", *,
+                at: datetime | None = None, system: bool = False) -> None:
+        with self._lock:
+            n = len(self.log_entries)
+            self._append_log(sid, revision, text, severity, at or (BASE_TIME + timedelta(seconds=n)), system, n)
+
+    # ----------------------------------------------------------------- model
+    def _roll_out(self, sid: str, svc: run_v2.Service, failing: bool) -> None:
+        """Create a new revision from the service's template and update the service's status."""
+        svc.generation = svc.generation + 1
+        svc.observed_generation = svc.generation
+        suffix = "".join("abcdefghjkmnpqrstuvwxyz"[(self._next() * k) % 23] for k in (7, 11, 13))
+        rev_id = f"{sid}-{svc.generation:05d}-{suffix}"
+        rev = run_v2.Revision(
+            name=f"{svc.name}/revisions/{rev_id}",
+            service=sid,
+            containers=list(svc.template.containers),
+            scaling=svc.template.scaling,
+            timeout=svc.template.timeout,
+            max_instance_request_concurrency=svc.template.max_instance_request_concurrency,
+            create_time=BASE_TIME + timedelta(minutes=svc.generation),
+            log_uri="https://console.cloud.google.com/logs/viewer",
+        )
+        previous_ready = svc.latest_ready_revision
+        svc.latest_created_revision = rev.name
+        if failing:
+            message = PORT_MESSAGE + _PORT_TAIL
+            rev.conditions = [
+                _cond("Ready", FAILED, message, revision_reason=C.RevisionReason.HEALTH_CHECK_CONTAINER_ERROR),
+                _cond("ContainerHealthy", FAILED, message, revision_reason=C.RevisionReason.HEALTH_CHECK_CONTAINER_ERROR),
+                _cond("ResourcesAvailable", OK),
+            ]
+            svc.terminal_condition = _cond(
+                "Ready", FAILED, f"Revision '{rev_id}' is not ready and cannot serve traffic. {message}",
+                revision_reason=C.RevisionReason.HEALTH_CHECK_CONTAINER_ERROR)
+            svc.conditions = [
+                _cond("ConfigurationsReady", FAILED, f"Revision '{rev_id}' is not ready and cannot serve traffic. "
+                      f"{message}", revision_reason=C.RevisionReason.HEALTH_CHECK_CONTAINER_ERROR),
+                _cond("RoutesReady", OK if previous_ready else FAILED),
+            ]
+            self.revisions[rev.name] = rev
+            # What Cloud Run logs for a container that binds the wrong interface, then its verdict.
+            t0 = BASE_TIME + timedelta(minutes=svc.generation)
+            self.log_entries_for_failure(sid, rev_id, t0)
+        else:
+            rev.conditions = [_cond("Ready", OK), _cond("ContainerHealthy", OK), _cond("ResourcesAvailable", OK)]
+            svc.latest_ready_revision = rev.name
+            svc.terminal_condition = _cond("Ready", OK)
+            svc.conditions = [_cond("ConfigurationsReady", OK), _cond("RoutesReady", OK)]
+            self.revisions[rev.name] = rev
+        ready = svc.latest_ready_revision
+        if ready:
+            svc.traffic_statuses = [run_v2.TrafficTargetStatus(
+                type_=run_v2.TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST, percent=100,
+                revision=ready.rsplit("/", 1)[1])]
+        svc.etag = f'"etag-{svc.generation}"'
+
+    def log_entries_for_failure(self, sid: str, rev_id: str, t0: datetime) -> None:
+        lines = [
+            ("INFO", "INFO:     Started server process [1]", False),
+            ("INFO", "INFO:     Waiting for application startup.", False),
+            ("INFO", "INFO:     Application startup complete.", False),
+            ("INFO", "INFO:     Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)", False),
+            ("ERROR", f'Default STARTUP TCP probe failed 1 time consecutively for container "{sid}-1" on port 8080. '
+                      "The instance was not started.", True),
+            ("ERROR", f"Ready condition status changed to False for Revision {rev_id} with message: "
+                      f"{PORT_MESSAGE}.", True),
+        ]
+        n = len(self.log_entries)
+        for i, (sev, text, system) in enumerate(lines):
+            self._append_log(sid, rev_id, text, sev, t0 + timedelta(seconds=i), system, n + i)
+
+    def _append_log(self, sid: str, rev_id: str, text: str, severity: str, at: datetime, system: bool, n: int) -> None:
+        from google.logging.type import log_severity_pb2
+
+        log = "run.googleapis.com%2Fvarlog%2Fsystem" if system else "run.googleapis.com%2Fstderr"
+        self.log_entries.append(log_types.LogEntry(
+            log_name=f"projects/{self.project}/logs/{log}",
+            resource=monitored_resource_pb2.MonitoredResource(type="cloud_run_revision", labels={
+                "service_name": sid, "revision_name": rev_id, "location": self.region,
+                "project_id": self.project, "configuration_name": sid}),
+            text_payload=text, severity=log_severity_pb2.LogSeverity.Value(severity),
+            timestamp=at, insert_id=f"id{n:05d}",
+        ))
+
+    def _operation(self, response: Any, cls: Any) -> operations_pb2.Operation:
+        name = f"{self.parent}/operations/{uuid.uuid4()}"
+        packed = any_pb2.Any()
+        packed.Pack(cls.pb(response))
+        self._ops[name] = packed
+        return operations_pb2.Operation(name=name, done=False, metadata=packed)
+
+    # ----------------------------------------------------------------- handlers
+    def _wrap(self, method: str, fn: Any) -> Any:
+        def handler(request: Any, context: grpc.ServicerContext) -> Any:
+            meta = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
+            with self._lock:
+                self.calls.append(Call(method, copy.deepcopy(request), meta))
+            if method not in ("GetOperation", "ListLogEntries"):
+                if self.disabled:
+                    _abort_rich(context, grpc.StatusCode.PERMISSION_DENIED,
+                                f"Cloud Run Admin API has not been used in project {self.project} before or it is "
+                                "disabled. Enable it by visiting https://console.developers.google.com/apis/api/"
+                                f"run.googleapis.com/overview?project={self.project} then retry.",
+                                "SERVICE_DISABLED", "googleapis.com", {"service": "run.googleapis.com"})
+                if "*" in self.deny or method in self.deny:
+                    perm = _PERMISSIONS.get(method, "run.services.get")
+                    _abort_rich(context, grpc.StatusCode.PERMISSION_DENIED,
+                                f"Permission '{perm}' denied on resource '{_resource_of(request)}' "
+                                "(or resource may not exist).",
+                                "IAM_PERMISSION_DENIED", "run.googleapis.com", {"permission": perm})
+            with self._lock:
+                return fn(request, context)
+
+        return handler
+
+    def _get_service(self, req: Any, ctx: grpc.ServicerContext) -> run_v2.Service:
+        svc = self.services.get(req.name)
+        if svc is None:
+            ctx.abort(grpc.StatusCode.NOT_FOUND, f"Resource '{req.name.rsplit('/', 1)[1]}' of kind 'SERVICE' in "
+                                                 f"region '{self.region}' in project '{self.project}' does not exist.")
+        return svc
+
+    def _create_service(self, req: Any, ctx: grpc.ServicerContext) -> operations_pb2.Operation:
+        name = f"{req.parent}/services/{req.service_id}"
+        if name in self.services:
+            ctx.abort(grpc.StatusCode.ALREADY_EXISTS, f"Resource '{req.service_id}' already exists.")
+        svc = run_v2.Service(req.service)
+        svc.name = name
+        svc.uri = f"https://{req.service_id}-abc123-uc.a.run.app"
+        svc.urls = [svc.uri]
+        if not svc.traffic:
+            svc.traffic = [run_v2.TrafficTarget(
+                type_=run_v2.TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST, percent=100)]
+        self._roll_out(req.service_id, svc, failing=req.service_id in self.fail_next)
+        self.fail_next.discard(req.service_id)
+        self.services[name] = svc
+        return self._operation(svc, run_v2.Service)
+
+    def _update_service(self, req: Any, ctx: grpc.ServicerContext) -> operations_pb2.Operation:
+        current = self.services.get(req.service.name)
+        if current is None:
+            ctx.abort(grpc.StatusCode.NOT_FOUND, f"Resource '{req.service.name}' does not exist.")
+        if req.service.etag and req.service.etag != current.etag:
+            ctx.abort(grpc.StatusCode.ABORTED, "The etag does not match: the service changed since it was read.")
+        svc = run_v2.Service(req.service)
+        for out in ("uri", "urls", "latest_ready_revision", "latest_created_revision", "generation",
+                    "traffic_statuses", "conditions", "terminal_condition"):
+            setattr(svc, out, getattr(current, out))
+        sid = svc.name.rsplit("/", 1)[1]
+        self._roll_out(sid, svc, failing=sid in self.fail_next)
+        self.fail_next.discard(sid)
+        self.services[svc.name] = svc
+        return self._operation(svc, run_v2.Service)
+
+    def _get_revision(self, req: Any, ctx: grpc.ServicerContext) -> run_v2.Revision:
+        rev = self.revisions.get(req.name)
+        if rev is None:
+            ctx.abort(grpc.StatusCode.NOT_FOUND, f"Revision '{req.name}' does not exist.")
+        return rev
+
+    def _list_revisions(self, req: Any, ctx: grpc.ServicerContext) -> run_v2.ListRevisionsResponse:
+        revs = [r for n, r in self.revisions.items() if n.startswith(req.parent + "/revisions/")]
+        return run_v2.ListRevisionsResponse(revisions=sorted(revs, key=lambda r: r.name, reverse=True))
+
+    def _get_job(self, req: Any, ctx: grpc.ServicerContext) -> run_v2.Job:
+        job = self.jobs.get(req.name)
+        if job is None:
+            ctx.abort(grpc.StatusCode.NOT_FOUND, f"Resource '{req.name.rsplit('/', 1)[1]}' of kind 'JOB' in "
+                                                 f"region '{self.region}' in project '{self.project}' does not exist.")
+        return job
+
+    def _create_job(self, req: Any, ctx: grpc.ServicerContext) -> operations_pb2.Operation:
+        name = f"{req.parent}/jobs/{req.job_id}"
+        if name in self.jobs:
+            ctx.abort(grpc.StatusCode.ALREADY_EXISTS, f"Resource '{req.job_id}' already exists.")
+        job = run_v2.Job(req.job)
+        job.name = name
+        job.generation = 1
+        job.terminal_condition = _cond("Ready", OK)
+        self.jobs[name] = job
+        return self._operation(job, run_v2.Job)
+
+    def _update_job(self, req: Any, ctx: grpc.ServicerContext) -> operations_pb2.Operation:
+        current = self.jobs.get(req.job.name)
+        if current is None:
+            ctx.abort(grpc.StatusCode.NOT_FOUND, f"Resource '{req.job.name}' does not exist.")
+        job = run_v2.Job(req.job)
+        job.generation = current.generation + 1
+        job.terminal_condition = _cond("Ready", OK)
+        job.latest_created_execution = current.latest_created_execution
+        self.jobs[job.name] = job
+        return self._operation(job, run_v2.Job)
+
+    def _get_execution(self, req: Any, ctx: grpc.ServicerContext) -> run_v2.Execution:
+        ex = self.executions.get(req.name)
+        if ex is None:
+            ctx.abort(grpc.StatusCode.NOT_FOUND, f"Execution '{req.name}' does not exist.")
+        return ex
+
+    def _list_executions(self, req: Any, ctx: grpc.ServicerContext) -> run_v2.ListExecutionsResponse:
+        found = [e for n, e in self.executions.items() if n.startswith(req.parent + "/executions/")]
+        found.sort(key=lambda e: e.create_time, reverse=True)  # newest first, as the real API lists them
+        size = req.page_size or 100
+        start = int(req.page_token or 0)
+        page = found[start:start + size]
+        token = str(start + size) if start + size < len(found) else ""
+        return run_v2.ListExecutionsResponse(executions=page, next_page_token=token)
+
+    def _get_operation(self, req: Any, ctx: grpc.ServicerContext) -> operations_pb2.Operation:
+        packed = self._ops.get(req.name)
+        if packed is None:
+            ctx.abort(grpc.StatusCode.NOT_FOUND, f"Operation {req.name} not found.")
+        return operations_pb2.Operation(name=req.name, done=True, metadata=packed, response=packed)
+
+    def _list_log_entries(self, req: Any, ctx: grpc.ServicerContext) -> log_types.ListLogEntriesResponse:
+        wanted = re.findall(r'([\w.\-"/]+)\s*=\s*"([^"]*)"', req.filter or "")
+        entries = [e for e in self.log_entries if all(_field(e, k) == v for k, v in wanted)]
+        entries.sort(key=lambda e: e.timestamp, reverse="desc" in (req.order_by or ""))
+        size = req.page_size or 1000
+        start = int(req.page_token or 0)
+        page = entries[start:start + size]
+        token = str(start + size) if start + size < len(entries) else ""
+        return log_types.ListLogEntriesResponse(entries=page, next_page_token=token)
+
+
+_PERMISSIONS = {
+    "GetService": "run.services.get", "CreateService": "run.services.create", "UpdateService": "run.services.update",
+    "GetRevision": "run.revisions.get", "ListRevisions": "run.revisions.list", "GetJob": "run.jobs.get",
+    "CreateJob": "run.jobs.create", "UpdateJob": "run.jobs.update", "ListExecutions": "run.executions.list",
+    "GetExecution": "run.executions.get",
+}
+
+
+def _resource_of(request: Any) -> str:
+    for attr in ("name", "parent"):
+        value = getattr(request, attr, "")
+        if value:
+            return value
+    for attr in ("service", "job"):
+        inner = getattr(request, attr, None)
+        if inner is not None and getattr(inner, "name", ""):
+            return inner.name
+    return "unknown"
+
+
+def _field(entry: log_types.LogEntry, key: str) -> str:
+    key = key.replace('"', "")
+    if key == "resource.type":
+        return entry.resource.type
+    if key.startswith("resource.labels."):
+        return entry.resource.labels.get(key[len("resource.labels."):], "")
+    if key == "logName":
+        return entry.log_name
+    if key.startswith("labels."):
+        return entry.labels.get(key[len("labels."):], "")
+    return ""
+
+
+def _abort_rich(context: grpc.ServicerContext, code: grpc.StatusCode, message: str, reason: str, domain: str,
+                metadata: dict[str, str]) -> None:
+    """Abort the way Google front ends do: a google.rpc.Status carrying an ErrorInfo detail."""
+    from google.rpc import error_details_pb2, status_pb2
+    from grpc_status import rpc_status
+
+    info = error_details_pb2.ErrorInfo(reason=reason, domain=domain, metadata=metadata)
+    detail = any_pb2.Any()
+    detail.Pack(info)
+    status = status_pb2.Status(code=code.value[0], message=message, details=[detail])
+    context.abort_with_status(rpc_status.to_status(status))
