@@ -1,0 +1,262 @@
+"""The launchdeck Textual app: holds the Plan and switches between the six screens.
+
+Kept small on purpose (STYLE 3): screens live in `screens/`, the core in `app/` and `estimators/`.
+Only Textual and the Plan model are imported here; screens import their core modules when they
+first need them, so nothing Google-related loads before the first paint.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()  # for the startup log line and bench/startup.py
+
+import importlib  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, Any, ClassVar  # noqa: E402
+
+from textual.app import App  # noqa: E402
+from textual.binding import Binding  # noqa: E402
+from textual.reactive import reactive  # noqa: E402
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from app.plan import Plan
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_PLAN = ROOT / "assets" / "example" / "launchdeck.yaml"
+DEMO_LOG = ROOT / "assets" / "demo.log"
+PLAN_NAME = "launchdeck.yaml"
+COMPOSE_NAMES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+
+# (key, mode, label): the order of the nav bar and of the number keys.
+SCREENS: tuple[tuple[str, str, str], ...] = (
+    ("1", "plan", "Plan"),
+    ("2", "target", "Target"),
+    ("3", "costs", "Costs"),
+    ("4", "preflight", "Preflight"),
+    ("5", "export", "Export"),
+    ("6", "logs", "Logs"),
+)
+
+
+@dataclass
+class Opened:
+    """What the app opened and where Save writes."""
+
+    plan: Plan
+    doc: Any
+    save_path: Path
+    origin: str  # "file" | "example" | "compose"
+    compose_path: Path | None = None  # a compose file we may offer to import
+
+
+def open_plan(plan_path: str | None, cwd: Path | None = None) -> Opened:
+    """`plan_path`, else ./launchdeck.yaml, else the built-in example. Raises PlanFileError."""
+    from app.planfile import load_plan
+
+    cwd = cwd or Path.cwd()
+    if plan_path:
+        loaded = load_plan(plan_path)
+        return Opened(loaded.plan, loaded.doc, Path(plan_path), "file")
+    local = cwd / PLAN_NAME
+    if local.exists():
+        loaded = load_plan(local)
+        return Opened(loaded.plan, loaded.doc, local, "file")
+    loaded = load_plan(EXAMPLE_PLAN)
+    compose = next((cwd / n for n in COMPOSE_NAMES if (cwd / n).is_file()), None)
+    return Opened(loaded.plan, loaded.doc, local, "example", compose)
+
+
+def _mode(name: str) -> Any:
+    """A screen factory that imports `screens.<name>` only when the mode is first shown."""
+
+    def factory() -> Screen:
+        return importlib.import_module(f"screens.{name}").SCREEN()
+
+    return factory
+
+
+def _commands_provider() -> Any:
+    from screens.commands import DeckCommands
+
+    return DeckCommands
+
+
+class LaunchDeck(App[int]):
+    """Plan, price, check, export and watch a deploy."""
+
+    TITLE = "launchdeck"
+    CSS_PATH = str(ROOT / "screens" / "app.tcss")
+    MODES: ClassVar[dict[str, Any]] = {mode: _mode(mode) for _, mode, _ in SCREENS}
+    COMMANDS = App.COMMANDS | {_commands_provider}
+    BINDINGS: ClassVar[list[Any]] = [
+        *[Binding(key, f"app.switch_mode('{mode}')", label, show=False) for key, mode, label in SCREENS],
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+q", "quit_app", "Quit", show=False, priority=True),
+    ]
+
+    plan: reactive[Plan | None] = reactive(None, always_update=True, init=False)
+    dirty: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, opened: Opened, *, catalog: Any = None, log_source: str | None = None,
+                 status_enabled: bool = True) -> None:
+        super().__init__()
+        self.opened = opened
+        self.doc = opened.doc
+        self.save_path = opened.save_path
+        self.origin = opened.origin
+        self._catalog = catalog
+        self.log_source = log_source or f"file:{DEMO_LOG}"
+        self.status_enabled = status_enabled
+        self.set_reactive(LaunchDeck.plan, opened.plan)
+        self.startup_seconds: float | None = None
+        self._history: list[Plan] = []
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def catalog(self) -> Any:
+        """The price catalog, loaded on first use (bundled snapshot or the refreshed cache)."""
+        if self._catalog is None:
+            from estimators import load_catalog
+
+            self._catalog = load_catalog()
+        return self._catalog
+
+    @catalog.setter
+    def catalog(self, value: Any) -> None:
+        self._catalog = value
+
+    def set_plan(self, plan: Plan) -> None:
+        """Replace the plan (already validated); every screen watching `plan` recomputes."""
+        if self.plan is not None:
+            self._history = [*self._history[-49:], self.plan]
+        self.plan = plan
+        self.dirty = True
+
+    def undo(self) -> bool:
+        """Go back to the plan before the last change; False when there is none."""
+        if not self._history:
+            return False
+        self.plan = self._history.pop()
+        self.dirty = bool(self._history) or self.origin != "file"
+        return True
+
+    @property
+    def source_label(self) -> str:
+        if self.origin == "example":
+            return f"built-in example · Save writes ./{PLAN_NAME}"
+        if self.origin == "compose":
+            return f"imported from {self.opened.compose_path.name if self.opened.compose_path else 'compose'}" \
+                   f" · Save writes ./{PLAN_NAME}"
+        return str(self.save_path)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.switch_mode("plan")
+        if self.origin == "example" and self.opened.compose_path is not None:
+            from screens.dialogs import ConfirmDialog
+
+            path = self.opened.compose_path
+            self.push_screen(
+                ConfirmDialog(f"Found {path.name} here but no {PLAN_NAME}.",
+                              "Import it into a plan? (No keeps the built-in example.)", yes="Import"),
+                self._import_compose_answer,
+            )
+
+    def on_ready(self) -> None:
+        self.startup_seconds = time.perf_counter() - STARTED
+        self.log.info(f"launchdeck first paint after {self.startup_seconds * 1000:.0f} ms")
+
+    def _import_compose_answer(self, yes: bool | None) -> None:
+        if not yes or self.opened.compose_path is None:
+            return
+        try:
+            from app.compose_import import import_compose
+
+            result = import_compose(self.opened.compose_path)
+        except Exception as exc:  # noqa: BLE001 - any import problem is shown, the example stays open
+            self.notify(f"Could not import {self.opened.compose_path.name}: {exc}", severity="error", timeout=10)
+            return
+        self.origin = "compose"
+        self.doc = None
+        self.set_plan(result.plan)
+        rows = getattr(result, "rows", None) or []
+        self.notify(f"Imported {len(result.plan.services)} services from {self.opened.compose_path.name}"
+                    f"{f' ({len(rows)} mapped)' if rows else ''}. Press ctrl+s to save ./{PLAN_NAME}.")
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.current_mode))
+
+    def action_save(self) -> None:
+        from app.planfile import save_plan
+
+        if self.plan is None:
+            return
+        path = self.save_path
+        if self.origin != "file" and path.exists():
+            self.notify(f"{path} appeared since launch; not overwriting it. Open it with `launchdeck {path}`.",
+                        severity="warning", timeout=8)
+            return
+        try:
+            save_plan(self.plan, path, doc=self.doc)
+        except OSError as exc:
+            self.notify(f"Could not save {path}: {exc.strerror or exc}", severity="error", timeout=8)
+            return
+        if self.origin != "file":
+            from app.planfile import load_plan
+
+            self.doc = load_plan(path).doc  # later saves keep what we just wrote
+            self.origin = "file"
+        self.dirty = False
+        self.notify(f"Saved {path}")
+
+    def action_quit_app(self) -> None:
+        if not self.dirty:
+            self.exit(0)
+            return
+        from screens.dialogs import ConfirmDialog
+
+        self.push_screen(ConfirmDialog("You have unsaved changes.", "Quit without saving?", yes="Quit"),
+                         lambda yes: self.exit(0) if yes else None)
+
+    def run_on(self, mode: str, action: str) -> None:
+        """Switch to `mode` and run one of its screen actions (palette commands use this)."""
+        self.switch_mode(mode)
+        self.call_after_refresh(self.run_action, f"screen.{action}")
+
+    def action_jump_to_setting(self, path: str) -> None:
+        """Show the Plan screen focused on a dotted plan key (from a preflight finding)."""
+        self.switch_mode("plan")
+        self.call_after_refresh(lambda: getattr(self.screen, "focus_setting", lambda _p: None)(path))
+
+
+def make_app(plan_path: str | None = None, *, cwd: Path | None = None, catalog: Any = None,
+             log_source: str | None = None, status_enabled: bool = True) -> LaunchDeck:
+    """Build the app (used by `launch` and the tests). Raises PlanFileError for a bad plan."""
+    return LaunchDeck(open_plan(plan_path, cwd), catalog=catalog, log_source=log_source,
+                      status_enabled=status_enabled)
+
+
+def launch(plan_path: str | None) -> int:
+    """Open the TUI; a bad plan prints its FILE:LINE errors and exits 2 without starting it."""
+    from app.planfile import PlanFileError
+
+    try:
+        app = make_app(plan_path)
+    except PlanFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    result = app.run()
+    return int(result or 0)

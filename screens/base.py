@@ -1,0 +1,56 @@
+"""The frame every main screen shares: nav bar on top, footer at the bottom."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from screens.widgets.nav import NavBar
+
+if TYPE_CHECKING:
+    from app.plan import Plan
+    from app.tui import LaunchDeck
+
+
+class DeckScreen(Screen[None]):
+    """A main screen (one per App mode). Subclasses implement `compose_body` and `plan_changed`."""
+
+    MODE: ClassVar[str] = ""
+
+    @property
+    def deck(self) -> LaunchDeck:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def plan(self) -> Plan:
+        plan = self.deck.plan
+        assert plan is not None
+        return plan
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.MODE)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> Iterable[Widget]:
+        return ()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "plan", self._plan_watch, init=False)
+        self.watch(self.app, "dirty", lambda _d: self.query_one(NavBar).refresh(), init=False)
+        self.plan_changed()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(NavBar).refresh()
+
+    def _plan_watch(self, _plan: Any) -> None:
+        self.query_one(NavBar).refresh()
+        self.plan_changed()
+
+    def plan_changed(self) -> None:
+        """Recompute what this screen shows from the current plan (core calls only)."""

@@ -1,0 +1,84 @@
+"""Modal dialogs: a yes/no confirmation and the export-directory prompt."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask a question; dismisses with True (yes) or False."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape,n", "no", "No"), Binding("y", "yes", "Yes")]
+
+    def __init__(self, title: str, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self._title, self._question, self._yes, self._no = title, question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield Static(self._question)
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self._yes} (y)", variant="primary", id="yes")
+                yield Button(f"{self._no} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class ExportDialog(ModalScreen[tuple[str, bool] | None]):
+    """Ask for the export directory (and whether to overwrite edited files); None when cancelled."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, default_dir: str, target: str, count: int) -> None:
+        super().__init__()
+        self._default, self._target, self._count = default_dir, target, count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Export {self._count} files for {self._target}", classes="dialog-title")
+            yield Static("Directory (created if missing). Files you edited since the last export are kept "
+                         "and shown as conflicts unless you tick force.")
+            yield Input(self._default, id="dir", placeholder="output directory")
+            yield Checkbox("force: overwrite files edited since the last export", id="force")
+            with Horizontal(classes="buttons"):
+                yield Button("Export", variant="primary", id="ok")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#dir", Input).focus()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self._ok()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._ok()
+        else:
+            self.dismiss(None)
+
+    def _ok(self) -> None:
+        directory = self.query_one("#dir", Input).value.strip()
+        if not directory:
+            self.notify("Give a directory to export into.", severity="warning")
+            return
+        self.dismiss((directory, self.query_one("#force", Checkbox).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

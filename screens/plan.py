@@ -1,0 +1,348 @@
+"""Plan screen: the services and datastores as launchdeck understood them, edited in place.
+
+Every edit is validated by the Plan model itself (pydantic); a bad value shows its message under
+the field and the plan stays as it was, so every other screen always sees a valid plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Label, Select, Static, Switch
+
+from screens.base import DeckScreen
+
+ROLES = ("web", "websocket", "worker", "job")
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # plan key relative to the component
+    label: str
+    kind: str  # text | int | float | range | select | bool
+    choices: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ROLES  # service roles the field applies to
+    help: str = ""
+
+
+SERVICE_FIELDS = (
+    Field("role", "Role", "select", ROLES),
+    Field("cpu", "CPU (vCPU)", "text", help="1, 2, 0.5 or 1000m"),
+    Field("memory", "Memory", "text", help="512Mi, 2Gi"),
+    Field("min_instances", "Min instances", "int"),
+    Field("max_instances", "Max instances", "int"),
+    Field("concurrency", "Concurrency", "int", roles=("web", "websocket", "worker")),
+    Field("timeout", "Timeout (s)", "int"),
+    Field("billing", "Billing", "select", ("request", "instance"), roles=("web", "websocket", "worker")),
+    Field("usage.requests_per_month", "Requests / month", "range", roles=("web", "websocket")),
+    Field("usage.seconds_per_request", "Seconds / request", "range", roles=("web", "websocket")),
+    Field("usage.busy_fraction", "Busy fraction", "range", roles=("websocket", "worker")),
+    Field("usage.avg_instances", "Avg instances", "range", roles=("worker",), help="blank: from busy fraction"),
+    Field("usage.executions_per_month", "Executions / month", "range", roles=("job",)),
+    Field("usage.tasks_per_execution", "Tasks / execution", "range", roles=("job",)),
+    Field("usage.seconds_per_execution", "Seconds / execution", "range", roles=("job",)),
+    Field("usage.egress_gb", "Egress GiB / month", "range"),
+)
+POSTGRES_FIELDS = (
+    Field("tier", "Tier", "text", help="db-f1-micro, db-custom-2-7680"),
+    Field("storage_gb", "Storage GB", "float"),
+    Field("backups_gb", "Backups GB", "float"),
+    Field("ha", "High availability", "bool"),
+)
+REDIS_FIELDS = (
+    Field("tier", "Tier", "select", ("basic", "standard")),
+    Field("size_gb", "Size GB", "float"),
+)
+BUCKET_FIELDS = (
+    Field("storage_gb", "Storage GB", "float"),
+    Field("class_a_ops", "Class A ops / month", "range"),
+    Field("class_b_ops", "Class B ops / month", "range"),
+)
+SELFHOST_FIELDS = (
+    Field("hardware_usd", "Hardware USD", "float"),
+    Field("lifetime_months", "Lifetime months", "int"),
+    Field("watts", "Watts", "float"),
+    Field("kwh_usd", "USD per kWh", "float"),
+)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:g}"
+    return str(value)
+
+
+def _number(text: str, kind: str) -> Any:
+    """The typed value for pydantic, or the raw text so pydantic reports what is wrong."""
+    text = text.strip().replace("_", "").replace(",", "")
+    try:
+        return int(text) if kind == "int" else float(text)
+    except ValueError:
+        return text
+
+
+class PlanScreen(DeckScreen):
+    MODE = "plan"
+    CSS_PATH = "plan.tcss"
+    BINDINGS = [
+        Binding("e", "edit", "Edit"),
+        Binding("escape", "components", "Components"),
+        Binding("ctrl+z", "undo", "Undo"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._component: str | None = None
+        # Editor widget -> (plan path, field, index in a [low, high] range). Keyed by the widget
+        # object so late events from a form that was just replaced are ignored.
+        self._widgets: dict[Widget, tuple[tuple[str | int, ...], Field, int | None]] = {}
+        self._rows: list[str] = []
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(id="plan-body"):
+            with Vertical(id="components-pane"):
+                yield Label("Services and datastores", classes="title")
+                yield DataTable(id="components", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="form-pane"):
+                yield Static(id="form-title", classes="title")
+                yield Static(id="why", classes="muted")
+                yield VerticalScroll(id="form")
+                yield Static(id="form-error", classes="error")
+
+    # -- the component list ------------------------------------------------------------------
+
+    def _component_rows(self) -> list[tuple[str, tuple[Any, ...]]]:
+        plan = self.plan
+        rows: list[tuple[str, tuple[Any, ...]]] = []
+        for name, svc in plan.services.items():
+            inst = f"{svc.min_instances}–{svc.max_instances}"
+            rows.append((f"services.{name}", (name, svc.role, svc.cpu_text, svc.memory, inst)))
+        if plan.postgres:
+            rows.append(("postgres", ("postgres", "Cloud SQL", plan.postgres.tier, f"{plan.postgres.storage_gb:g} GB",
+                                      "HA" if plan.postgres.ha else "")))
+        if plan.redis:
+            rows.append(("redis", ("redis", "Memorystore", plan.redis.tier, f"{plan.redis.size_gb:g} GB", "")))
+        for name, bucket in plan.buckets.items():
+            rows.append((f"buckets.{name}", (name, "bucket", bucket.storage_class.lower(),
+                                             f"{bucket.storage_gb:g} GB", "")))
+        rows.append(("selfhost", ("self-host", "hardware", f"${plan.selfhost.hardware_usd:g}",
+                                  f"{plan.selfhost.watts:g} W", f"{plan.selfhost.lifetime_months} mo")))
+        for name, extra in plan.unmapped.items():
+            rows.append((f"unmapped.{name}", (name, "not mapped", extra.image or "", "", "")))
+        return rows
+
+    def plan_changed(self) -> None:
+        table = self.query_one("#components", DataTable)
+        rows = self._component_rows()
+        keys = [k for k, _ in rows]
+        if not table.columns:
+            for col in ("Name", "Role / kind", "CPU / tier", "Memory / size", "Instances"):
+                table.add_column(col, key=col)
+        if keys != self._rows:
+            # Components added or removed (e.g. a compose import): rebuild the list once.
+            table.clear()
+            for key, cells in rows:
+                table.add_row(*cells, key=key)
+            self._rows = keys
+            if self._component not in keys:
+                self._component = None
+                self.call_after_refresh(self._show, keys[0] if keys else None)
+        else:
+            for key, cells in rows:
+                for col, value in zip(table.columns, cells, strict=False):
+                    if table.get_cell(key, col) != value:
+                        table.update_cell(key, col, value)
+
+    @on(DataTable.RowSelected, "#components")
+    def _selected(self) -> None:
+        self.call_after_refresh(self.action_edit)
+
+    @on(DataTable.RowHighlighted, "#components")
+    async def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if key and key != self._component:
+            await self._show(key)
+
+    # -- the form ----------------------------------------------------------------------------
+
+    def _fields_for(self, component: str) -> tuple[tuple[str | int, ...], tuple[Field, ...], str]:
+        plan = self.plan
+        if component.startswith("services."):
+            name = component.split(".", 1)[1]
+            svc = plan.services[name]
+            fields = tuple(f for f in SERVICE_FIELDS if svc.role in f.roles)
+            return ("services", name), fields, f"role {svc.role}: {svc.why}" if svc.why else f"role {svc.role}"
+        if component == "postgres":
+            return ("postgres",), POSTGRES_FIELDS, "Postgres becomes Cloud SQL (self-host: a postgres container)"
+        if component == "redis":
+            return ("redis",), REDIS_FIELDS, "Redis becomes Memorystore (self-host: a redis container)"
+        if component.startswith("buckets."):
+            return ("buckets", component.split(".", 1)[1]), BUCKET_FIELDS, "a Cloud Storage bucket"
+        if component == "selfhost":
+            return ("selfhost",), SELFHOST_FIELDS, "the self-host box, for the GCP vs self-host comparison"
+        name = component.split(".", 1)[1]
+        note = self.plan.unmapped[name].note
+        return ("unmapped", name), (), f"not mapped to a managed service: {note}"
+
+    def _value_at(self, path: tuple[str | int, ...]) -> Any:
+        node: Any = self.plan
+        for key in path:
+            node = node[key] if isinstance(node, dict | list | tuple) else getattr(node, str(key))
+        return node
+
+    async def _show(self, component: str | None) -> None:
+        self._component = component
+        form = self.query_one("#form", VerticalScroll)
+        await form.remove_children()
+        self._widgets = {}
+        self.query_one("#form-error", Static).update("")
+        if component is None:
+            self.query_one("#form-title", Static).update("")
+            return
+        root, fields, why = self._fields_for(component)
+        self.query_one("#form-title", Static).update(f"{component}")
+        self.query_one("#why", Static).update(why)
+        rows: list[Widget] = []
+        for field in fields:
+            path = (*root, *field.key.split("."))
+            value = self._value_at(path)
+            wid = "f-" + field.key.replace(".", "-")
+            editors: list[Widget] = []
+            if field.kind == "select":
+                editors.append(Select([(c, c) for c in field.choices], value=value, allow_blank=False, id=wid,
+                                      compact=True))
+            elif field.kind == "bool":
+                editors.append(Switch(bool(value), id=wid))
+            elif field.kind == "range":
+                low, high = value if value is not None else (None, None)
+                for i, part in enumerate((low, high)):
+                    editors.append(Input(_fmt(part), id=f"{wid}-{i}", placeholder="low" if i == 0 else "high",
+                                         classes="range", compact=True))
+            else:
+                editors.append(Input(_fmt(value), id=wid, placeholder=field.help or field.label,
+                                     compact=True))
+            for i, editor in enumerate(editors):
+                self._widgets[editor] = (path, field, i if field.kind == "range" else None)
+            hint = Label(field.help, classes="field-help") if field.help else Label("", classes="field-help")
+            rows.append(Vertical(Horizontal(Label(field.label, classes="field-label"), *editors, hint,
+                                            classes="field-row"),
+                                 Static("", id=f"err-{wid}", classes="field-error"),
+                                 classes="field"))
+        if not fields:
+            rows.append(Static("Nothing to edit here.", classes="muted"))
+        await form.mount_all(rows)
+
+    # -- applying an edit --------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Switch.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed | Switch.Changed) -> None:
+        if event.control not in self._widgets:
+            return
+        path, field, _index = self._widgets[event.control]
+        raw: Any = event.value
+        if raw == self._value_at(path) or (field.kind == "select" and raw == Select.BLANK):
+            return
+        if field.kind in ("int", "float"):
+            raw = _number(str(raw), field.kind)
+        elif field.kind == "range":
+            raw = self._range_value(path, field)
+        self._apply(path, raw, field)
+
+    def _range_value(self, path: tuple[str | int, ...], field: Field) -> Any:
+        pair = sorted((idx, w) for w, (p, _f, idx) in self._widgets.items() if p == path and idx is not None)
+        parts = [w.value.strip() for _i, w in pair if isinstance(w, Input)]
+        if field.key == "usage.avg_instances" and not any(parts):
+            return None
+        if parts[0] and not parts[1]:
+            parts[1] = parts[0]
+        return [_number(p, "float") for p in parts]
+
+    def _apply(self, path: tuple[str | int, ...], value: Any, field: Field) -> None:
+        from app.planfile import PlanFileError, plan_from_doc
+
+        data = self.plan.model_dump()
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+        wid = "f-" + field.key.replace(".", "-")
+        err = self.query_one(f"#err-{wid}", Static)
+        general = self.query_one("#form-error", Static)
+        try:
+            new = plan_from_doc(data, "plan")
+        except PlanFileError as exc:
+            dotted = ".".join(map(str, path))
+            mine = [e.message for e in exc.errors if e.path == dotted or e.path.startswith(dotted + ".")]
+            others = [f"{e.path}: {e.message}" for e in exc.errors if e not in mine and not (
+                e.path == dotted or e.path.startswith(dotted + "."))]
+            err.update(Text("✗ " + "; ".join(mine), style="bold red") if mine else "")
+            err.display = bool(mine)
+            general.update(Text("\n".join(others), style="red") if others else "")
+            return
+        err.update("")
+        err.display = False
+        general.update("")
+        if new != self.plan:
+            self.deck.set_plan(new)
+            if field.key == "role":
+                self.call_after_refresh(self._reshow)
+
+    async def _reshow(self) -> None:
+        focused = self.focused.id if self.focused else None
+        await self._show(self._component)
+        if focused:
+            for w in self.query(f"#{focused}"):
+                w.focus()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        if self.focused is self.query_one("#components", DataTable):
+            editors = [w for w in self.query("#form Input, #form Select, #form Switch")]
+            if editors:
+                editors[0].focus()
+
+    def action_components(self) -> None:
+        self.query_one("#components", DataTable).focus()
+
+    def action_undo(self) -> None:
+        if not self.deck.undo():
+            self.notify("Nothing to undo.")
+            return
+        self.call_after_refresh(self._reshow)
+
+    async def focus_setting(self, path: str | None) -> None:
+        """Select the component owning dotted plan key `path` and focus its field."""
+        if not path:
+            return
+        parts = path.split(".")
+        component = ".".join(parts[:2]) if parts[0] in ("services", "buckets", "unmapped") else parts[0]
+        rest = parts[2:] if parts[0] in ("services", "buckets", "unmapped") else parts[1:]
+        table = self.query_one("#components", DataTable)
+        if component not in self._rows:
+            self.notify(f"{path}: not a setting on this screen", severity="warning")
+            return
+        table.move_cursor(row=table.get_row_index(component))
+        if component != self._component:
+            await self._show(component)
+        wid = "f-" + "-".join(rest)
+        for candidate in (wid, f"{wid}-0"):
+            hits = self.query(f"#{candidate}")
+            if hits:
+                hits.first().focus()
+                return
+        table.focus()
+
+
+SCREEN = PlanScreen

@@ -1,0 +1,8 @@
+from screens.base import DeckScreen
+
+
+class S(DeckScreen):
+    MODE = "preflight"
+
+
+SCREEN = S

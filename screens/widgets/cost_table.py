@@ -1,0 +1,76 @@
+"""The cost DataTable: built once, then updated cell by cell as the plan changes (no flicker)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from screens.widgets.money import money
+
+TOTAL = "__total__"
+COLUMNS = (("component", "Component"), ("kind", "Kind"), ("low", "Low / mo"), ("high", "High / mo"),
+           ("notes", "Notes"))
+
+
+def _money_cell(value: float | None, free: bool = False) -> Text:
+    style = "green" if free else ""
+    return Text(money(value), justify="right", style=style)
+
+
+class CostTable(DataTable[Any]):
+    """Keyed columns, one row per `CostLine.component`, and a pinned total row on top."""
+
+    DEFAULT_CSS = """
+    CostTable { height: 1fr; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, fixed_rows=1, **kwargs)
+        self.lines: dict[str, Any] = {}
+
+    def on_mount(self) -> None:
+        for key, label in COLUMNS:
+            self.add_column(label, key=key)
+        self.add_row(Text("TOTAL", style="bold"), "", _money_cell(None), _money_cell(None), "", key=TOTAL)
+
+    def _cells(self, line: Any) -> dict[str, Any]:
+        free = line.high == 0 or "free tier" in (line.notes or "").lower()
+        note = (line.notes or "").splitlines()[0] if line.notes else ""
+        if line.alternatives:
+            note = f"{note}  ↓ cheaper option" if note else "↓ cheaper option"
+        return {
+            "component": line.label,
+            "kind": line.kind,
+            "low": _money_cell(line.low, free),
+            "high": _money_cell(line.high, free),
+            "notes": note,
+        }
+
+    def show(self, report: Any) -> None:
+        """Bring the table to `report`: update changed cells, add and remove only changed rows."""
+        new = {line.component: line for line in report.lines}
+        for key in [k for k in self.lines if k not in new]:
+            self.remove_row(key)
+        for key, line in new.items():
+            cells = self._cells(line)
+            if key in self.lines:
+                old = self._cells(self.lines[key])
+                for col, value in cells.items():
+                    if str(old[col]) != str(value) or col in ("low", "high"):
+                        self.update_cell(key, col, value)
+            else:
+                self.add_row(*cells.values(), key=key)
+        self.lines = new
+        total = Text("TOTAL", style="bold")
+        self.update_cell(TOTAL, "component", total)
+        self.update_cell(TOTAL, "low", Text(money(report.total_low), justify="right", style="bold"))
+        self.update_cell(TOTAL, "high", Text(money(report.total_high), justify="right", style="bold"))
+        self.update_cell(TOTAL, "notes", f"{report.currency} per month · {report.target}")
+
+    def line_at_cursor(self) -> Any | None:
+        if self.cursor_row < 0 or not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key((self.cursor_row, 0)).row_key.value
+        return self.lines.get(str(key))

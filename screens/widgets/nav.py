@@ -1,0 +1,43 @@
+"""The one-line bar naming the screens and their number keys, plus the plan and where it came from."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.events import Click
+from textual.widget import Widget
+
+
+class NavBar(Widget):
+    """`1 Plan  2 Target ...` with the current screen highlighted; clicking a name switches to it."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+        self._spans: list[tuple[int, int, str]] = []
+
+    def render(self) -> Text:
+        from app.tui import SCREENS
+
+        app = self.app
+        text = Text(no_wrap=True, overflow="ellipsis")
+        self._spans = []
+        for key, mode, label in SCREENS:
+            start = len(text)
+            if mode == self.current:
+                text.append(f" {key} {label} ", style="bold reverse")
+            else:
+                text.append(f" {key}", style="bold")
+                text.append(f" {label} ")
+            self._spans.append((start, len(text), mode))
+        plan = getattr(app, "plan", None)
+        if plan is not None:
+            dirty = " *" if getattr(app, "dirty", False) else ""
+            text.append(f"  {plan.name}{dirty} → {plan.target}", style="bold")
+            text.append(f"  ({getattr(app, 'source_label', '')})", style="dim")
+        return text
+
+    def on_click(self, event: Click) -> None:
+        for start, end, mode in self._spans:
+            if start <= event.x < end:
+                self.app.switch_mode(mode)
+                return
