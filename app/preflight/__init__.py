@@ -1,0 +1,55 @@
+"""Preflight: predict known deploy failures from the plan (and optionally the source tree).
+
+`run_preflight(plan, target, source_dir)` is the one entry point; the `doctor` command, the TUI's
+Preflight screen and `generate` all call it. Pure Python: files are read, never executed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.preflight.catalog import Finding, render
+
+if TYPE_CHECKING:
+    from app.plan import Plan
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def run_preflight(plan: Plan, target: str | None = None, source_dir: str | Path | None = None) -> list[Finding]:
+    """All findings for `plan` on `target` (default: the plan's), errors first, deterministic."""
+    from app.preflight.plan_checks import plan_findings
+
+    target = target or plan.target
+    findings = plan_findings(plan, target)
+    if source_dir is not None:
+        from app.preflight.source_checks import source_findings
+
+        findings += source_findings(plan, target, Path(source_dir))
+    return sort_findings(findings, list(plan.services))
+
+
+def sort_findings(findings: list[Finding], service_order: list[str]) -> list[Finding]:
+    """Errors, warnings, info; within a severity plan-wide first, then services in plan order."""
+    rank = {name: i for i, name in enumerate(service_order)}
+    seen: set[tuple[str, str | None, str, str | None]] = set()
+    unique: list[Finding] = []
+    for f in findings:
+        key = (f.id, f.service, f.message, f.path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+
+    def key(f: Finding) -> tuple[int, int, str, str, str]:
+        svc = -1 if f.service is None else rank.get(f.service, len(rank))
+        return (SEVERITY_ORDER.get(f.severity, 3), svc, f.id, f.path or "", f.message)
+
+    return sorted(unique, key=key)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+__all__ = ["Finding", "SEVERITY_ORDER", "has_errors", "render", "run_preflight", "sort_findings"]
