@@ -42,3 +42,7 @@ def looks_secret(name: str, value: object) -> bool:
         # An empty value or a pure reference (${VAR}) is not a secret value, but the name still is.
         return True
     return isinstance(value, str) and looks_secret_value(value)
+
+# Public names for the shapes above, reused by app/redact.py to mask values inside log lines.
+TOKEN_SHAPES = _TOKEN_SHAPES
+SECRET_NAME = _SECRET_NAME

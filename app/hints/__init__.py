@@ -1,0 +1,11 @@
+"""Hints for known deploy/runtime errors in logs. Pure Python (no Textual, no Google libraries).
+
+    engine = get_engine()
+    engine.match_line(text) -> Hint | None          # one line, cheap
+    engine.scan(lines) -> list[HintHit]             # a whole log, with the multi-line logic
+"""
+
+from app.hints.catalog import Hint, load_hints
+from app.hints.engine import Engine, HintHit, get_engine
+
+__all__ = ["Engine", "Hint", "HintHit", "get_engine", "load_hints"]

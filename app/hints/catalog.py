@@ -1,0 +1,107 @@
+"""The hint catalog (assets/hints.yaml): public `Hint` records and the compiled match rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CATALOG_PATH = Path(__file__).resolve().parent.parent.parent / "assets" / "hints.yaml"
+
+
+@dataclass(frozen=True)
+class Hint:
+    id: str
+    severity: str  # error | warning | info
+    title: str
+    meaning: str
+    fix: str
+    docs: str
+    critical: bool = False
+    platform: str = "any"
+
+
+@dataclass
+class Rule:
+    """How one hint is recognised. Substrings are case-sensitive; `weak` regexes act as umbrellas."""
+
+    hint: Hint
+    order: int
+    substrings: list[str]
+    regexes: list[re.Pattern]
+    weak: list[re.Pattern]
+    exclude: list[re.Pattern]
+    context: list[re.Pattern]
+    within: int
+    traceback: bool
+    umbrella: bool
+    prefer_over: frozenset[str]
+    need: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+    def test(self, text: str) -> int:
+        """0 no match, 1 match, 2 match through a weak (umbrella-like) pattern."""
+        hit = 0
+        for s in self.substrings:
+            if s in text:
+                hit = 1
+                break
+        if not hit:
+            for rx in self.regexes:
+                if rx.search(text):
+                    hit = 1
+                    break
+        if not hit:
+            for rx in self.weak:
+                if rx.search(text):
+                    hit = 2
+                    break
+        if hit and self.exclude:
+            for rx in self.exclude:
+                if rx.search(text):
+                    return 0
+        return hit
+
+
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    try:
+        loader: Any = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - libyaml missing
+        loader = yaml.SafeLoader
+    with open(path, encoding="utf-8") as f:
+        return yaml.load(f, Loader=loader)
+
+
+def load_rules(path: Path | None = None) -> list[Rule]:
+    doc = _load_yaml(path or CATALOG_PATH)
+    rules: list[Rule] = []
+    for order, e in enumerate(doc["hints"]):
+        m = e.get("match") or {}
+        ctx = m.get("context") or {}
+        hint = Hint(
+            id=e["id"], severity=e["severity"], title=e["title"], meaning=" ".join(e["meaning"].split()),
+            fix=" ".join(e["fix"].split()), docs=e.get("docs", ""), critical=bool(e.get("critical")),
+            platform=e.get("platform", "any"),
+        )
+        rules.append(Rule(
+            hint=hint, order=order,
+            substrings=list(m.get("substrings", [])),
+            regexes=[re.compile(r) for r in m.get("regexes", [])],
+            weak=[re.compile(r) for r in m.get("weak", [])],
+            exclude=[re.compile(r) for r in m.get("exclude", [])],
+            context=[re.compile(r) for r in ctx.get("any", [])],
+            within=int(ctx.get("within", 0)),
+            traceback=e.get("multiline") == "traceback",
+            umbrella=bool(e.get("umbrella")),
+            prefer_over=frozenset(e.get("prefer_over", [])),
+            need=[s.lower() for s in e.get("need", [])],
+            examples=list(e.get("examples", [])),
+        ))
+    return rules
+
+
+def load_hints(path: Path | None = None) -> list[Hint]:
+    return [r.hint for r in load_rules(path)]

@@ -1,0 +1,347 @@
+"""The compiled hint engine: one Aho-Corasick pass over lowercased text, then the few candidate rules.
+
+Per line the hot path is C code only (join, lower, automaton scan, newline counting); Python work
+happens for the ~1 % of lines that contain a literal some rule needs. `scan()` adds the multi-line
+logic: context rules, traceback anchoring, newest-first gcloud output, umbrella suppression and
+folding of repeats.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from app.hints.catalog import Hint, Rule, load_rules
+from app.hints.entries import entry_fields, entry_timestamp, parse_json_line
+from app.hints.literals import required_literals
+from app.hints.normalize import ANSI, detect_format, newest_first, normalize
+
+_CHUNK = 20_000  # lines per automaton pass: bounds the transient joined/lowercased copy
+_UMBRELLA_WINDOW = 30  # lines either side in which a specific hint outranks an umbrella
+_ADJACENT = 3  # the same hint this close (kubectl describe Reason + Exit Code) counts once
+_TB_WALK = 400
+
+_FRAME = re.compile(r'^\s+File "|^\s+at \S+ \(|^\s+at [\w$.<>]+:\d+')
+_TB_HEADER = "Traceback (most recent call last)"
+_TB_LINE = re.compile(
+    r"^(?:\s|Traceback \(most recent call last\)|The above exception was|During handling of the above"
+    r"|\(Background on this error|\^+$|$)|^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?::\s|:$|$)"
+)
+_REPEAT = re.compile(r"\(x(\d+) over ")
+_SHAPE = re.compile(r"0x[0-9a-f]+|[0-9a-f]{8,}|\d+", re.IGNORECASE)
+
+
+@dataclass
+class HintHit:
+    line: int  # 1-based line that carries the root cause
+    hint: Hint
+    count: int = 1
+
+
+@dataclass
+class _Cand:
+    idx: int
+    rule: Rule
+    weak: bool
+    text: str
+
+
+class Engine:
+    def __init__(self, rules: list[Rule]):
+        self.rules = rules
+        self.by_id = {r.hint.id: r for r in rules}
+        self.hints = [r.hint for r in rules]
+        self.literals: list[str] = []  # for the grep comparison in bench/scan.py
+        table: dict[str, set[int]] = {}
+        self.always: list[int] = []
+        for i, r in enumerate(rules):
+            keys: set[str] = {s.lower() for s in r.substrings} | set(r.need)
+            for rx in r.regexes + r.weak:
+                lits = required_literals(rx.pattern)
+                if lits is None and not r.need:
+                    self.always.append(i)
+                    break
+                keys |= lits or set()
+            for k in keys:
+                table.setdefault(k, set()).add(i)
+        auto = ahocorasick.Automaton()
+        for k, ids in table.items():
+            auto.add_word(k, tuple(sorted(ids)))
+        auto.make_automaton()
+        self._auto = auto
+        self.literals = sorted(table)
+
+    # -- single line ---------------------------------------------------------------------------
+
+    def _candidates(self, low: str) -> set[int]:
+        found: set[int] = set(self.always)
+        for _end, ids in self._auto.iter(low):
+            found.update(ids)
+        return found
+
+    def _matches(self, text: str, cands: Iterable[int]) -> list[tuple[Rule, bool]]:
+        out = []
+        for i in cands:
+            r = self.rules[i]
+            res = r.test(text)
+            if res:
+                out.append((r, res == 2))
+        return out
+
+    @staticmethod
+    def _best(matched: list[tuple[Rule, bool]], context_ok) -> tuple[Rule, bool] | None:
+        live = [(r, w) for r, w in matched if not r.context or context_ok(r)]
+        if not live:
+            return None
+        beaten = set().union(*(r.prefer_over for r, _ in live))
+        live = [(r, w) for r, w in live if r.hint.id not in beaten] or live
+
+        def rank(item: tuple[Rule, bool]) -> tuple:
+            r, weak = item
+            return (0 if r.context else 1, 1 if (r.umbrella or weak) else 0,
+                    1 if r.hint.severity == "info" else 0, r.order)
+
+        return min(live, key=rank)
+
+    def match_line(self, text: str) -> Hint | None:
+        """The best hint for one line (raw, prefixed or a JSON LogEntry), without neighbours."""
+        texts = [text]
+        obj = parse_json_line(normalize(text)) if "{" in text else None
+        if obj is not None:
+            texts = [t for _k, t in entry_fields(obj)] or [text]
+        best: tuple[Rule, bool] | None = None
+        for t in texts:
+            cands = self._candidates(t.lower())
+            if not cands:
+                continue
+            norm = normalize(t)
+            matched = self._matches(norm, cands)
+            if matched:
+                pick = self._best(matched, lambda r, n=norm: any(rx.search(n) for rx in r.context))
+                if pick and (best is None or (pick[0].order < best[0].order and not pick[0].umbrella)):
+                    best = pick
+        return best[0].hint if best else None
+
+    # -- whole logs ----------------------------------------------------------------------------
+
+    def scan(self, lines: Iterable[str], fmt: str | None = None) -> list[HintHit]:
+        """All hints in a log, one per root-cause line, repeats folded with a count."""
+        raw = lines if isinstance(lines, list) else list(lines)
+        raw = [x.rstrip("\r\n") for x in raw] if raw and raw[0].endswith("\n") else raw
+        fmt = fmt or detect_format(raw[:200])
+        texts, anchors = _records(raw, fmt)
+        return self._scan_texts(texts, anchors)
+
+    def _scan_texts(self, texts: list[str], anchors: list[int] | None) -> list[HintHit]:
+        reverse = newest_first(texts[:400:2] if anchors is None else _sample_stamps(texts, anchors))
+        cand_lines = self._prefilter(texts)
+        norm_cache: dict[int, str] = {}
+
+        def norm(j: int) -> str:
+            s = norm_cache.get(j)
+            if s is None:
+                s = norm_cache[j] = normalize(texts[j])
+            return s
+
+        found: list[_Cand] = []
+        for idx in sorted(cand_lines):
+            t = norm(idx)
+            if _FRAME.match(t):
+                continue  # a library path in a stack frame is not the error
+            matched = self._matches(t, cand_lines[idx])
+            if not matched:
+                continue
+
+            def context_ok(r: Rule, idx=idx) -> bool:
+                lo, hi = max(0, idx - r.within), min(len(texts), idx + r.within + 1)
+                return any(rx.search(norm(j)) for j in range(lo, hi) for rx in r.context)
+
+            pick = self._best(matched, context_ok)
+            if pick:
+                found.append(_Cand(idx, pick[0], pick[1], t))
+        found = self._tracebacks(found, texts, norm, reverse)
+        found = self._drop_umbrellas(found)
+        return self._fold(found, texts, anchors)
+
+    def _prefilter(self, texts: list[str]) -> dict[int, set[int]]:
+        cands: dict[int, set[int]] = {}
+        auto_iter = self._auto.iter
+        for start in range(0, len(texts), _CHUNK):
+            blob = "\n".join(texts[start:start + _CHUNK])
+            if "\x1b" in blob:
+                blob = ANSI.sub("", blob)  # colour codes can sit inside a literal
+            low = blob.lower()
+            line, pos = start, 0
+            count = low.count
+            for end, ids in auto_iter(low):
+                line += count("\n", pos, end)
+                pos = end
+                s = cands.get(line)
+                if s is None:
+                    cands[line] = set(ids)
+                else:
+                    s.update(ids)
+        if self.always:
+            for i in range(len(texts)):
+                cands.setdefault(i, set()).update(self.always)
+        return cands
+
+    @staticmethod
+    def _tracebacks(found: list[_Cand], texts: list[str], norm, reverse: bool) -> list[_Cand]:
+        """Once per traceback (chained ones included), on its decisive line."""
+        group_of: dict[int, int | None] = {}
+
+        def group(idx: int) -> int | None:
+            if idx in group_of:
+                return group_of[idx]
+            if not _TB_LINE.match(norm(idx)):
+                group_of[idx] = None
+                return None
+            lo = idx
+            while lo > 0 and idx - lo < _TB_WALK and _TB_LINE.match(norm(lo - 1)):
+                lo -= 1
+            hi = idx
+            while hi + 1 < len(texts) and hi - idx < _TB_WALK and _TB_LINE.match(norm(hi + 1)):
+                hi += 1
+            has_header = any(norm(j).startswith(_TB_HEADER) for j in range(lo, hi + 1))
+            group_of[idx] = lo if has_header else None
+            return group_of[idx]
+
+        keep: dict[tuple[int, str], _Cand] = {}
+        out: list[_Cand] = []
+        for c in found:
+            g = group(c.idx)
+            if g is None:
+                out.append(c)
+                continue
+            key = (g, c.rule.hint.id)
+            prev = keep.get(key)
+            if prev is None:
+                keep[key] = c
+                out.append(c)
+            elif not reverse:
+                out[out.index(prev)] = c  # the later line is the decisive one
+                keep[key] = c
+        return out
+
+    @staticmethod
+    def _drop_umbrellas(found: list[_Cand]) -> list[_Cand]:
+        specific = [c.idx for c in found if not (c.rule.umbrella or c.weak) and c.rule.hint.severity != "info"]
+        if not specific:
+            return found
+        import bisect
+
+        out = []
+        for c in found:
+            if c.rule.umbrella or c.weak:
+                k = bisect.bisect_left(specific, c.idx - _UMBRELLA_WINDOW)
+                if k < len(specific) and specific[k] <= c.idx + _UMBRELLA_WINDOW:
+                    continue
+            out.append(c)
+        return out
+
+    @staticmethod
+    def _fold(found: list[_Cand], texts: list[str], anchors: list[int] | None) -> list[HintHit]:
+        hits: list[HintHit] = []
+        by_shape: dict[tuple[str, str], HintHit] = {}
+        last_idx: dict[str, tuple[int, HintHit]] = {}
+        for c in found:
+            hid = c.rule.hint.id
+            m = _REPEAT.search(texts[c.idx])
+            n = int(m.group(1)) if m else 1
+            line = (anchors[c.idx] if anchors is not None else c.idx) + 1
+            shape = (hid, _SHAPE.sub("#", c.text))
+            prev_near = last_idx.get(hid)
+            target = by_shape.get(shape)
+            if target is None and prev_near and c.idx - prev_near[0] <= _ADJACENT:
+                target = prev_near[1]
+            if target is not None:
+                target.count += n
+                last_idx[hid] = (c.idx, target)
+                continue
+            hit = HintHit(line=line, hint=c.rule.hint, count=n)
+            by_shape[shape] = hit
+            last_idx[hid] = (c.idx, hit)
+            hits.append(hit)
+        hits.sort(key=lambda h: h.line)
+        return hits
+
+
+def _sample_stamps(texts: list[str], anchors: list[int]) -> list[str]:
+    return texts[:400]
+
+
+def _records(raw: list[str], fmt: str) -> tuple[list[str], list[int] | None]:
+    """Texts to match and, for JSON input, the 0-based line each came from."""
+    if fmt == "jsonl":
+        texts: list[str] = []
+        anchors: list[int] = []
+        for i, line in enumerate(raw):
+            obj = parse_json_line(line)
+            fields = entry_fields(obj) if obj is not None else []
+            if obj is not None:
+                ts = entry_timestamp(obj)
+                for _k, t in fields or [("", "")]:
+                    texts.append(f"{ts} {t}" if ts and t and not t.startswith(ts) else t)
+                    anchors.append(i)
+            else:
+                texts.append(line)
+                anchors.append(i)
+        return _strip_stamp(texts), anchors
+    if fmt == "json-array":
+        return _json_array(raw)
+    return raw, None
+
+
+_LEAD_TS = re.compile(r"^\d{4}-\d\d-\d\dT\S+ ")
+
+
+def _strip_stamp(texts: list[str]) -> list[str]:
+    # Entry timestamps are prepended only so newest-first order can be detected; normalize()
+    # strips them again before matching.
+    return texts
+
+
+def _json_array(raw: list[str]) -> tuple[list[str], list[int]]:
+    text = "\n".join(raw)
+    dec = json.JSONDecoder()
+    texts: list[str] = []
+    anchors: list[int] = []
+    i = text.find("[") + 1
+    line_at, pos_at = 0, 0
+    n = len(text)
+    while i < n:
+        while i < n and text[i] in " \t\r\n,":
+            i += 1
+        if i >= n or text[i] == "]":
+            break
+        try:
+            obj, end = dec.raw_decode(text, i)
+        except ValueError:
+            break
+        line_at += text.count("\n", pos_at, i)
+        pos_at = i
+        span = text[i:end]
+        ts = entry_timestamp(obj)
+        for key, t in entry_fields(obj):
+            k = span.find(f'"{key}"', span.find('"httpRequest"') if key == "status" else 0)
+            line = line_at + (span.count("\n", 0, k) if k >= 0 else 0)
+            texts.append(f"{ts} {t}" if ts and t else t)
+            anchors.append(line)
+        i = end
+    return texts, anchors
+
+
+_ENGINE: Engine | None = None
+
+
+def get_engine() -> Engine:
+    """The cached engine over the bundled catalog."""
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = Engine(load_rules())
+    return _ENGINE
