@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
+from typing import TYPE_CHECKING
 
 from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg  # noqa: F401
+
+if TYPE_CHECKING:
+    from app.live.deploy import Unit
+    from app.plan import Plan
+
+VERIFY_LOG_LINES = 20
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,4 +29,110 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise CommandError("`deploy` is not built yet")
+    from app.commands.status import cloud_run_context
+    from app.live.deploy import BadImageArg, parse_image_args
+
+    plan, project = cloud_run_context(args)
+    try:
+        images = parse_image_args(args.image, plan)
+    except BadImageArg as exc:
+        raise CommandError(str(exc)) from None
+    return asyncio.run(_deploy(args, plan, project, images))
+
+
+def interactive() -> bool:
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def ask_keep(unit: Unit) -> bool:
+    """On a terminal: list a unit's live-only settings and ask whether to keep them (default keep)."""
+    print(f"{unit.label} has settings live that the plan does not have:")
+    for lo in unit.live_only:
+        print(f"  {lo.describe()}")
+    while True:
+        try:
+            answer = input("Keep them? [K]eep / [r]emove: ").strip().lower()
+        except EOFError:
+            return True
+        if answer in ("", "k", "keep"):
+            return True
+        if answer in ("r", "remove"):
+            return False
+
+
+async def _deploy(args: argparse.Namespace, plan: Plan, project: str, images: dict[str, str]) -> int:
+    from app.commands.status import print_errors
+    from app.gcp import NoCredentials, make_run_clients
+    from app.live.deploy import apply, prepare, rebuild
+    from app.live.render import DeployProgress, changes_text, failure_lines, live_only_lines
+    from app.live.status import LogsUnavailable, failure_logs, fetch_status
+
+    try:
+        clients = make_run_clients()
+    except NoCredentials as exc:
+        raise CommandError(str(exc)) from None
+    region = plan.region
+    units = await prepare(plan, project, region, images, clients, prune=args.prune)
+    broken = [u for u in units if u.error]
+    if broken:  # cannot read what is live: do not deploy half a stack
+        print_errors([(u.error or "", u.error_kind) for u in broken])
+        return 2
+
+    if args.dry_run:
+        for unit in units:
+            print("\n".join(changes_text(unit)))
+        print("Dry run: nothing was changed.")
+        return 0
+
+    if not args.prune and not args.yes and interactive():
+        for unit in units:
+            if unit.live_only:
+                unit.keep_live_only = ask_keep(unit)
+                rebuild(unit, plan)
+
+    todo = [u for u in units if u.create or u.changes]
+    for unit in units:
+        if unit not in todo:
+            unit.outcome = "unchanged"
+    print(f"Deploying to Cloud Run in {project} / {region}: "
+          f"{len(todo)} to create or update, {len(units) - len(todo)} unchanged.")
+    for unit in units:
+        for line in live_only_lines(unit):
+            print(line)
+
+    async def one(unit: Unit, progress: DeployProgress) -> None:
+        progress.begin(unit)
+        await apply(unit, clients)
+        progress.end(unit)
+
+    with DeployProgress() as progress:
+        await asyncio.gather(*(one(u, progress) for u in todo))
+
+    failed = [u for u in todo if u.error]
+    env_failure = any(u.error_kind in ("permission", "disabled", "auth") for u in failed)
+    # The operation succeeding does not mean the service is Ready: read the conditions.
+    checked = [u.name for u in units if not u.error]
+    statuses = {st.name: st for st in await fetch_status(plan, project, region, clients=clients, only=checked)}
+    failing = [st for st in statuses.values() if st.failing]
+    for st in failing:
+        try:
+            logs, logs_error = await failure_logs(project, region, st, limit=VERIFY_LOG_LINES), None
+        except LogsUnavailable as exc:
+            logs, logs_error = None, str(exc)
+        print()
+        print("\n".join(failure_lines(st, logs, logs_error)))
+
+    print()
+    for unit in units:
+        st = statuses.get(unit.name)
+        state = st.state if st else "failed"
+        where = f" {st.url}" if st and st.url and state == "ready" else ""
+        print(f"{unit.label}: {unit.outcome or 'failed'}, {state}{where}")
+    if failed:
+        print_errors([(u.error or "", u.error_kind) for u in failed])
+    if env_failure:
+        return 2
+    return 1 if failed or failing else 0

@@ -147,6 +147,26 @@ def error_kind(exc: BaseException) -> str:
     return "other"
 
 
+def summarize_errors(items: list[tuple[str, str | None]]) -> list[str]:
+    """(error line, error kind) pairs → the lines to print: one per environment problem.
+
+    A missing permission, a disabled API or bad credentials hit every service alike, so they
+    collapse into their first line; other errors are listed once each.
+    """
+    grouped: dict[str, list[str]] = {}
+    others: list[str] = []
+    for line, kind in items:
+        if kind in ("permission", "disabled", "auth"):
+            grouped.setdefault(kind, []).append(line)
+        else:
+            others.append(line)
+    out = []
+    for lines in grouped.values():
+        more = len(set(lines)) - 1
+        out.append(lines[0] + (f" [same for {more} more service{'s' if more != 1 else ''}]" if more else ""))
+    return out + list(dict.fromkeys(others))
+
+
 def _condition(c: Any) -> Condition:
     state = _STATES.get(getattr(c.state, "name", ""), "unknown")
     reason = ""

@@ -1,0 +1,209 @@
+"""Text and JSON renderings of live status and deploy results, plus the deploy progress display."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TYPE_CHECKING, Any, TextIO
+
+from app.live.status import Condition, ServiceStatus
+
+if TYPE_CHECKING:
+    from app.live.deploy import Unit
+
+DASH = "-"
+
+
+def traffic_text(st: ServiceStatus) -> str:
+    return ", ".join(f"{rev} {pct}%" for rev, pct in st.traffic) or DASH
+
+
+def hint_lines(hint: Any, indent: str = "  ") -> list[str]:
+    if hint is None:
+        return []
+    hid, sev, title = getattr(hint, "id", "?"), getattr(hint, "severity", ""), getattr(hint, "title", "")
+    lines = [f"{indent}hint [{hid}] ({sev}) {title}".rstrip()]
+    for label in ("meaning", "fix"):
+        text = getattr(hint, label, None)
+        if text:
+            lines.append(f"{indent}  {label}: {' '.join(str(text).split())}")
+    docs = getattr(hint, "docs", None)
+    if docs:
+        first = docs if isinstance(docs, str) else next(iter(docs), None)
+        if first:
+            lines.append(f"{indent}  docs: {first}")
+    return lines
+
+
+def failure_lines(st: ServiceStatus, logs: list[str] | None = None, logs_error: str | None = None) -> list[str]:
+    """What failed, the hint, and the last log lines, for one failing service or job."""
+    if not st.failing:
+        return []
+    what = (f"revision {st.failing_revision}" if st.failing_revision
+            else f"execution {st.failing_execution}" if st.failing_execution else st.kind)
+    reason = f" ({st.failure_reason})" if st.failure_reason else ""
+    lines = [f"{st.name}: {what} failed{reason}: {st.failure_message or 'not ready'}"]
+    lines += hint_lines(st.hint)
+    if logs:
+        lines.append(f"  last {len(logs)} log lines of {what}:")
+        lines += [f"    {line}" for line in logs]
+    elif logs_error:
+        lines.append(f"  logs: {logs_error}")
+    elif logs is not None:
+        lines.append(f"  no log lines found for {what}")
+    return lines
+
+
+def status_table(statuses: list[ServiceStatus]) -> str:
+    from app.output import text_table
+
+    rows = []
+    for st in statuses:
+        if st.kind == "job":
+            last = st.executions[0] if st.executions else None
+            latest = last["name"] if last else DASH
+            rows.append([st.name, "job", st.state, latest, DASH, DASH, DASH])
+        else:
+            rows.append([st.name, "service", st.state, st.latest_created or DASH, st.latest_ready or DASH,
+                         traffic_text(st), st.url or DASH])
+    return text_table(["NAME", "KIND", "STATE", "LATEST CREATED", "LATEST READY", "TRAFFIC", "URL"], rows)
+
+
+def _message(c: Condition, where: str, seen: dict[str, str]) -> str:
+    if not c.message:
+        return DASH
+    if c.message in seen:
+        return f"(same as {seen[c.message]})"
+    seen[c.message] = where
+    return c.message
+
+
+def conditions_table(statuses: list[ServiceStatus]) -> str:
+    from app.output import text_table
+
+    rows = []
+    for st in statuses:
+        seen: dict[str, str] = {}  # a message repeated by several conditions is printed once
+        for c in st.conditions:
+            rows.append([st.name, c.type, c.state, c.reason or DASH, _message(c, c.type, seen)])
+        if st.failing_revision:
+            for c in st.revision_conditions:
+                rows.append([f"{st.name} @ {st.failing_revision}", c.type, c.state, c.reason or DASH,
+                             _message(c, f"revision {c.type}", seen)])
+    if not rows:
+        return ""
+    return text_table(["NAME", "CONDITION", "STATE", "REASON", "MESSAGE"], rows, title="Conditions")
+
+
+def executions_table(statuses: list[ServiceStatus]) -> str:
+    from app.output import text_table
+
+    rows = []
+    for st in statuses:
+        for ex in st.executions:
+            rows.append([st.name, ex["name"], ex["tasks"], ex["succeeded"], ex["failed"], ex["running"],
+                         ex["cancelled"], ex["completion_time"] or "running"])
+    if not rows:
+        return ""
+    return text_table(["JOB", "EXECUTION", "TASKS", "SUCCEEDED", "FAILED", "RUNNING", "CANCELLED", "COMPLETED"],
+                      rows, title="Job executions", right=(2, 3, 4, 5, 6))
+
+
+def status_text(statuses: list[ServiceStatus], project: str, region: str,
+                logs: dict[str, list[str]] | None = None, log_errors: dict[str, str] | None = None) -> str:
+    parts = [f"Cloud Run in {project} / {region}", status_table(statuses)]
+    for block in (conditions_table(statuses), executions_table(statuses)):
+        if block:
+            parts.append(block)
+    failures: list[str] = []
+    for st in statuses:
+        lines = failure_lines(st, (logs or {}).get(st.name) if logs is not None else None,
+                              (log_errors or {}).get(st.name))
+        if lines:
+            failures.append("\n".join(lines))
+    if failures:
+        parts.append("\n\n".join(failures))
+    not_deployed = [st.name for st in statuses if not st.deployed and not st.error]
+    if not_deployed:
+        parts.append(f"Not deployed yet: {', '.join(not_deployed)} (run `launchdeck deploy`).")
+    return "\n\n".join(parts)
+
+
+def status_json(statuses: list[ServiceStatus], project: str, region: str,
+                logs: dict[str, list[str]] | None = None, log_errors: dict[str, str] | None = None) -> str:
+    from app.output import to_json
+
+    items = []
+    for st in statuses:
+        item = st.to_dict()
+        if logs is not None and st.failing:
+            item["logs"] = logs.get(st.name, [])
+            if log_errors and st.name in log_errors:
+                item["logs_error"] = log_errors[st.name]
+        items.append(item)
+    return to_json({"project": project, "region": region, "services": items})
+
+
+# ----------------------------------------------------------------------------- deploy
+def changes_text(unit: Unit) -> list[str]:
+    if unit.error:
+        return [f"{unit.label}: {unit.error}"]
+    lines: list[str] = []
+    if unit.create:
+        lines.append(f"{unit.label}: not deployed yet; would create {unit.resource}")
+    elif not unit.changes:
+        lines.append(f"{unit.label}: no changes")
+    lines += [c.line(unit.label) for c in unit.changes]
+    lines += live_only_lines(unit)
+    return lines
+
+
+def live_only_lines(unit: Unit) -> list[str]:
+    if unit.kept():
+        return [f"{unit.label}: kept (live, not in the plan; --prune removes): "
+                + ", ".join(lo.describe() for lo in unit.kept())]
+    if unit.removed():
+        return [f"{unit.label}: removing (--prune): " + ", ".join(lo.describe() for lo in unit.removed())]
+    return []
+
+
+class DeployProgress:
+    """A spinner per unit on a terminal (rich), plain start/finish lines otherwise."""
+
+    def __init__(self, out: TextIO | None = None, fancy: bool | None = None) -> None:
+        self.out = out or sys.stdout
+        self.fancy = self.out.isatty() if fancy is None else fancy
+        self._start: dict[str, float] = {}
+        self._tasks: dict[str, Any] = {}
+        self._progress: Any = None
+
+    def __enter__(self) -> DeployProgress:
+        if self.fancy:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                      console=Console(file=self.out), transient=False)
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def begin(self, unit: Unit) -> None:
+        verb = "creating" if unit.create else "updating"
+        self._start[unit.name] = time.monotonic()
+        text = f"{unit.label}: {verb} ({len(unit.changes)} change{'s' if len(unit.changes) != 1 else ''})"
+        if self._progress is not None:
+            self._tasks[unit.name] = self._progress.add_task(text, total=1)
+        else:
+            print(text, file=self.out, flush=True)
+
+    def end(self, unit: Unit) -> None:
+        took = time.monotonic() - self._start.get(unit.name, time.monotonic())
+        text = f"{unit.label}: {unit.outcome} in {took:.1f}s" if not unit.error else f"{unit.label}: {unit.error}"
+        if self._progress is not None:
+            self._progress.update(self._tasks[unit.name], description=text, completed=1)
+        else:
+            print(text, file=self.out, flush=True)
