@@ -373,6 +373,9 @@ def _ordered_minimal(plan: Plan, minimal: dict[str, Any]) -> dict[str, Any]:
     if plan.project:
         out["project"] = plan.project
     out.update({k: v for k, v in minimal.items() if k not in out})
+    if "services" in out:  # a reader wants each service's role first, even the default `web`
+        out["services"] = {name: {"role": svc.role, **minimal["services"].get(name, {})}
+                           for name, svc in plan.services.items()}
     return out
 
 

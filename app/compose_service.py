@@ -1,0 +1,197 @@
+"""One compose app service → one plan service: its role (with why), port, resources, env and secrets."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from app import compose_parts as parts
+from app import compose_roles as roles
+from app.compose_fit import fit_resources
+from app.compose_roles import RoleGuess
+
+if TYPE_CHECKING:
+    from app.compose_import import _Importer
+
+_MIGRATION_IMAGES = re.compile(r"flyway|liquibase|(^|/)migrate/migrate$|dbmate|atlas$")
+
+
+def _command(svc: dict[str, Any]) -> list[str] | str | None:
+    entry, cmd = parts.as_command(svc.get("entrypoint")), parts.as_command(svc.get("command"))
+    if isinstance(entry, list) and isinstance(cmd, list):
+        return entry + cmd
+    if entry and cmd:
+        return f"{parts.sniff(entry)} {parts.sniff(cmd)}"
+    return entry or cmd
+
+
+def _traefik(svc: dict[str, Any]) -> tuple[bool, int | None]:
+    labels = svc.get("labels") or {}
+    items = labels.items() if isinstance(labels, dict) else (str(x).partition("=")[::2] for x in labels)
+    routed, port = False, None
+    for key, value in items:
+        key = str(key)
+        if key.startswith("traefik.http.") or key.startswith("caddy"):
+            routed = True
+        if key.endswith("loadbalancer.server.port") and str(value).strip().isdigit():
+            port = int(str(value).strip())
+    return routed, port
+
+
+def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: dict[str, Any]) -> RoleGuess:
+    """The first rule that applies wins; its words become the `why`."""
+    tcp, expose = ctx["tcp"], ctx["expose"]
+    published = tcp[0].container if tcp else None
+    srv = roles.server(cmd)
+    mig = roles.migration(cmd)
+    if mig and not published and not srv:
+        return RoleGuess("job", f"one-off {mig} command")
+    if _MIGRATION_IMAGES.search(parts.image_name(svc.get("image"))):
+        return RoleGuess("job", f"migration tool image {svc.get('image')}")
+    cons = roles.consumer(cmd)
+    generic = cons in ("worker command", "queue consumer", "scheduler")
+    if cons and not (generic and (srv or published)):
+        return RoleGuess("worker", f"{cons} command{', no port' if not published else ''}")
+    ws = roles.websocket_in_command(cmd)
+    port = published or (expose[0] if expose else None) or ctx["traefik_port"] or ctx["http_port"] \
+        or roles.port_from_command(cmd) or ctx["env_port"] or ctx["health_port"] or (srv[1] if srv else None)
+    if ws:
+        return RoleGuess("websocket", f"command serves {ws}", port)
+    ws_env = roles.websocket_env(list(imp.env[name]))
+    if ws_env:
+        return RoleGuess("websocket", f"sets {ws_env}", port)
+    if name in ctx["ws_refs"]:
+        return RoleGuess("websocket", f"{ctx['ws_refs'][name]} connects to it over ws://", port)
+    listens = bool(published or expose or srv or ctx["traefik"] or ctx["proxied"] or ctx["http_port"])
+    if roles.websocket_name(name) and listens:
+        return RoleGuess("websocket", f"name '{name}' says it serves websockets", port)
+    if published:
+        return RoleGuess("web", f"publishes port {published}", port)
+    if expose:
+        return RoleGuess("web", f"exposes port {expose[0]}", port)
+    if ctx["traefik"]:
+        return RoleGuess("web", "routed by proxy labels", port)
+    if ctx["proxied"]:
+        return RoleGuess("web", "the reverse proxy forwards to it", port)
+    if ctx["http_port"]:
+        return RoleGuess("web", f"other services call it on port {ctx['http_port']}", port)
+    if srv:
+        return RoleGuess("web", f"runs {srv[0]}", port)
+    if ctx["health_port"]:
+        return RoleGuess("web", "its healthcheck fetches an HTTP URL", port)
+    if cons:
+        return RoleGuess("worker", f"{cons}, no port")
+    restart = svc.get("restart")
+    if restart is False or str(restart) in ("no", "on-failure") or str(restart).startswith("on-failure:"):
+        return RoleGuess("job", f"restart: {restart or 'no'!s} and no port: runs once")
+    if roles.one_off_name(name):
+        return RoleGuess("job", f"name '{name}' and no port: a one-off task")
+    return RoleGuess("worker", "no port published or exposed: runs in the background")
+
+
+def _refs(value: str, host: str) -> bool:
+    return bool(re.search(rf"(^|[@/=\s,]){re.escape(host)}(:\d+|/|$|\s|,|\?)", value))
+
+
+def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str, Any],
+                  ws_refs: dict[str, str], http_refs: dict[str, int], proxied: set[str]) -> dict[str, Any]:
+    from app.compose_import import ImportRow, parts_plain, split_env
+
+    override = parts_plain(svc.get("x-launchdeck") or {})
+    command = _command(svc)
+    cmd = parts.sniff(command).lower()
+    ports = parts.parse_ports(svc.get("ports"))
+    tcp = [p for p in ports if p.protocol == "tcp"]
+    if len(ports) > len(tcp):
+        imp.notes.append(f"{name}: UDP ports are not supported on Cloud Run; left out")
+    env = imp.env[name]
+    traefik, traefik_port = _traefik(svc)
+    health_port, health_path = parts.health_check(svc.get("healthcheck"))
+    env_port = parts.sniff(env.get("PORT") or "")
+    ctx = {"tcp": tcp, "expose": parts.parse_expose(svc.get("expose")), "traefik": traefik,
+           "traefik_port": traefik_port, "http_port": http_refs.get(name), "ws_refs": ws_refs,
+           "proxied": name in proxied, "health_port": health_port,
+           "env_port": int(env_port) if env_port.isdigit() else None}
+    guess = guess_role(imp, name, svc, cmd, ctx)
+    role, why = guess.role, guess.why
+    if "role" in override:
+        why = f"x-launchdeck sets role {override['role']} (guess was {guess.role}: {guess.why})" \
+            if override["role"] != guess.role else f"{guess.why}; x-launchdeck agrees"
+        role = override["role"]
+    out: dict[str, Any] = {"role": role}
+    build = parts.as_build(svc.get("build"))
+    if build:
+        out["build"] = build
+    if svc.get("image"):
+        out["image"] = str(svc["image"])
+    if command:
+        out["command"] = command
+    if role in ("web", "websocket") and guess.port:
+        out["port"] = guess.port
+        if tcp and tcp[0].host and tcp[0].host != tcp[0].container:
+            out["host_port"] = tcp[0].host
+        if len(tcp) > 1:
+            imp.notes.append(f"{name}: also publishes {', '.join(str(p.container) for p in tcp[1:])}; "
+                             "a Cloud Run service serves one port")
+    if role in ("web", "websocket") and health_path and health_path != "/":
+        out["health_path"] = health_path
+    cpus, mem = parts.resources(svc)
+    if cpus is not None or mem is not None:
+        cpu, memory, note = fit_resources(cpus, mem)
+        out["cpu"], out["memory"] = cpu, memory
+        if note and not ("cpu" in override and "memory" in override):
+            imp.notes.append(f"{name}: {note}")
+    if role == "websocket":
+        out["timeout"] = 3600  # Cloud Run closes a socket when the request timeout ends
+    elif role == "worker":
+        out.update(min_instances=1, billing="instance")  # CPU must stay on between requests
+        if "scheduler" in why or "beat" in why:
+            out["max_instances"] = 1  # two schedulers would fire every task twice
+    plain, secrets = split_env(env, imp.env_file_only.get(name, []))
+    if "env" in override and isinstance(override["env"], dict):
+        extra_plain, extra_secrets = split_env(
+            {str(k): None if v is None else str(v) for k, v in override.pop("env").items()}, [])
+        plain.update(extra_plain)
+        secrets += [s for s in extra_secrets if s not in secrets]
+        for s in extra_secrets:
+            plain.pop(s, None)
+    if plain:
+        out["env"] = plain
+    if secrets:
+        out["secrets"] = secrets
+    if imp.env_file_only.get(name):
+        imp.notes.append(f"{name}: {len(imp.env_file_only[name])} variable name(s) from env_file listed under "
+                         "secrets (values were not read into the plan)")
+    deps = _dependencies(imp, svc, env)
+    if "minio" in deps:
+        deps.remove("minio")
+        out["buckets"] = list(data.get("buckets", {}))
+    if deps:
+        out["depends_on"] = deps
+    out["why"] = why
+    for key, value in override.items():
+        out[key] = value
+    shown = imp.names[name]
+    imp.rows.append(ImportRow(name, out["role"], why, shown if shown != name else None))
+    return out
+
+
+def _dependencies(imp: _Importer, svc: dict[str, Any], env: dict[str, str | None]) -> list[str]:
+    from app.compose_import import _depends
+
+    deps: list[str] = []
+
+    def add(compose_name: str) -> None:
+        kind = imp.kind.get(compose_name)
+        target = {"postgres": "postgres", "redis": "redis", "minio": "minio"}.get(kind or "") or \
+            (imp.names.get(compose_name) if kind == "app" else None)
+        if target and target not in deps:
+            deps.append(target)
+
+    for dep in _depends(svc):
+        add(dep)
+    values = [parts.sniff(v) for v in env.values() if v]
+    for other, kind in imp.kind.items():
+        if kind in ("postgres", "redis", "minio") and any(_refs(v, other) for v in values):
+            add(other)
+    return deps
