@@ -21,6 +21,7 @@ class DeckScreen(Screen[None]):
     """A main screen (one per App mode). Subclasses implement `compose_body` and `plan_changed`."""
 
     MODE: ClassVar[str] = ""
+    _stale = False
 
     @property
     def deck(self) -> LaunchDeck:
@@ -47,10 +48,17 @@ class DeckScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.query_one(NavBar).refresh()
+        if self._stale:
+            self._stale = False
+            self.plan_changed()
 
     def _plan_watch(self, _plan: Any) -> None:
-        self.query_one(NavBar).refresh()
-        self.plan_changed()
+        # Screens out of sight recompute when shown again, so typing on the Plan screen stays fast.
+        if self.is_current:
+            self.query_one(NavBar).refresh()
+            self.plan_changed()
+        else:
+            self._stale = True
 
     def plan_changed(self) -> None:
         """Recompute what this screen shows from the current plan (core calls only)."""

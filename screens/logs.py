@@ -1,8 +1,339 @@
+"""Logs screen: tail a source with inline hints, filter, pause/follow, and live service status.
+
+A producer thread reads the source (its own asyncio loop, so a 5,000 lines/s burst never blocks
+keypresses) into a deque; a 1/15 s timer drains the deque into the LogView in one batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
 from screens.base import DeckScreen
+from screens.widgets.log_view import SEVERITY_RANK, Entry, LogView
+
+MAX_LINES = 10_000
+PENDING_CAP = 20_000  # producer waits when the UI falls this far behind (backpressure)
+TICK = 1 / 15
+SEVERITIES = (("all", 0), ("info+", 1), ("warning+", 2), ("error+", 3))
 
 
-class S(DeckScreen):
+def _redact(text: str) -> str:
+    """Mask secrets in text we compose ourselves (source lines arrive redacted already)."""
+    try:
+        from app.redact import redact
+    except ImportError:
+        return text
+    return redact(text)
+
+
+class LogsScreen(DeckScreen):
     MODE = "logs"
+    CSS_PATH = "logs.tcss"
+    BINDINGS = [
+        Binding("s", "pick_source", "Source"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("f", "toggle_follow", "Pause/follow"),
+        Binding("n", "next_hint", "Next hint"),
+        Binding("r", "refresh_status", "Status"),
+        Binding("escape", "focus_log", "Log", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: deque[Entry] = deque()
+        self.source_spec = ""
+        self.source_state = ""
+        self.statuses: list[Any] = []
+
+    def compose_body(self) -> Iterable[Widget]:
+        with Horizontal(id="log-controls"):
+            yield Label("Source", classes="ctl-label")
+            yield Input(id="source", placeholder="file:PATH | cloud-run:SERVICE | cloud-run-job:JOB | compose | "
+                        "kubectl:SELECTOR", compact=True)
+            yield Label("Filter", classes="ctl-label")
+            yield Input(id="filter", placeholder="text", compact=True)
+            yield Select([(label, rank) for label, rank in SEVERITIES], value=0, allow_blank=False, id="severity",
+                         compact=True)
+        with Horizontal(id="log-body"):
+            with Vertical(id="log-pane"):
+                yield LogView(max_lines=MAX_LINES, id="log")
+                yield Static(id="log-state")
+            with Vertical(id="side-pane"):
+                yield Label("Hint", classes="title")
+                with VerticalScroll(id="hint-box"):
+                    yield Static(id="hint")
+                yield Label("Cloud Run status", classes="title")
+                yield DataTable(id="status", cursor_type="row")
+                yield Static(id="status-state", classes="muted")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#status", DataTable)
+        for key, label in (("name", "Service"), ("state", "State"), ("revision", "Latest ready")):
+            table.add_column(label, key=key)
+        super().on_mount()
+        self.set_interval(TICK, self._drain, name="log drain")
+        self._show_hint(None)
+        self.start_source(self.deck.log_source)
+        self.action_refresh_status(quiet=True)
+
+    def plan_changed(self) -> None:
+        """Sources and status come from the plan's services; nothing to recompute per edit."""
+
+    # -- the source --------------------------------------------------------------------------
+
+    def start_source(self, spec: str) -> None:
+        spec = spec.strip()
+        if not spec:
+            return
+        self.source_spec = spec
+        self.query_one("#source", Input).value = spec
+        log = self.query_one(LogView)
+        log.clear()
+        self.pending.clear()
+        log.follow = True
+        self.source_state = f"reading {spec}"
+        self._tail(spec)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="tail", description="log tail")
+    def _tail(self, spec: str) -> None:
+        worker = get_current_worker()
+        asyncio.run(self._consume(spec, worker))
+
+    async def _consume(self, spec: str, worker: Any) -> None:
+        from app.hints import get_engine
+        from app.logsources import open_source
+
+        engine = get_engine()
+        plan = self.plan
+        stream = open_source(spec, project=plan.project, region=plan.region, since=None, follow=True)
+        try:
+            async for line in stream:
+                if worker.is_cancelled:
+                    break
+                hint = engine.match_line(line.text)
+                self.pending.append(Entry(line.text, (line.severity or "info").lower(), hint, line.source))
+                while len(self.pending) > PENDING_CAP and not worker.is_cancelled:
+                    await asyncio.sleep(0.02)
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        if not worker.is_cancelled:
+            self.source_state = f"end of {spec}"
+
+    def _drain(self) -> None:
+        log = self.query_one(LogView)
+        if self.pending:
+            n = min(len(self.pending), 5_000)
+            batch = [self.pending.popleft() for _ in range(n)]
+            log.add(batch)
+        self._update_state()
+
+    def _update_state(self) -> None:
+        log = self.query_one(LogView)
+        text = Text()
+        text.append(f" {self.source_state}", style="dim")
+        text.append(f" · {len(log.shown):,}/{len(log.entries):,} lines shown")
+        hints = sum(1 for e in log.shown if e.hint is not None) if len(log.shown) < 20_000 else 0
+        if hints:
+            text.append(f" · {hints} hinted (n jumps)", style="cyan")
+        if not log.follow:
+            text.append(" · PAUSED", style="bold yellow")
+        if log.new_lines:
+            text.append(f" · {log.new_lines:,} new lines ↓ (end to follow)", style="bold yellow")
+        self.query_one("#log-state", Static).update(text)
+
+    @on(Worker.StateChanged)
+    def _worker(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "tail" and event.state == WorkerState.ERROR:
+            self.source_state = f"stream stopped: {explain(event.worker.error)}"
+            self._update_state()
+            self.notify(self.source_state, severity="error", timeout=8)
+        elif event.worker.group == "status" and event.state == WorkerState.ERROR:
+            self.query_one("#status-state", Static).update(Text(explain(event.worker.error), style="yellow"))
+
+    # -- hints -------------------------------------------------------------------------------
+
+    @on(LogView.Highlighted)
+    def _highlighted(self, event: LogView.Highlighted) -> None:
+        if event.entry is not None and event.entry.hint is not None:
+            self._show_hint(event.entry)
+
+    def _show_hint(self, entry: Entry | None) -> None:
+        box = self.query_one("#hint", Static)
+        if entry is None or entry.hint is None:
+            box.update(Text("Lines marked ◆ match a known error. Move onto one (n jumps to the next) to see "
+                            "what it means and how to fix it.", style="dim"))
+            return
+        hint = entry.hint
+        text = Text()
+        style = {"error": "bold red", "warning": "bold yellow"}.get(getattr(hint, "severity", ""), "bold cyan")
+        text.append(f"{hint.title}\n", style=style)
+        text.append(f"{hint.id}\n\n", style="dim")
+        text.append(f"{hint.meaning}\n\n")
+        text.append("Fix: ", style="bold green")
+        text.append(f"{hint.fix}\n")
+        docs = hint.docs if isinstance(hint.docs, list | tuple) else [hint.docs] if hint.docs else []
+        for url in docs:
+            text.append(f"\n{url}", style="underline blue")
+        text.append("\n\nLine: ", style="bold")
+        text.append(_redact(entry.text[:300]), style="dim")
+        box.update(text)
+
+    @on(LogView.Selected)
+    def _selected(self, event: LogView.Selected) -> None:
+        if event.entry is not None and event.entry.hint is not None:
+            self._show_hint(event.entry)
+        elif event.entry is not None:
+            self.notify("No known error on this line.")
+
+    # -- controls ----------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#source")
+    def _source_submitted(self, event: Input.Submitted) -> None:
+        self.start_source(event.value)
+        self.query_one(LogView).focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_one(LogView).set_filter(text=event.value)
+        self._update_state()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(LogView).focus()
+
+    @on(Select.Changed, "#severity")
+    def _severity_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int):
+            self.query_one(LogView).set_filter(min_severity=event.value)
+            self._update_state()
+
+    def action_pick_source(self) -> None:
+        source = self.query_one("#source", Input)
+        names = [f"cloud-run:{n}" if s.role != "job" else f"cloud-run-job:{n}"
+                 for n, s in self.plan.services.items()]
+        self.notify("Sources: " + ", ".join([*names[:4], "compose", "kubectl:app=NAME", "file:PATH"]),
+                    title="Type a source and press enter", timeout=8)
+        source.focus()
+
+    def action_demo(self) -> None:
+        from app.tui import DEMO_LOG
+
+        self.start_source(f"file:{DEMO_LOG}")
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_focus_log(self) -> None:
+        self.query_one(LogView).focus()
+
+    def action_toggle_follow(self) -> None:
+        log = self.query_one(LogView)
+        if log.follow:
+            log.follow = False
+        else:
+            log.action_bottom()
+        self._update_state()
+
+    def action_next_hint(self) -> None:
+        log = self.query_one(LogView)
+        if not log.next_hint():
+            self.notify("No hinted lines (yet).")
+        log.focus()
+
+    # -- live status -------------------------------------------------------------------------
+
+    def action_refresh_status(self, quiet: bool = False) -> None:
+        state = self.query_one("#status-state", Static)
+        if not self.deck.status_enabled:
+            state.update("Live status is off in this session.")
+            return
+        from app.gcp import NoProject, resolve_project
+
+        try:
+            project = resolve_project(None, self.plan.project)
+        except NoProject as exc:
+            state.update(Text(f"{exc}. Then press r.", style="yellow"))
+            return
+        state.update(f"Asking Cloud Run about {project}…")
+        self._status(project)
+
+    @work(exclusive=True, exit_on_error=False, group="status", description="Cloud Run status")
+    async def _status(self, project: str) -> None:
+        from app.live.status import fetch_status
+
+        self.project = project
+        self.statuses = await fetch_status(self.plan, project, self.plan.region)
+        self._show_status()
+
+    def _show_status(self) -> None:
+        table = self.query_one("#status", DataTable)
+        table.clear()
+        styles = {"ready": "green", "failing": "bold red", "error": "yellow", "deploying": "cyan"}
+        errors = {s.error for s in self.statuses if s.error}
+        for st in self.statuses:
+            table.add_row(st.name, Text(st.state, style=styles.get(st.state, "")), st.latest_ready or "—",
+                          key=st.name)
+        state = self.query_one("#status-state", Static)
+        if len(errors) == 1 and all(s.error for s in self.statuses):
+            state.update(Text(errors.pop() or "", style="yellow"))
+        elif any(s.failing for s in self.statuses):
+            state.update(Text("enter on a failing service shows its failing revision's logs", style="red"))
+        else:
+            state.update("r refreshes")
+
+    @on(DataTable.RowSelected, "#status")
+    def _status_selected(self, event: DataTable.RowSelected) -> None:
+        st = next((s for s in self.statuses if s.name == event.row_key.value), None)
+        if st is None:
+            return
+        if not st.failing:
+            spec = f"cloud-run-job:{st.name}" if st.kind == "job" else f"cloud-run:{st.name}"
+            self.start_source(spec)
+            return
+        self.source_state = f"failing {st.failing_revision or st.failing_execution} of {st.name}"
+        log = self.query_one(LogView)
+        log.clear()
+        self.pending.clear()
+        self.workers.cancel_group(self, "tail")
+        self._failure_logs(st)
+
+    @work(exclusive=True, exit_on_error=False, group="status", description="failure logs")
+    async def _failure_logs(self, st: Any) -> None:
+        from app.hints import get_engine
+        from app.live.status import failure_logs
+
+        engine = get_engine()
+        lines = await failure_logs(self.project, self.plan.region, st)
+        if st.failure_message:
+            lines = [f"ERROR {st.failure_message}", *lines]
+        self.pending.extend(Entry(_redact(t), "error" if "ERROR" in t[:40] else "info", engine.match_line(t))
+                            for t in lines)
 
 
-SCREEN = S
+def explain(exc: BaseException | None) -> str:
+    """One line for a source or status failure."""
+    if exc is None:
+        return "unknown error"
+    name = type(exc).__name__
+    if name == "NoCredentials":
+        return f"no Google credentials: {exc}"
+    if name == "NoProject":
+        return str(exc)
+    return f"{exc}" if str(exc) else name
+
+
+SEVERITY_NAMES = {v: k for k, v in SEVERITY_RANK.items()}
+SCREEN = LogsScreen

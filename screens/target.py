@@ -16,11 +16,23 @@ from screens.widgets.money import money_range
 # One line each on when a target fits (lessons from real migrations: workers as Jobs, GKE for
 # long-lived sockets, self-host for a fixed cost).
 FITS: dict[str, str] = {
-    "cloud-run": "Web/API services that scale to zero; workers stay up as always-on services.",
-    "cloud-run-jobs": "Like cloud-run, but workers and one-off tasks run as Cloud Run Jobs: pay only while busy.",
-    "gke-autopilot": "Long-lived websockets and steady workers; pay per pod request, no nodes to manage.",
-    "gke-standard": "Big, constant load where you size the nodes yourself; cheapest per vCPU when busy.",
-    "compose": "Self-host (TrueNAS / docker compose): a fixed monthly cost; you own backups and uptime.",
+    "cloud-run": "web/API that can scale to zero; workers always on",
+    "cloud-run-jobs": "queue workers and batch tasks as Jobs: pay while busy",
+    "gke-autopilot": "long-lived websockets, steady workers; per-pod billing",
+    "gke-standard": "big constant load; you size the nodes yourself",
+    "compose": "self-host (TrueNAS/compose): fixed monthly cost",
+}
+MORE: dict[str, str] = {
+    "cloud-run": "Every service becomes a Cloud Run service. Web and API services scale to zero between requests; "
+                 "a Celery-style worker has to stay up (min instances, instance billing), which is the costly part.",
+    "cloud-run-jobs": "Web services stay on Cloud Run; workers and one-off tasks become Cloud Run Jobs that run to "
+                      "completion (triggered or scheduled), so you pay only while they work.",
+    "gke-autopilot": "Pods on a managed GKE cluster, billed per pod resource request. Suits long-lived websocket "
+                     "connections and always-busy workers; adds a cluster fee and more moving parts.",
+    "gke-standard": "You choose and pay for the nodes. Cheapest per vCPU when the load is large and constant; "
+                    "you manage node pools, upgrades and bin-packing.",
+    "compose": "A docker-compose file for your own box (e.g. TrueNAS). Cost is fixed (hardware over its lifetime "
+               "plus power); you own backups, updates and uptime.",
 }
 
 
@@ -88,7 +100,7 @@ class TargetScreen(DeckScreen):
         problems = target_problems(self.plan, target)
         text = Text()
         text.append(f"{target}: ", style="bold")
-        text.append(FITS[target])
+        text.append(MORE[target])
         if problems:
             text.append("\nTo use it, first change on the Plan screen:\n", style="yellow")
             for path, msg in problems[:6]:
