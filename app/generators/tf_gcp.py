@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from app.generators import hcl
-from app.generators.common import account_id, ident, secret_names, slug, uses_postgres, uses_redis
+from app.generators.common import account_id, ident, secret_names, slug, uses_postgres
 from app.generators.hcl import Block, Raw, block
 from app.plan import Plan
 
