@@ -1,0 +1,285 @@
+"""Build `catalog.json`, the bundled price snapshot, in the Cloud Billing Catalog API's own JSON shape.
+
+Run: `.venv/bin/python assets/prices/build_snapshot.py` (rewrites catalog.json next to this file).
+
+The figures are list prices compiled on COMPILED_ON from ../shared/pricing/prices.yaml (sources and
+confidence there). Each SKU below is written exactly as `ListSkus` returns it (camelCase, money as
+units/nanos, tiered rates, usage units), so `estimators.catalog` parses this file and a live
+`launchdeck prices refresh` with the same code. SKU ids that were seen in public Catalog output are
+real; the others are marked with a `LD` prefix (e.g. `LD01-0000-0007`) and get replaced by the real
+ones on the first refresh.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+COMPILED_ON = "2026-11-22"
+HERE = Path(__file__).resolve().parent
+
+SERVICES = {  # displayName -> serviceId (Cloud Build's id was not confirmed: resolved by name on refresh)
+    "Cloud Run": "152E-C115-5142",
+    "Compute Engine": "6F81-5844-456A",
+    "Networking": "E505-1604-58F8",
+    "Kubernetes Engine": "CCD8-9BF1-090E",
+    "Cloud SQL": "9662-B51E-5089",
+    "Cloud Memorystore for Redis": "5AF5-2C11-D467",
+    "Cloud Storage": "95FF-2EF5-5EA1",
+    "Artifact Registry": "149C-F9EC-3994",
+    "Secret Manager": "EE82-7A5E-871C",
+    "Cloud Logging": "5490-F7B7-8DF6",
+    "Cloud Build": "LD00-0000-CB00",
+}
+
+TIER1 = ["asia-east1", "asia-northeast1", "asia-northeast2", "europe-north1", "europe-southwest1",
+         "europe-west1", "europe-west4", "europe-west8", "europe-west9", "me-west1", "us-central1", "us-east1",
+         "us-east4", "us-east5", "us-south1", "us-west1"]
+TIER2 = ["africa-south1", "asia-east2", "asia-northeast3", "asia-southeast1", "asia-southeast2",
+         "asia-south1", "asia-south2", "australia-southeast1", "australia-southeast2", "europe-central2",
+         "europe-west10", "europe-west12", "europe-west2", "europe-west3", "europe-west6", "me-central1",
+         "me-central2", "northamerica-northeast1", "northamerica-northeast2", "southamerica-east1",
+         "southamerica-west1", "us-west2", "us-west3", "us-west4"]
+CITY = {"us-central1": "Iowa", "asia-east1": "Taiwan"}
+
+# Unit metadata as the Catalog writes it: usageUnit -> (description, baseUnit, base description, factor)
+UNITS = {
+    "s": ("second", "s", "second", 1),
+    "h": ("hour", "s", "second", 3600),
+    "min": ("minute", "s", "second", 60),
+    "GiBy.s": ("gibibyte second", "By.s", "byte second", 2**30),
+    "GiBy.h": ("gibibyte hour", "By.s", "byte second", 2**30 * 3600),
+    "GiBy.mo": ("gibibyte month", "By.s", "byte second", 2**30 * 2628000),
+    "GiBy": ("gibibyte", "By", "byte", 2**30),
+    "count": ("count", "count", "count", 1),
+    "count.mo": ("count month", "count.s", "count second", 2628000),
+}
+
+_ids: dict[str, int] = {}
+
+
+def _synthetic_id(service: str) -> str:
+    n = _ids[service] = _ids.get(service, 0) + 1
+    return f"LD{list(SERVICES).index(service):02d}-0000-{n:04d}"
+
+
+def money(usd: str | float) -> dict:
+    d = Decimal(str(usd))
+    units = int(d)
+    nanos = int(((d - units) * Decimal(10**9)).to_integral_value())
+    out: dict = {"currencyCode": "USD"}
+    if units:
+        out["units"] = str(units)
+    if nanos:
+        out["nanos"] = nanos
+    return out
+
+
+def sku(service: str, description: str, unit: str, tiers: list[tuple[float, str | float]], regions: list[str],
+        family: str, group: str, sku_id: str | None = None, usage_type: str = "OnDemand") -> dict:
+    sid = sku_id or _synthetic_id(service)
+    desc, base, base_desc, factor = UNITS[unit]
+    rates = []
+    for start, usd in tiers:
+        rate: dict = {"unitPrice": money(usd)}
+        if start:
+            rate["startUsageAmount"] = start
+        rates.append(rate)
+    return {
+        "name": f"services/{SERVICES[service]}/skus/{sid}",
+        "skuId": sid,
+        "description": description,
+        "category": {"serviceDisplayName": service, "resourceFamily": family, "resourceGroup": group,
+                     "usageType": usage_type},
+        "serviceRegions": regions,
+        "pricingInfo": [{
+            "summary": "",
+            "pricingExpression": {"usageUnit": unit, "displayQuantity": 1, "tieredRates": rates,
+                                  "usageUnitDescription": desc, "baseUnit": base, "baseUnitDescription": base_desc,
+                                  "baseUnitConversionFactor": factor},
+            "aggregationInfo": {"aggregationLevel": "ACCOUNT", "aggregationInterval": "MONTHLY",
+                                "aggregationCount": 1},
+            "currencyConversionRate": 1,
+            "effectiveTime": f"{COMPILED_ON}T00:00:00Z",
+        }],
+        "serviceProviderName": "Google",
+    }
+
+
+def cloud_run() -> list[dict]:
+    s = "Cloud Run"
+    out = [
+        sku(s, "Services CPU (Request-based billing)", "s", [(0, "0.000024")], TIER1, "ApplicationServices", "CPU",
+            "4856-B847-F1EB"),
+        sku(s, "Services CPU Tier 2  (Request-based billing)", "s", [(0, "0.0000336")], TIER2,
+            "ApplicationServices", "CPU"),
+        sku(s, "Services Memory (Request-based billing)", "GiBy.s", [(0, "0.0000025")], TIER1,
+            "ApplicationServices", "RAM", "02A2-9231-36A6"),
+        sku(s, "Services Memory Tier 2 (Request-based billing)", "GiBy.s", [(0, "0.0000035")], TIER2,
+            "ApplicationServices", "RAM"),
+        sku(s, "Services Min Instance CPU (Request-based billing)", "s", [(0, "0.0000025")], TIER1,
+            "ApplicationServices", "CPU", "7EBB-8579-2C98"),
+        sku(s, "Services Min Instance CPU Tier 2 (Request-based billing)", "s", [(0, "0.0000035")], TIER2,
+            "ApplicationServices", "CPU"),
+        sku(s, "Services Min Instance Memory (Request-based billing)", "GiBy.s", [(0, "0.0000025")], TIER1,
+            "ApplicationServices", "RAM"),
+        sku(s, "Services Min Instance Memory Tier 2 (Request-based billing)", "GiBy.s", [(0, "0.0000035")], TIER2,
+            "ApplicationServices", "RAM"),
+        sku(s, "Requests", "count", [(0, 0), (2_000_000, "0.0000004")], ["global"], "ApplicationServices",
+            "Requests", "2DA5-55D3-E679"),
+    ]
+    jobs_ids = {"asia-east1": "7E09-0800-D3BA", "asia-east2": "1641-654E-D130", "asia-northeast1": "D616-27D3-51E1"}
+    for region in TIER1 + TIER2:
+        t2 = region in TIER2
+        cpu, mem = ("0.0000216", "0.0000024") if t2 else ("0.000018", "0.000002")
+        out += [
+            sku(s, f"Services CPU (Instance-based billing) in {region}", "s", [(0, cpu)], [region],
+                "ApplicationServices", "CPU"),
+            sku(s, f"Services Memory (Instance-based billing) in {region}", "GiBy.s", [(0, mem)], [region],
+                "ApplicationServices", "RAM"),
+            sku(s, f"Jobs CPU in {region}", "s", [(0, cpu)], [region], "ApplicationServices", "CPU",
+                jobs_ids.get(region)),
+            sku(s, f"Jobs Memory in {region}", "GiBy.s", [(0, mem)], [region], "ApplicationServices", "RAM"),
+        ]
+    return out
+
+
+# E2 / N2 per-vCPU and per-GiB hourly rates. us-central1 splits Cyclenerd's machine prices exactly
+# (e2-standard-2 = 2 x core + 8 x RAM = $0.0670114). asia-east1 keeps the same core:RAM ratio, scaled
+# so every E2 shape (all 1:4) matches its published figure (e2-standard-2 $0.0775919).
+E2 = {"us-central1": ("0.02181159", "0.00292353"),
+      "asia-east1": ("0.02525576", "0.00338510")}
+N2 = {"us-central1": ("0.031611", "0.004237"),
+      "asia-east1": ("0.036602", "0.004906")}
+
+
+def compute() -> list[dict]:
+    s = "Compute Engine"
+    out = []
+    for region, (core, ram) in E2.items():
+        city = CITY[region]
+        out += [
+            sku(s, f"E2 Instance Core running in {city}", "h", [(0, core)], [region], "Compute", "CPU"),
+            sku(s, f"E2 Instance Ram running in {city}", "GiBy.h", [(0, ram)], [region], "Compute", "RAM"),
+            sku(s, f"N2 Instance Core running in {city}", "h", [(0, N2[region][0])], [region], "Compute", "N2Standard"),
+            sku(s, f"N2 Instance Ram running in {city}", "GiBy.h", [(0, N2[region][1])], [region], "Compute",
+                "N2Standard"),
+            sku(s, f"Balanced PD Capacity in {city}", "GiBy.mo", [(0, "0.10")], [region], "Storage", "SSD"),
+            sku(s, f"Storage PD Capacity in {city}", "GiBy.mo", [(0, "0.04")], [region], "Storage", "PDStandard"),
+            sku(s, f"Network Internet Data Transfer Out from {city} to Worldwide", "GiBy",
+                [(0, "0.12"), (1024, "0.11"), (10240, "0.08" if region == "us-central1" else "0.085")],
+                [region], "Network", "PremiumInternetEgress"),
+        ]
+    return out
+
+
+def networking() -> list[dict]:
+    s = "Networking"
+    return [
+        sku(s, "Cloud Load Balancer Forwarding Rule Minimum Global", "h", [(0, "0.025")], ["global"], "Network",
+            "LoadBalancing", "DEE3-C42E-3E4D"),
+        sku(s, "Cloud Load Balancer Forwarding Rule Additional Global", "h", [(0, "0.01")], ["global"], "Network",
+            "LoadBalancing", "1211-928B-AF92"),
+        sku(s, "Global External Application Load Balancer Inbound Data Processing for Iowa", "GiBy",
+            [(0, "0.008")], ["us-central1"], "Network", "LoadBalancing"),
+        sku(s, "Global External Application Load Balancer Outbound Data Processing for Iowa", "GiBy",
+            [(0, "0.008")], ["us-central1"], "Network", "LoadBalancing"),
+    ]
+
+
+def gke() -> list[dict]:
+    s = "Kubernetes Engine"
+    return [
+        sku(s, "Zonal Kubernetes Clusters", "h", [(0, "0.10")], ["global"], "Compute", "GKE", "6B92-A835-08AB"),
+        sku(s, "Regional Kubernetes Clusters", "h", [(0, "0.10")], ["global"], "Compute", "GKE", "B561-BFBD-1264"),
+        sku(s, "Autopilot Kubernetes Clusters", "h", [(0, "0.10")], ["global"], "Compute", "GKE"),
+        # Catalog prices Autopilot CPU per mCPU-hour: $0.0445/vCPU-h = $0.0000445/mCPU-h.
+        sku(s, "Autopilot Pod mCPU Requests (us-central1)", "h", [(0, "0.0000445")], ["us-central1"], "Compute",
+            "CPU"),
+        sku(s, "Autopilot Pod Memory Requests (us-central1)", "GiBy.h", [(0, "0.0049225")], ["us-central1"],
+            "Compute", "RAM"),
+        sku(s, "Autopilot Pod Ephemeral Storage Requests (us-central1)", "GiBy.h", [(0, "0.0000548")],
+            ["us-central1"], "Storage", "LocalSSD"),
+    ]
+
+
+def cloud_sql() -> list[dict]:
+    s = "Cloud SQL"
+    r = ["us-central1"]
+    out = []
+    for mode, mult in (("Zonal", 1), ("Regional", 2)):
+        def p(v: str, m: int = mult) -> str:
+            return str(Decimal(v) * m)
+        out += [
+            sku(s, f"Cloud SQL for PostgreSQL: {mode} - Micro instance in Iowa", "h", [(0, p("0.0105"))], r,
+                "ApplicationServices", "SQLGen2InstancesF1Micro"),
+            sku(s, f"Cloud SQL for PostgreSQL: {mode} - Small instance in Iowa", "h", [(0, p("0.0350"))], r,
+                "ApplicationServices", "SQLGen2InstancesG1Small"),
+            sku(s, f"Cloud SQL for PostgreSQL: {mode} - vCPU in Iowa", "h", [(0, p("0.0413"))], r,
+                "ApplicationServices", "SQLGen2InstancesCPU"),
+            sku(s, f"Cloud SQL for PostgreSQL: {mode} - RAM in Iowa", "GiBy.h", [(0, p("0.0070"))], r,
+                "ApplicationServices", "SQLGen2InstancesRAM"),
+            sku(s, f"Cloud SQL for PostgreSQL: {mode} - Standard storage in Iowa", "GiBy.mo", [(0, p("0.17"))], r,
+                "ApplicationServices", "SSD"),
+        ]
+    out.append(sku(s, "Cloud SQL: Backups in Iowa", "GiBy.mo", [(0, "0.08")], r, "ApplicationServices",
+                   "PDSnapshot"))
+    return out
+
+
+def memorystore() -> list[dict]:
+    s = "Cloud Memorystore for Redis"
+    basic = {"M1": "0.049", "M2": "0.027", "M3": "0.023", "M4": "0.019", "M5": "0.016"}
+    standard = {"M1": "0.064", "M2": "0.054", "M3": "0.046", "M4": "0.035", "M5": "0.030"}
+    out = []
+    for tier, table in (("Basic", basic), ("Standard", standard)):
+        for cap, usd in table.items():
+            out.append(sku(s, f"Redis Capacity {tier} {cap} Iowa", "GiBy.h", [(0, usd)], ["us-central1"],
+                           "ApplicationServices", "Redis"))
+    return out
+
+
+def storage() -> list[dict]:
+    s = "Cloud Storage"
+    out = []
+    for region in ("us-central1", "asia-east1"):
+        out.append(sku(s, f"Standard Storage {CITY[region]}", "GiBy.mo", [(0, "0.020")], [region], "Storage",
+                       "RegionalStorage", "E5F0-6A5D-7BAD" if region == "us-central1" else None))
+    out += [
+        sku(s, "Nearline Storage Iowa", "GiBy.mo", [(0, "0.010")], ["us-central1"], "Storage", "NearlineStorage"),
+        sku(s, "Regional Standard Class A Operations", "count", [(0, "0.000005")], TIER1 + TIER2, "Storage",
+            "RegionalOps"),
+        sku(s, "Regional Standard Class B Operations", "count", [(0, "0.0000004")], TIER1 + TIER2, "Storage",
+            "RegionalOps"),
+    ]
+    return out
+
+
+def supporting() -> list[dict]:
+    return [
+        sku("Artifact Registry", "Artifact Registry Storage", "GiBy.mo", [(0, 0), (0.5, "0.10")], ["global"],
+            "Storage", "Storage", "8502-299A-ABAF"),
+        sku("Secret Manager", "Secret version replica storage", "count.mo", [(0, 0), (6, "0.06")], ["global"],
+            "ApplicationServices", "SecretManager"),
+        sku("Secret Manager", "Secret access operations", "count", [(0, 0), (10000, "0.000003")], ["global"],
+            "ApplicationServices", "SecretManager"),
+        sku("Cloud Logging", "Log Storage cost", "GiBy", [(0, 0), (50, "0.50")], ["global"], "ApplicationServices",
+            "Logging", "143F-A1B0-E0BE"),
+        sku("Cloud Build", "Build time e2-standard-2 default pool", "min", [(0, 0), (2500, "0.006")], ["global"],
+            "ApplicationServices", "BuildTime"),
+    ]
+
+
+def build() -> dict:
+    skus = cloud_run() + compute() + networking() + gke() + cloud_sql() + memorystore() + storage() + supporting()
+    services = [{"name": f"services/{sid}", "serviceId": sid, "displayName": name, "businessEntityName":
+                 "businessEntities/GCP"} for name, sid in SERVICES.items()]
+    return {"source": "bundled snapshot", "fetchedAt": f"{COMPILED_ON}T00:00:00Z", "asOf": COMPILED_ON,
+            "currencyCode": "USD", "services": services, "skus": skus}
+
+
+if __name__ == "__main__":
+    data = build()
+    (HERE / "catalog.json").write_text(json.dumps(data, indent=1) + "\n")
+    print(f"wrote {HERE / 'catalog.json'}: {len(data['services'])} services, {len(data['skus'])} SKUs")

@@ -1,0 +1,137 @@
+"""The cost report model (DESIGN 3.3) and the context every estimator prices through."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.plan import Plan
+    from estimators.catalog import Price, PriceCatalog
+
+HOURS = 730.0
+SECONDS = HOURS * 3600.0  # 2,628,000 s: Google's billing month
+
+
+@dataclass(slots=True)
+class CostLine:
+    component: str                 # unique, stable key: "service:backend", "postgres", "free-tier:..."
+    label: str
+    kind: str                      # compute | database | cache | storage | network | supporting | platform | free-tier | selfhost
+    service: str | None
+    low: float | None              # USD/month; None = unpriced (the reason is in notes)
+    high: float | None
+    notes: str = ""
+    alternatives: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"component": self.component, "label": self.label, "kind": self.kind, "service": self.service,
+                "low": _r(self.low), "high": _r(self.high), "notes": self.notes,
+                "alternatives": list(self.alternatives)}
+
+
+def _r(v: float | None) -> float | None:
+    return None if v is None else round(v, 2)
+
+
+@dataclass(slots=True)
+class CatalogInfo:
+    source: str
+    as_of: str
+
+
+@dataclass(slots=True)
+class CostReport:
+    target: str
+    region: str
+    currency: str
+    catalog: CatalogInfo
+    lines: list[CostLine]
+
+    @property
+    def total_low(self) -> float:
+        return sum(line.low for line in self.lines if line.low is not None)
+
+    @property
+    def total_high(self) -> float:
+        return sum(line.high for line in self.lines if line.high is not None)
+
+    @property
+    def unpriced(self) -> list[CostLine]:
+        return [line for line in self.lines if line.low is None or line.high is None]
+
+    def line(self, component: str) -> CostLine | None:
+        return next((x for x in self.lines if x.component == component), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "region": self.region,
+            "currency": self.currency,
+            "catalog": {"source": self.catalog.source, "as_of": self.catalog.as_of},
+            "lines": [line.to_dict() for line in self.lines],
+            "total": {"low": round(self.total_low, 2), "high": round(self.total_high, 2)},
+            "unpriced": [line.component for line in self.unpriced],
+        }
+
+
+def usd(v: float) -> str:
+    """Compact money for notes: $0.0144, $9.86, $1,392."""
+    a = abs(v)
+    if a >= 1000:
+        text = f"${a:,.0f}"
+    elif a >= 0.1 or a == 0:
+        text = f"${a:,.2f}"
+    else:
+        text = f"${a:.4f}".rstrip("0")
+    return ("-" if v < 0 else "") + text
+
+
+def usd_range(lo: float, hi: float) -> str:
+    return usd(lo) if abs(hi - lo) < 0.005 else f"{usd(lo)}–{usd(hi)}"
+
+
+def num(v: float) -> str:
+    if v >= 1e6 and v % 1e5 == 0:
+        return f"{v / 1e6:g}M"
+    return f"{v:,.0f}" if v >= 100 or v == int(v) else f"{v:.3g}"
+
+
+class Ctx:
+    """One estimate run: the plan, its region, the catalog, and pooled free-tier usage."""
+
+    def __init__(self, plan: Plan, target: str, catalog: PriceCatalog):
+        self.plan = plan
+        self.target = target
+        self.catalog = catalog
+        self.rules = catalog.rules
+        self.region = plan.region
+        self.lines: list[CostLine] = []
+        # Pooled free-tier usage: name -> [low, high]
+        self.pools: dict[str, list[float]] = {}
+
+    def price(self, key: str, region: str | None = None) -> tuple[Price | None, str]:
+        """A price and a note when it had to come from the reference region ('' otherwise)."""
+        p, fallback = self.catalog.lookup(key, region or self.region)
+        if p is not None and fallback:
+            return p, (f"no {region or self.region} price for this in the {self.catalog.source}; "
+                       f"{fallback} list price used — run `launchdeck prices refresh`")
+        return p, ""
+
+    def rate(self, key: str, region: str | None = None) -> float | None:
+        p, _ = self.price(key, region)
+        return None if p is None else p.usd
+
+    def pool(self, name: str, low: float, high: float) -> None:
+        acc = self.pools.setdefault(name, [0.0, 0.0])
+        acc[0] += low
+        acc[1] += high
+
+    def add(self, line: CostLine) -> CostLine:
+        self.lines.append(line)
+        return line
+
+
+def ceil_step(value: float, step: float) -> float:
+    return math.ceil(round(value / step, 9)) * step
