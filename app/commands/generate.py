@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg  # noqa: F401
+from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,5 +19,71 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _check_preflight(plan, target: str, force: bool) -> None:  # noqa: ANN001
+    """Hook for the lead: refuse to generate when preflight has error findings unless --force.
+
+    Currently a no-op; returns None.
+    """
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
-    raise CommandError("`generate` is not built yet")
+    from app.commands._common import load, plan_for_target
+    from app.export import ExportError, export_files
+    from app.generators import SecretInEnv, generate
+    from app.validate import validate_files
+
+    plan = plan_for_target(load(args.plan).plan, args.target)
+    target = plan.target
+    _check_preflight(plan, target, args.force)
+    try:
+        files = generate(plan, target)
+    except SecretInEnv as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        result = export_files(files, args.out, force=args.force, dry_run=args.dry_run)
+    except ExportError as exc:
+        raise CommandError(str(exc)) from None
+    verdicts = validate_files(files, target)
+    print(_render(args.format, target, args.out, result, verdicts))
+    return 1 if any(not v.ok for v in verdicts) else 0
+
+
+def _render(fmt: str, target: str, out: str, result, verdicts) -> str:  # noqa: ANN001
+    from app.output import md_table, text_table, to_json
+
+    failed = [v for v in verdicts if not v.ok]
+    if fmt == "json":
+        return to_json({
+            "target": target, "out": out, "dry_run": result.dry_run,
+            "files": [{"path": p, "action": a} for p, a in result.actions()],
+            "validation": [v.to_dict() for v in verdicts], "ok": not failed,
+            **({"diff": result.diff} if result.dry_run else {}),
+        })
+    by_path: dict[str, list[str]] = {}
+    for v in verdicts:
+        by_path.setdefault(v.path, []).append(v.validator + (" ok" if v.ok else " FAILED"))
+    rows = [(p, a, ", ".join(by_path.get(p, [])) or "-") for p, a in result.actions()]
+    headers = ("file", "action", "checks")
+    verb = "Would write" if result.dry_run else "Wrote"
+    summary = (f"{len(verdicts)} checks passed" if not failed
+               else f"{len(failed)} of {len(verdicts)} checks FAILED")
+    parts: list[str] = []
+    if result.dry_run:
+        parts.append(result.diff.rstrip("\n") or "(no changes)")
+    if fmt == "md":
+        parts.append(f"## {target} → {out}\n\n" + md_table(headers, rows))
+        if failed:
+            parts.append(md_table(("validator", "file", "problem"), [(v.validator, v.path, v.message) for v in failed]))
+    else:
+        parts.append(text_table(headers, rows, title=f"{target} → {out}"))
+        if failed:
+            parts.append(text_table(("validator", "file", "problem"),
+                                    [(v.validator, v.path, v.message) for v in failed], title="Validation failures"))
+    edited = result.kept_edited + result.conflicts
+    notes = [f"{verb} {len(result.written)} file(s), {len(result.unchanged)} unchanged. Validation: {summary}."]
+    if edited:
+        notes.append(f"{len(edited)} file(s) changed by hand were kept; review each FILE.new beside them "
+                     "(or rerun with --force to overwrite).")
+    parts.append("\n".join(notes))
+    return "\n\n".join(parts)
