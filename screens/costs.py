@@ -75,12 +75,14 @@ class CostsScreen(DeckScreen):
 
     def _show_compare(self, cmp: Any) -> None:
         table = self.query_one("#compare", DataTable)
-        rows = [(r.target, r.low, r.high) for r in cmp.rows]
         keys = {str(k.value) for k in table.rows}
-        for target, low, high in rows:
+        for row in cmp.rows:
+            target, low, high = row.target, row.low, row.high
             months = cmp.breakeven_months.get(target) if target != "compose" else None
             if target == "compose":
-                payoff = "—  (this is self-host)"
+                payoff = "— (self-host)"
+            elif low is None:
+                payoff = Text("not possible as planned", style="yellow")
             elif months is None:
                 payoff = "never (GCP is cheaper)"
             else:
@@ -93,17 +95,18 @@ class CostsScreen(DeckScreen):
             else:
                 table.add_row(*cells.values(), key=target)
         sh = cmp.selfhost
-        low, high = getattr(sh, "low", None), getattr(sh, "high", None)
-        saving = cmp.monthly_saving
         text = Text()
         text.append("Self-host: ", style="bold")
-        text.append(money_range(low, high) + " per month (hardware spread over its lifetime, power, extras)")
-        if isinstance(saving, dict):
-            current = saving.get(self.plan.target)
-            if current is not None:
-                text.append(f"\nAgainst {self.plan.target}: self-host saves about {money(current)} a month.")
-        elif saving is not None:
-            text.append(f"\nSelf-host saves about {money(saving)} a month against {self.plan.target}.")
+        text.append(f"{money(cmp.upfront)} up front, then {money_range(*cmp.running)} a month to run "
+                    f"({money_range(sh.total_low, sh.total_high)} with the hardware spread over its lifetime).")
+        saving = cmp.monthly_saving.get(self.plan.target)
+        if saving is not None:
+            text.append(f"\nAgainst {self.plan.target} it saves {money_range(*saving)} a month.")
+        months = cmp.breakeven_months.get(self.plan.target)
+        if months is not None:
+            text.append(f" The hardware pays for itself after about {months:.0f} months.", style="green")
+        elif self.plan.target != "compose":
+            text.append(f" {self.plan.target} stays cheaper than buying hardware.", style="yellow")
         self.query_one("#selfhost-detail", Static).update(text)
         self._chart(cmp)
 
@@ -129,7 +132,7 @@ class CostsScreen(DeckScreen):
             except Exception:  # noqa: BLE001 - a target without a series is left out of the chart
                 continue
             plt.plot(months[: len(series)], series, label=target, marker="braille")
-        plt.title("Cumulative cost (USD, high estimate)")
+        plt.title("Cumulative cost, USD (mid estimate)")
         plt.xlabel("months")
         plot.refresh()
 
@@ -171,9 +174,9 @@ class CostsScreen(DeckScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="prices", description="prices refresh")
     def _refresh_prices(self) -> Any:
-        from estimators import refresh_catalog
+        from estimators.refresh import refresh
 
-        return refresh_catalog()
+        return refresh()
 
     @on(Worker.StateChanged)
     def _worker_done(self, event: Worker.StateChanged) -> None:
@@ -184,7 +187,8 @@ class CostsScreen(DeckScreen):
             from estimators import load_catalog
 
             self.deck.catalog = load_catalog()
-            state.update(Text("Prices refreshed.", style="green"))
+            res = event.worker.result
+            state.update(Text(f"Prices refreshed: {res.skus_kept} SKUs as of {res.as_of}.", style="green"))
             self.plan_changed()
         elif event.state == WorkerState.ERROR:
             state.update(Text(explain_refresh_error(event.worker.error), style="yellow"))
@@ -194,8 +198,11 @@ def explain_refresh_error(exc: BaseException | None) -> str:
     """One line for the refresh failure; the bundled snapshot stays in use."""
     name = type(exc).__name__ if exc else "Error"
     if name == "NoCredentials":
-        return ("No Google credentials: run `gcloud auth application-default login` (or set an API key); "
-                "keeping the bundled price snapshot.")
+        return f"{exc} Keeping the current price catalog."
+    if exc is not None and type(exc).__module__.startswith("google"):
+        from app.gcp import explain_google_error
+
+        return f"{explain_google_error(exc, 'the Cloud Billing Catalog API')} Keeping the current prices."
     return f"Prices refresh failed ({exc}); keeping the current catalog."
 
 

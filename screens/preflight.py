@@ -21,7 +21,7 @@ class PreflightScreen(DeckScreen):
     MODE = "preflight"
     CSS_PATH = "preflight.tcss"
     BINDINGS = [
-        Binding("enter", "jump", "Go to setting", show=True),
+        Binding("g", "jump", "Go to setting (enter)"),
         Binding("r", "rerun", "Re-run"),
         Binding("t", "app.switch_mode('target')", "Target"),
         Binding("x", "app.switch_mode('export')", "Export"),

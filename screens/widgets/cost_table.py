@@ -36,7 +36,7 @@ class CostTable(DataTable[Any]):
         self.add_row(Text("TOTAL", style="bold"), "", _money_cell(None), _money_cell(None), "", key=TOTAL)
 
     def _cells(self, line: Any) -> dict[str, Any]:
-        free = line.high == 0 or "free tier" in (line.notes or "").lower()
+        free = line.kind == "free-tier"
         note = (line.notes or "").splitlines()[0] if line.notes else ""
         if line.alternatives:
             note = f"{note}  ↓ cheaper option" if note else "↓ cheaper option"

@@ -6,9 +6,11 @@ from __future__ import annotations
 def money(value: float | None) -> str:
     if value is None:
         return "—"
-    if abs(value) >= 1000:
-        return f"${value:,.0f}"
-    return f"${value:,.2f}"
+    sign = "−" if value < -0.004 else ""
+    value = abs(value)
+    if value >= 1000:
+        return f"{sign}${value:,.0f}"
+    return f"{sign}${value:,.2f}"
 
 
 def money_range(low: float | None, high: float | None) -> str:
