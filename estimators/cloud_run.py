@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.plan import runs_as_job
-from estimators.report import SECONDS, CostLine, Ctx, num, usd, usd_range
+from estimators.report import SECONDS, CostLine, Ctx, num, rng, usd, usd_range
 from estimators.workload import (
     active_seconds,
     job_task_seconds,
@@ -89,8 +89,8 @@ def request_line(ctx: Ctx, name: str, svc: Service) -> None:
     alts: list[str] = []
     if svc.role == "web":
         u = svc.usage
-        notes.append(f"{num(reqs[0])}–{num(reqs[1])} requests × {u.seconds_per_request[0]:g}–"
-                     f"{u.seconds_per_request[1]:g} s = {num(a_lo)}–{num(a_hi)} instance-s at "
+        notes.append(f"{num(reqs[0])}–{num(reqs[1])} requests × {rng(*u.seconds_per_request)} s = "
+                     f"{num(a_lo)}–{num(a_hi)} instance-s at "
                      f"{usd(ps_act)}/s (each request counted alone: conservative)")
         load = a_hi / SECONDS
         if svc.concurrency > 1 and load > 0:
@@ -187,9 +187,8 @@ def job_line(ctx: Ctx, name: str, svc: Service) -> None:
     else:
         s_lo, s_hi = job_task_seconds(svc)
         u = svc.usage
-        drive = (f"{u.executions_per_month[0]:g}–{u.executions_per_month[1]:g} executions × "
-                 f"{u.tasks_per_execution[0]:g}–{u.tasks_per_execution[1]:g} tasks × "
-                 f"{u.seconds_per_execution[0]:g}–{u.seconds_per_execution[1]:g} s")
+        drive = (f"{rng(*u.executions_per_month)} executions × {rng(*u.tasks_per_execution)} task(s) × "
+                 f"{rng(*u.seconds_per_execution)} s")
     ps = per_second(jobs, svc)
     ctx.pool("run-inst-cpu", s_lo * svc.cpu, s_hi * svc.cpu)
     ctx.pool("run-inst-gib", s_lo * svc.memory_gib, s_hi * svc.memory_gib)

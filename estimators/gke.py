@@ -151,27 +151,26 @@ def _pods(ctx: Ctx, which: int) -> list[tuple[str, float, float]]:
     return pods
 
 
-def choose_nodes(ctx: Ctx) -> tuple[str, list[list[str]], list[list[str]], float, float, str] | None:
-    """Cheapest node type for the high case: (type, low bins, high bins, vm $/node, disk $/node, note)."""
+def choose_nodes(ctx: Ctx, pods: list[tuple[str, float, float]]) -> tuple[str, list[list[str]], float, float, str] | None:
+    """Cheapest node type for these pods: (type, bins, VM $/node-month, boot disk $/node-month, note).
+
+    Each case (low, high) gets its own cheapest type, so each total is a minimum over node types
+    and never falls when usage grows."""
     best = None
-    types = ctx.rules["gke"]["standard"]["node_types"]
-    lo_pods, hi_pods = _pods(ctx, 0), _pods(ctx, 1)
-    for node_type, shape in types.items():
+    for node_type, shape in ctx.rules["gke"]["standard"]["node_types"].items():
         price = node_month(ctx, node_type)
         if price is None:
             continue
-        cap = allocatable(ctx.rules, shape["vcpu"], shape["memory_gib"])
-        hi_bins = pack(hi_pods, cap)
-        lo_bins = pack(lo_pods, cap)
-        if hi_bins is None or lo_bins is None:
+        bins = pack(pods, allocatable(ctx.rules, shape["vcpu"], shape["memory_gib"]))
+        if bins is None:
             continue
-        cost = len(hi_bins) * (price[0] + price[1])
-        if best is None or (cost, len(hi_bins)) < (best[0], len(best[3])):
-            best = (cost, node_type, lo_bins, hi_bins, price)
+        cost = len(bins) * (price[0] + price[1])
+        if best is None or (cost, len(bins)) < (best[0], len(best[2])):
+            best = (cost, node_type, bins, price)
     if best is None:
         return None
-    _, node_type, lo_bins, hi_bins, price = best
-    return node_type, lo_bins, hi_bins, price[0], price[1], price[2]
+    _, node_type, bins, price = best
+    return node_type, bins, price[0], price[1], price[2]
 
 
 def single_node_month(ctx: Ctx, svc: Service) -> tuple[str, float] | None:
@@ -192,25 +191,30 @@ def _describe(bins: list[list[str]]) -> str:
 
 
 def estimate_standard(ctx: Ctx) -> None:
-    chosen = choose_nodes(ctx)
-    if chosen is None:
+    lo, hi = choose_nodes(ctx, _pods(ctx, 0)), choose_nodes(ctx, _pods(ctx, 1))
+    if lo is None or hi is None:
         ctx.add(CostLine("gke:nodes", "GKE Standard node pool", "compute", None, None, None,
                          "unpriced: no catalog node type fits the largest pod, or no Compute Engine prices"))
     else:
-        node_type, lo_bins, hi_bins, vm, disk, note = chosen
-        shape = ctx.rules["gke"]["standard"]["node_types"][node_type]
-        cap = allocatable(ctx.rules, shape["vcpu"], shape["memory_gib"])
-        n_lo, n_hi = len(lo_bins), len(hi_bins)
-        notes = [f"{n_lo}–{n_hi} × {node_type} ({shape['vcpu']} vCPU / {shape['memory_gib']} GiB, allocatable "
-                 f"{cap[0]:.2f} vCPU / {cap[1]:.1f} GiB after GKE's reservations) at {usd(vm)}/node-month",
-                 "cheapest catalog node type for the high case", f"high case packing: {_describe(hi_bins)}"]
-        if note:
-            notes.append(note)
-        ctx.add(CostLine("gke:nodes", f"GKE Standard nodes ({node_type})", "compute", None, n_lo * vm, n_hi * vm,
-                         "; ".join(notes)))
+        types = ctx.rules["gke"]["standard"]["node_types"]
+        notes = []
+        for case, (node_type, bins, vm, _disk, _note) in (("low", lo), ("high", hi)):
+            shape = types[node_type]
+            cap = allocatable(ctx.rules, shape["vcpu"], shape["memory_gib"])
+            notes.append(f"{case}: {len(bins)} × {node_type} ({shape['vcpu']} vCPU / {shape['memory_gib']} GiB, "
+                         f"allocatable {cap[0]:.2f} vCPU / {cap[1]:.1f} GiB after GKE's reservations) at "
+                         f"{usd(vm)}/node-month — {_describe(bins)}")
+        notes.append("cheapest catalog node type for each case; pods bin-packed first-fit decreasing, "
+                     "fractional average replicas rounded up")
+        if hi[4]:
+            notes.append(hi[4])
+        label = lo[0] if lo[0] == hi[0] else f"{lo[0]} / {hi[0]}"
+        ctx.add(CostLine("gke:nodes", f"GKE Standard nodes ({label})", "compute", None, len(lo[1]) * lo[2],
+                         len(hi[1]) * hi[2], "; ".join(notes)))
         std = ctx.rules["gke"]["standard"]
-        ctx.add(CostLine("gke:boot-disks", "GKE node boot disks", "storage", None, n_lo * disk, n_hi * disk,
-                         f"{std['boot_disk_gib']} GiB pd-balanced per node ({usd(disk)}/node-month)"))
+        ctx.add(CostLine("gke:boot-disks", "GKE node boot disks", "storage", None, len(lo[1]) * lo[3],
+                         len(hi[1]) * hi[3], f"{std['boot_disk_gib']} GiB pd-balanced per node "
+                         f"({usd(hi[3])}/node-month), {len(lo[1])}–{len(hi[1])} nodes"))
         for name, svc in ctx.plan.services.items():
             if svc.role == "job":
                 ctx.add(CostLine(f"service:{name}", f"{name} (Kubernetes Job)", "compute", name, 0.0, 0.0,

@@ -77,15 +77,22 @@ class CostReport:
 
 
 def usd(v: float) -> str:
-    """Compact money for notes: $0.0144, $9.86, $1,392."""
+    """Compact money for notes: $0.000024, $0.0144, $9.86, $1,393."""
     a = abs(v)
     if a >= 1000:
         text = f"${a:,.0f}"
     elif a >= 0.1 or a == 0:
         text = f"${a:,.2f}"
     else:
-        text = f"${a:.4f}".rstrip("0")
+        decimals = max(2, 3 - math.floor(math.log10(a)))
+        text = f"${a:.{decimals}f}".rstrip("0")
+        text = text + "0" if text[-2] == "." else text
     return ("-" if v < 0 else "") + text
+
+
+def rng(lo: float, hi: float, fmt: str = "g") -> str:
+    """'0.3' when both ends agree, else '0.2–0.5'."""
+    return format(lo, fmt) if lo == hi else f"{format(lo, fmt)}–{format(hi, fmt)}"
 
 
 def usd_range(lo: float, hi: float) -> str:

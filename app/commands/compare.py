@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg  # noqa: F401
+from app.commands._common import CommandError, add_format_arg, add_plan_arg, load
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -15,4 +15,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise CommandError("`compare` is not built yet")
+    loaded = load(args.plan)
+    from estimators import CatalogError, compare
+    from estimators.render import render_comparison
+
+    try:
+        cmp = compare(loaded.plan)
+    except CatalogError as exc:
+        raise CommandError(str(exc)) from None
+    print(render_comparison(cmp, args.format, loaded.plan.name))
+    return 0

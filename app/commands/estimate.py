@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg  # noqa: F401
+from app.commands._common import (
+    CommandError,
+    add_format_arg,
+    add_plan_arg,
+    add_target_arg,
+    load,
+    plan_for_target,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -16,4 +23,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    raise CommandError("`estimate` is not built yet")
+    loaded = load(args.plan)  # the plan first: a bad plan is the user's first problem
+    plan = plan_for_target(loaded.plan, args.target)
+    from estimators import CatalogError, estimate
+    from estimators.render import render_report
+
+    try:
+        report = estimate(plan, plan.target)
+    except CatalogError as exc:
+        raise CommandError(str(exc)) from None
+    print(render_report(report, args.format, plan.name))
+    return 0

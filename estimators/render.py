@@ -1,0 +1,73 @@
+"""Renderers for CostReport and Comparison: terminal table, Markdown, JSON (DESIGN 3.3)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.output import md_table, money, text_table, to_json
+
+if TYPE_CHECKING:
+    from estimators.compare import Comparison
+    from estimators.report import CostReport
+
+
+def _title(report: CostReport, name: str) -> str:
+    return (f"{name} on {report.target} in {report.region}, {report.currency}/month "
+            f"(prices: {report.catalog.source}, {report.catalog.as_of})")
+
+
+def _alternatives(report: CostReport) -> list[str]:
+    return [f"{line.label}: {alt}" for line in report.lines for alt in line.alternatives]
+
+
+def render_report(report: CostReport, fmt: str = "table", name: str = "plan") -> str:
+    if fmt == "json":
+        return to_json(report.to_dict())
+    rows = [[line.label, money(line.low), money(line.high), line.notes] for line in report.lines]
+    total = ["Total", money(report.total_low), money(report.total_high), ""]
+    alts = _alternatives(report)
+    unpriced = report.unpriced
+    if fmt == "md":
+        out = [f"**{_title(report, name)}**", "", md_table(["Component", "Low", "High", "What drives it"],
+                                                          [*rows, [f"**{total[0]}**", *total[1:]]])]
+        if alts:
+            out += ["", "Cheaper options:", *[f"- {a}" for a in alts]]
+    else:
+        out = [text_table(["Component", "Low", "High", "What drives it"], rows, title=_title(report, name),
+                          right=(1, 2), footer=total)]
+        if alts:
+            out += ["", "Cheaper options:", *[f"  - {a}" for a in alts]]
+    if unpriced:
+        out += ["", f"Unpriced (not in the total): {', '.join(x.label for x in unpriced)}"]
+    return "\n".join(out)
+
+
+def _saving(cmp: Comparison, target: str) -> str:
+    s = cmp.monthly_saving.get(target)
+    if s is None:
+        return "—" if target == "compose" else ""
+    return f"{money(s[0])} – {money(s[1])}"
+
+
+def _breakeven(cmp: Comparison, target: str) -> str:
+    if target == "compose":
+        return f"{money(cmp.upfront)} up front"
+    if target not in cmp.monthly_saving:
+        return ""
+    months = cmp.breakeven_months.get(target)
+    return "never" if months is None else f"{months:.1f} months"
+
+
+def render_comparison(cmp: Comparison, fmt: str = "table", name: str = "plan") -> str:
+    if fmt == "json":
+        return to_json(cmp.to_dict())
+    headers = ["Target", "Low", "High", "Self-host saves / month", "Self-host break-even", "Note"]
+    rows = [[r.target, money(r.low) if r.low is not None else "n/a", money(r.high) if r.high is not None else "n/a",
+             _saving(cmp, r.target), _breakeven(cmp, r.target), r.note] for r in cmp.rows]
+    sh = cmp.selfhost
+    title = (f"{name}: every target, USD/month in {sh.region} (prices: {sh.catalog.source}, {sh.catalog.as_of})")
+    foot = (f"Break-even: self-host hardware {money(cmp.upfront)} ÷ (GCP mid-case − self-host running cost "
+            f"{money(sum(cmp.running) / 2)}/month without the hardware).")
+    if fmt == "md":
+        return "\n".join([f"**{title}**", "", md_table(headers, rows), "", foot])
+    return "\n".join([text_table(headers, rows, title=title, right=(1, 2, 3, 4)), foot])
