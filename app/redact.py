@@ -26,7 +26,7 @@ _PAIR = re.compile(
     (?P<name>[A-Za-z_][\w.-]*)
     (?P<sep>["']?\s*[:=]\s*)
     (?P<q>["']?)
-    (?P<value>[^\s"',;&}\]]+)
+    (?P<value>[^\s"',;&}\]=]++)(?!=)   # NAME=OTHER=value: let the inner pair match instead
     """
 )
 _SCHEMES = {"bearer", "basic", "token", "true", "false", "none", "null", "required", "missing"}

@@ -23,6 +23,7 @@ from app.hints.normalize import ANSI, detect_format, newest_first, normalize
 _CHUNK = 20_000  # lines per automaton pass: bounds the transient joined/lowercased copy
 _UMBRELLA_WINDOW = 30  # lines either side in which a specific hint outranks an umbrella
 _ADJACENT = 3  # the same hint this close (kubectl describe Reason + Exit Code) counts once
+_SAME_EVENT = 10  # ... and this close with the same quoted names (BuildKit step error + summary)
 _TB_WALK = 400
 
 _FRAME = re.compile(r'^\s+File "|^\s+at \S+ \(|^\s+at [\w$.<>]+:\d+')
@@ -33,6 +34,7 @@ _TB_LINE = re.compile(
 )
 _REPEAT = re.compile(r"\(x(\d+) over ")
 _SHAPE = re.compile(r"0x[0-9a-f]+|[0-9a-f]{8,}|\d+", re.IGNORECASE)
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 @dataclass
@@ -230,6 +232,11 @@ class Engine:
 
     @staticmethod
     def _drop_umbrellas(found: list[_Cand]) -> list[_Cand]:
+        winners = [c for c in found if c.rule.prefer_over]
+        if winners:
+            found = [c for c in found if not any(
+                c.rule.hint.id in w.rule.prefer_over and abs(w.idx - c.idx) <= max(w.rule.within, 10)
+                for w in winners)]
         specific = [c.idx for c in found if not (c.rule.umbrella or c.weak) and c.rule.hint.severity != "info"]
         if not specific:
             return found
@@ -248,7 +255,7 @@ class Engine:
     def _fold(found: list[_Cand], texts: list[str], anchors: list[int] | None) -> list[HintHit]:
         hits: list[HintHit] = []
         by_shape: dict[tuple[str, str], HintHit] = {}
-        last_idx: dict[str, tuple[int, HintHit]] = {}
+        last_idx: dict[str, tuple[int, HintHit, set[str]]] = {}
         for c in found:
             hid = c.rule.hint.id
             m = _REPEAT.search(texts[c.idx])
@@ -257,15 +264,18 @@ class Engine:
             shape = (hid, _SHAPE.sub("#", c.text))
             prev_near = last_idx.get(hid)
             target = by_shape.get(shape)
-            if target is None and prev_near and c.idx - prev_near[0] <= _ADJACENT:
-                target = prev_near[1]
+            if target is None and prev_near:
+                gap = c.idx - prev_near[0]
+                if gap <= _ADJACENT or (gap <= _SAME_EVENT and prev_near[2] == set(_QUOTED.findall(c.text))):
+                    target = prev_near[1]
             if target is not None:
-                target.count += n
-                last_idx[hid] = (c.idx, target)
+                if shape in by_shape and target.line != line:
+                    target.count += n  # a true repeat; a second line about the same event adds nothing
+                last_idx[hid] = (c.idx, target, set(_QUOTED.findall(c.text)))
                 continue
             hit = HintHit(line=line, hint=c.rule.hint, count=n)
             by_shape[shape] = hit
-            last_idx[hid] = (c.idx, hit)
+            last_idx[hid] = (c.idx, hit, set(_QUOTED.findall(c.text)))
             hits.append(hit)
         hits.sort(key=lambda h: h.line)
         return hits

@@ -1,0 +1,207 @@
+"""The hint catalog and engine: examples, formats, multi-line rules, traps."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.hints import Hint, get_engine, load_hints
+from app.hints.catalog import load_rules
+from app.hints.literals import required_literals
+from app.hints.normalize import detect_format, normalize
+
+DATA = Path(__file__).parent / "data" / "logs"
+EXPECTED = yaml.safe_load((DATA / "expected.yaml").read_text())
+
+
+def _scan(name: str) -> list[str]:
+    from app.commands.scan import read_log, scan_rows
+
+    rows = scan_rows(read_log(str(DATA / name)))
+    return [f"{r['line']} {r['hint']}" + (f" x{r['count']}" if r["count"] > 1 else "") for r in rows]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_logs_give_exactly_the_expected_hints(name):
+    assert _scan(name) == EXPECTED[name]
+
+
+def test_catalog_entries_are_complete():
+    hints = load_hints()
+    assert len(hints) >= 90
+    ids = [h.id for h in hints]
+    assert len(ids) == len(set(ids))
+    for h in hints:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", h.id), h.id
+        assert h.severity in ("error", "warning", "info")
+        assert h.title and h.meaning and h.fix
+        assert h.docs.startswith("https://"), h.id
+
+
+def test_every_rule_is_reachable_through_the_prefilter():
+    engine = get_engine()
+    assert engine.always == []  # no rule runs on every line
+
+
+def _context_free(rule) -> bool:
+    return not rule.context
+
+
+@pytest.mark.parametrize("rule", [r for r in load_rules() if _context_free(r)], ids=lambda r: r.hint.id)
+def test_every_example_line_gives_its_own_hint(rule):
+    engine = get_engine()
+    for line in rule.examples:
+        hint = engine.match_line(line)
+        assert hint is not None and hint.id == rule.hint.id, (line, hint and hint.id)
+
+
+def test_context_rules_need_their_context():
+    engine = get_engine()
+    probe = 'Default STARTUP TCP probe failed 1 time consecutively for container "worker-1" on port 8080.'
+    assert engine.match_line(probe).id == "cr-startup-probe-failed"
+    with_banner = ["[2025-10-15 10:23:41,220: INFO/MainProcess] celery@localhost ready.", "x", probe]
+    hits = engine.scan(with_banner)
+    assert [(h.line, h.hint.id) for h in hits] == [(3, "cr-worker-deployed-as-service")]
+    slow = 'STARTUP TCP probe succeeded after 38 attempts for container "api-1" on port 8080.'
+    assert engine.scan([slow]) == []
+    assert [h.hint.id for h in engine.scan(["Starting new instance. Reason: AUTOSCALING - x", slow])] == [
+        "cr-cold-start-slow"]
+
+
+@pytest.mark.parametrize("line", [
+    'Default STARTUP TCP probe succeeded after 1 attempt for container "api-1" on port 8080.',
+    "Ready condition status changed to True for Revision api-00012-xat.",
+    "migrate-1 exited with code 0",
+    "worker-1 exited with code 1",
+    "    Restart Count:  0",
+    "    Liveness:   http-get http://:8000/healthz delay=10s timeout=1s period=10s #success=1 #failure=3",
+    "  role: roles/secretmanager.secretAccessor",
+    "   - Local:        http://localhost:3000",
+    'INFO:     172.18.0.1:51240 - "POST /api/avatar HTTP/1.1" 413 Request Entity Too Large',
+    'The log said "exec format error" is not something we have seen since the rebuild.',
+    "2025-10-15 10:23:44,101 WARNING app.config: SENTRY_DSN not set, error reporting disabled",
+    '{"httpRequest":{"requestUrl":"https://ws.example.com/ws","status":101,"latency":"12.0s"},"severity":"INFO"}',
+    '{"httpRequest":{"requestUrl":"https://a.example.com/avatar","requestSize":"2101233","status":413}}',
+])
+def test_benign_look_alikes_are_not_flagged(line):
+    engine = get_engine()
+    hint = engine.match_line(line)
+    assert hint is None or hint.severity == "info", hint
+    assert [h for h in engine.scan([line]) if h.hint.severity != "info"] == []
+
+
+def test_harmless_lines_are_explained_as_info():
+    hint = get_engine().match_line("WARN[0000] /x/docker-compose.yml: the attribute `version` is obsolete, it will be ignored")
+    assert isinstance(hint, Hint) and hint.id == "compose-version-obsolete" and hint.severity == "info"
+
+
+@pytest.mark.parametrize("raw", [
+    "\x1b[36mbackend-1  |\x1b[0m Memory limit of 512 MiB exceeded with 513 MiB used.",
+    "backend-1  | 2025-10-15T10:23:40.118532123Z Memory limit of 512 MiB exceeded with 513 MiB used.",
+    "[pod/api-7d9c6b5f4-x2k8p/api] 2025-10-15T10:23:40.118532Z Memory limit of 512 MiB exceeded with 513 MiB used.",
+    "2025-10-15T10:20:05.0012345Z Memory limit of 512 MiB exceeded with 513 MiB used.",
+    "2025-10-15T10:24:05.118301Z  ERROR     Memory limit of 512 MiB exceeded with 513 MiB used.",
+    "#9 41.35 Memory limit of 512 MiB exceeded with 513 MiB used.",
+    '{"textPayload":"Memory limit of 512 MiB exceeded with 513 MiB used.","severity":"ERROR"}',
+    '{"jsonPayload":{"msg":"Memory limit of 512 MiB exceeded with 513 MiB used."}}',
+    '{"jsonPayload":{"err":{"message":"boom","stack":"x\\nMemory limit of 512 MiB exceeded with 513 MiB used."}}}',
+])
+def test_prefixes_and_payloads(raw):
+    assert normalize(raw).startswith("Memory limit") or raw.startswith("{")
+    assert get_engine().match_line(raw).id == "cr-memory-limit-exceeded"
+
+
+def test_proto_payload_status_message():
+    line = json.dumps({"protoPayload": {"status": {"code": 3, "message":
+                       "Execution migrate-x7k2p has failed to complete, 0/1 tasks were a success."}}})
+    assert get_engine().match_line(line).id == "crj-task-exited-with-error"
+
+
+def test_chained_traceback_counts_once_on_the_last_line():
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/x.py", line 1, in f',
+        "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432)",
+        "",
+        "The above exception was the direct cause of the following exception:",
+        "",
+        "Traceback (most recent call last):",
+        '  File "/y.py", line 2, in g',
+        "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432)",
+        "INFO done",
+    ]
+    hits = get_engine().scan(lines)
+    assert [(h.line, h.hint.id, h.count) for h in hits] == [(9, "db-dial-localhost-fallback", 1)]
+
+
+def test_two_separate_tracebacks_with_different_modules_are_two_hints():
+    lines = []
+    for mod in ("torch", "soundfile"):
+        lines += ["Traceback (most recent call last):", '  File "/w.py", line 1, in <module>',
+                  f"    import {mod}", f"ModuleNotFoundError: No module named '{mod}'", "INFO retrying"]
+    hits = get_engine().scan(lines)
+    assert [(h.line, h.hint.id) for h in hits] == [(4, "py-module-not-found"), (9, "py-module-not-found")]
+
+
+def test_stack_frame_paths_are_not_errors():
+    lines = ["Traceback (most recent call last):",
+             '  File "/usr/lib/python3/site-packages/redis/exceptions/timeout.py", line 3, in x',
+             "ValueError: bad input"]
+    assert get_engine().scan(lines) == []
+
+
+def test_repeats_fold_with_a_count():
+    line = "[CRITICAL] WORKER TIMEOUT (pid:{})"
+    lines = []
+    for i in range(5):
+        lines += [f"[2025-10-15 10:4{i}:12 +0000] [1] " + line.format(8 + i)] + ["INFO ok"] * 20
+    hits = get_engine().scan(lines)
+    assert [(h.line, h.hint.id, h.count) for h in hits] == [(1, "gunicorn-worker-timeout", 5)]
+
+
+def test_umbrella_gives_way_to_specific_cause():
+    lines = ["ModuleNotFoundError: No module named 'torch'", "Container called exit(1)."]
+    assert [h.hint.id for h in get_engine().scan(lines)] == ["py-module-not-found"]
+    assert [h.hint.id for h in get_engine().scan(["Container called exit(1)."])] == ["cr-container-exited"]
+
+
+@pytest.mark.parametrize("name,fmt", [
+    ("compose-selfhost.log", "compose"), ("kubectl-prefix.log", "kubectl"),
+    ("gcloud-table-newest-first.log", "gcloud"), ("logentries.jsonl", "jsonl"),
+    ("gcloud-read.json", "json-array"), ("github-actions.log", "github-actions"),
+    ("buildkit.log", "buildkit"), ("cloudrun-plain.log", "plain"),
+])
+def test_format_detection(name, fmt):
+    lines = (DATA / name).read_text().splitlines()
+    assert detect_format(lines[:200]) == fmt
+
+
+@pytest.mark.parametrize("pattern,expect", [
+    (r"Memory limit of \d+ MiB exceeded with \d+ MiB used", {"mib exceeded with"}),
+    (r"(ModuleNotFoundError|ImportError): No module named '[^']+'",
+     {"modulenotfounderror: no module named '", "importerror: no module named '"}),
+    (r"\b(ImagePullBackOff|ErrImagePull)\b", {"imagepullbackoff", "errimagepull"}),
+    (r"\d+", None),
+])
+def test_required_literals(pattern, expect):
+    assert required_literals(pattern) == expect
+    if expect:
+        # Soundness: every example the regex matches contains one of the literals.
+        rx = re.compile(pattern)
+        for rule in load_rules():
+            for ex in rule.examples:
+                if rx.search(ex):
+                    assert any(lit in ex.lower() for lit in expect)
+
+
+def test_literals_are_sound_for_every_catalog_example():
+    for rule in load_rules():
+        for rx in rule.regexes + rule.weak:
+            lits = required_literals(rx.pattern)
+            for ex in rule.examples:
+                if rx.search(ex):
+                    assert lits and any(lit in ex.lower() for lit in lits), (rule.hint.id, rx.pattern)

@@ -1,0 +1,89 @@
+"""`launchdeck scan`: formats, exit codes, stdin, redaction of excerpts."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+DATA = Path(__file__).parent / "data" / "logs"
+CANARY = "c4n4ry-Zq9x7Lw3"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_jsonl_contract(capsys):
+    code, out, _ = run(capsys, "scan", str(DATA / "cloudrun-plain.log"), "--format", "jsonl")
+    assert code == 0
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert rows[0] == {**rows[0], "line": 25, "hint": "db-dial-localhost-fallback", "severity": "error"}
+    for r in rows:
+        assert {"line", "hint", "severity", "title", "fix"} <= set(r)
+        assert isinstance(r["line"], int) and r["line"] >= 1
+
+
+def test_table_and_md(capsys):
+    code, out, _ = run(capsys, "scan", str(DATA / "compose-selfhost.log"))
+    assert code == 0 and "compose-port-already-allocated" in out and "celery-broker-connection-error (x3)" in out
+    code, out, _ = run(capsys, "scan", str(DATA / "compose-selfhost.log"), "--format", "md")
+    assert code == 0 and out.startswith("| line |") and "`k8s-oomkilled`" in out
+
+
+def test_no_hints_is_still_success(capsys, tmp_path):
+    f = tmp_path / "ok.log"
+    f.write_text("INFO all good\nmigrate-1 exited with code 0\n")
+    code, out, _ = run(capsys, "scan", str(f), "-f", "jsonl")
+    assert code == 0 and out == ""
+    code, out, _ = run(capsys, "scan", str(f))
+    assert code == 0 and "No known errors" in out
+
+
+def test_info_only_with_all(capsys, tmp_path):
+    f = tmp_path / "c.log"
+    f.write_text("WARN[0000] docker-compose.yml: the attribute `version` is obsolete, it will be ignored\n")
+    assert run(capsys, "scan", str(f), "-f", "jsonl")[1] == ""
+    rows = [json.loads(x) for x in run(capsys, "scan", str(f), "-f", "jsonl", "--all")[1].splitlines()]
+    assert [r["hint"] for r in rows] == ["compose-version-obsolete"]
+
+
+def test_stdin(capsys, monkeypatch):
+    data = (DATA / "logentries.jsonl").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code, out, _ = run(capsys, "scan", "-", "-f", "jsonl")
+    assert code == 0
+    assert [json.loads(x)["line"] for x in out.splitlines()] == [2, 4, 6, 8, 10]
+
+
+@pytest.mark.parametrize("make", ["missing", "dir", "binary", "gzip"])
+def test_unreadable_input_exits_2(capsys, tmp_path, make):
+    target = tmp_path / "x.log"
+    if make == "dir":
+        target.mkdir()
+    elif make == "binary":
+        target.write_bytes(b"\x7fELF\x00\x00\x01binary")
+    elif make == "gzip":
+        target.write_bytes(b"\x1f\x8b\x08\x00rest")
+    code, out, err = run(capsys, "scan", str(target))
+    assert code == 2 and out == ""
+    assert err.startswith("launchdeck: ") and len(err.strip().splitlines()) == 1
+
+
+def test_canary_never_printed(capsys, tmp_path):
+    f = tmp_path / "s.log"
+    f.write_text(
+        f"sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at \"localhost\" "
+        f"(127.0.0.1), port 5432 failed: Connection refused DATABASE_URL=postgresql://app:{CANARY}@localhost/db\n"
+        f"PASSWORD={CANARY} Memory limit of 512 MiB exceeded with 513 MiB used.\n")
+    for fmt in ("table", "jsonl", "md"):
+        code, out, err = run(capsys, "scan", str(f), "-f", fmt)
+        assert code == 0 and CANARY not in out + err
+    assert "db-dial-localhost-fallback" in out
