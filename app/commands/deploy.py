@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg  # noqa: F401
 
 if TYPE_CHECKING:
+    from app.gcp import RunClients
     from app.live.deploy import Unit
     from app.plan import Plan
 
@@ -64,16 +65,26 @@ def ask_keep(unit: Unit) -> bool:
 
 
 async def _deploy(args: argparse.Namespace, plan: Plan, project: str, images: dict[str, str]) -> int:
-    from app.commands.status import print_errors
     from app.gcp import NoCredentials, make_run_clients
-    from app.live.deploy import apply, prepare, rebuild
-    from app.live.render import DeployProgress, changes_text, failure_lines, live_only_lines
-    from app.live.status import LogsUnavailable, failure_logs, fetch_status
+    from app.live.status import close_clients
 
     try:
         clients = make_run_clients()
     except NoCredentials as exc:
         raise CommandError(str(exc)) from None
+    try:
+        return await _deploy_with(args, plan, project, images, clients)
+    finally:
+        await close_clients(clients.services, clients.revisions, clients.jobs, clients.executions)
+
+
+async def _deploy_with(args: argparse.Namespace, plan: Plan, project: str, images: dict[str, str],
+                       clients: RunClients) -> int:
+    from app.commands.status import print_errors
+    from app.live.deploy import apply, prepare, rebuild
+    from app.live.render import DeployProgress, changes_text, failure_lines, live_only_lines
+    from app.live.status import LogsUnavailable, failure_logs, fetch_status
+
     region = plan.region
     units = await prepare(plan, project, region, images, clients, prune=args.prune)
     broken = [u for u in units if u.error]

@@ -60,13 +60,16 @@ def run(args: argparse.Namespace) -> int:
 async def _status(args: argparse.Namespace, plan: Plan, project: str) -> int:
     from app.gcp import NoCredentials, make_run_clients
     from app.live.render import status_json, status_text
-    from app.live.status import LogsUnavailable, failure_logs, fetch_status
+    from app.live.status import LogsUnavailable, close_clients, failure_logs, fetch_status
 
     try:
         clients = make_run_clients()
     except NoCredentials as exc:
         raise CommandError(str(exc)) from None
-    statuses = await fetch_status(plan, project, plan.region, clients=clients)
+    try:
+        statuses = await fetch_status(plan, project, plan.region, clients=clients)
+    finally:
+        await close_clients(clients.services, clients.revisions, clients.jobs, clients.executions)
     errors = [st for st in statuses if st.error]
     if errors and len(errors) == len(statuses):
         print_errors([(st.error or "", st.error_kind) for st in errors])

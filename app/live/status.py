@@ -13,6 +13,7 @@ latest created revision's `Ready` condition, which is what this module reads.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -352,8 +353,15 @@ async def fetch_status(plan: Plan, project: str, region: str | None = None, *,
             clients = make_run_clients()
         except NoCredentials as exc:
             return [ServiceStatus(name=n, kind=k, error=str(exc), error_kind="auth") for n, k in units]
+        own = clients
+    else:
+        own = None
     calls = [(job_status if kind == "job" else service_status)(clients, project, region, name) for name, kind in units]
-    results = await asyncio.gather(*calls, return_exceptions=True)
+    try:
+        results = await asyncio.gather(*calls, return_exceptions=True)
+    finally:
+        if own is not None:  # a TUI refreshing every few seconds must not pile up open channels
+            await close_clients(own.services, own.revisions, own.jobs, own.executions)
     out: list[ServiceStatus] = []
     for (name, kind), res in zip(units, results, strict=True):
         if isinstance(res, BaseException):
@@ -363,6 +371,19 @@ async def fetch_status(plan: Plan, project: str, region: str | None = None, *,
                                 error_kind="other")
         out.append(res)
     return out
+
+
+async def close_clients(*clients: Any) -> None:
+    """Close the gRPC channels behind GAPIC async clients (a shared channel is closed once)."""
+    seen: set[int] = set()
+    for client in clients:
+        transport = getattr(client, "transport", None)
+        channel = getattr(transport, "grpc_channel", None)
+        if transport is None or id(channel) in seen:
+            continue
+        seen.add(id(channel))
+        with contextlib.suppress(Exception):  # closing is best effort
+            await transport.close()
 
 
 def _entry_text(entry: Any) -> str:
@@ -415,6 +436,8 @@ async def _list_lines(project: str, filter_: str, limit: int, what: str) -> list
                 break
     except (gex.GoogleAPICallError, gex.RetryError) as exc:
         raise LogsUnavailable(one_line(explain_google_error(exc, f"Cloud Logging for {what}"))) from None
+    finally:
+        await close_clients(client)
     lines.reverse()  # fetched newest first so `limit` keeps the last ones; show them oldest first
     return lines
 
