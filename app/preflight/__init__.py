@@ -22,7 +22,7 @@ def run_preflight(plan: Plan, target: str | None = None, source_dir: str | Path 
     from app.preflight.plan_checks import plan_findings
 
     target = target or plan.target
-    findings = plan_findings(plan, target)
+    findings = plan_findings(plan, target, commands=source_dir is None)
     if source_dir is not None:
         from app.preflight.source_checks import source_findings
 

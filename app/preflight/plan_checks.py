@@ -8,8 +8,17 @@ from collections.abc import Callable, Iterator
 from app.plan import CLOUD_RUN_TARGETS, GCP_TARGETS, Plan, Service, runs_as_job, target_problems
 from app.preflight.catalog import Finding, render
 from app.preflight.facts import (
-    COMPOSE_HOSTS, DB_URL_NAMES, LOCAL_HOSTS, REDIS_URL_NAMES, command_text, is_queue_worker, join_names,
-    memory_text, processes_per_instance, url_host, uses_postgres, uses_redis,
+    COMPOSE_HOSTS,
+    DB_URL_NAMES,
+    LOCAL_HOSTS,
+    REDIS_URL_NAMES,
+    command_text,
+    is_queue_worker,
+    memory_text,
+    processes_per_instance,
+    url_host,
+    uses_postgres,
+    uses_redis,
 )  # fmt: skip
 from app.secretish import looks_secret_name, looks_secret_value
 
@@ -347,8 +356,20 @@ CHECKS: tuple[Callable[[Plan, str], Iterator[Finding]], ...] = (
 )
 
 
-def plan_findings(plan: Plan, target: str) -> list[Finding]:
+def check_commands(plan: Plan, target: str) -> Iterator[Finding]:
+    """The plan's own `command` per service (the source checks cover CMD and start scripts too)."""
+    from app.preflight.entry import StartCommand
+    from app.preflight.facts import names
+    from app.preflight.startcheck import command_findings
+
+    for name, svc in plan.services.items():
+        if svc.command:
+            start = StartCommand(text=command_text(svc.command), where="the plan's command")
+            yield from command_findings(plan, target, name, svc, start, names(svc))
+
+
+def plan_findings(plan: Plan, target: str, commands: bool = True) -> list[Finding]:
     out: list[Finding] = []
-    for check in CHECKS:
+    for check in CHECKS + ((check_commands,) if commands else ()):
         out.extend(check(plan, target))
     return out

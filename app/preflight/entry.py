@@ -1,0 +1,168 @@
+"""From a start command to what it runs: entry modules, start scripts, bind addresses and ports."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.preflight.facts import split_command
+from app.preflight.pyimports import ModuleIndex
+from app.preflight.walk import read_text
+
+_APP_SPEC = re.compile(r"^([A-Za-z_][\w.]*):[A-Za-z_]\w*(\(.*\))?$")
+_SHELLS = ("sh", "bash", "/bin/sh", "/bin/bash", "ash", "dash")
+
+
+@dataclass
+class StartCommand:
+    """The service's start command plus the lines of start scripts it runs (entrypoint.sh, start.sh)."""
+
+    text: str
+    where: str  # e.g. "the plan's command" or "backend/Dockerfile:31"
+    scripts: list[tuple[str, str]] = field(default_factory=list)  # (relative path, text)
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(where, line) for the command and every non-comment script line."""
+        out = [(self.where, self.text)] if self.text else []
+        for name, text in self.scripts:
+            for n, line in enumerate(text.splitlines(), 1):
+                s = line.strip()
+                if s and not s.startswith("#"):
+                    out.append((f"{name}:{n}", s))
+        return out
+
+
+def find_in_context(context: Path, token: str) -> Path | None:
+    """A path named in a container command, looked up in the build context (WORKDIR prefixes dropped)."""
+    token = token.strip("'\"")
+    if not token or "$" in token:
+        return None
+    p = Path(token)
+    candidates = [context / token.lstrip("/")]
+    parts = p.parts[1:] if p.is_absolute() else p.parts
+    for i in range(len(parts)):
+        candidates.append(context.joinpath(*parts[i:]))
+    for cand in candidates:
+        try:
+            if cand.is_file() and context.resolve() in cand.resolve().parents:
+                return cand
+        except OSError:
+            continue
+    return None
+
+
+def start_scripts(context: Path, text: str) -> list[tuple[str, str]]:
+    """Shell scripts (and package.json start scripts) a command runs, with their text."""
+    out: list[tuple[str, str]] = []
+    for tok in split_command(text):
+        if tok.endswith((".sh", ".bash")) or tok.startswith(("./", "/")) and not tok.endswith((".py", ".js")):
+            path = find_in_context(context, tok)
+            if path is not None and path.suffix not in (".py", ".js", ".ts", ".mjs"):
+                body = read_text(path)
+                if body is not None and not body.startswith("\x7fELF"):
+                    out.append((_rel(path, context), body))
+    if re.search(r"\b(npm|yarn|pnpm)\s+(run\s+)?start\b", text) and (context / "package.json").is_file():
+        import json
+
+        try:
+            scripts = json.loads(read_text(context / "package.json") or "{}").get("scripts", {})
+        except ValueError:
+            scripts = {}
+        for key in ("prestart", "start"):
+            if isinstance(scripts.get(key), str):
+                out.append((f"package.json scripts.{key}", scripts[key]))
+    return out
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return (base.name + "/" + path.relative_to(base).as_posix()) if base.name else path.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def python_entries(index: ModuleIndex, context: Path, command: StartCommand) -> list[Path]:
+    """Entry modules a Python start command names (uvicorn app.main:app, celery -A x, python x.py, ...)."""
+    found: list[Path] = []
+    for _, line in command.lines():
+        tokens = split_command(line)
+        for i, tok in enumerate(tokens):
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            mods: list[str] = []
+            if m := _APP_SPEC.match(tok):
+                mods.append(m.group(1))
+            elif tok in ("-A", "--app") and nxt:
+                mods.append(nxt.split(":")[0])
+            elif tok.startswith(("--app=", "-A=")):
+                mods.append(tok.split("=", 1)[1].split(":")[0])
+            elif tok == "-m" and nxt and i and "python" in tokens[i - 1]:
+                mods.append(nxt)
+            elif tok.endswith(".py"):
+                path = find_in_context(context, tok)
+                if path is not None:
+                    found.append(path)
+            elif tok in ("dramatiq", "arq") and nxt and not nxt.startswith("-"):
+                mods += [nxt, nxt.rsplit(".", 1)[0]]
+            elif tok == "alembic":
+                env = _alembic_env(context)
+                if env is not None:
+                    found.append(env)
+            for mod in mods:
+                for cand in (mod, f"{mod}.celery", f"{mod}.celery_app", f"{mod}.__main__"):
+                    path = index.resolve(cand)
+                    if path is not None:
+                        found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def _alembic_env(context: Path) -> Path | None:
+    ini = read_text(context / "alembic.ini") or ""
+    m = re.search(r"^script_location\s*=\s*(\S+)", ini, re.MULTILINE)
+    loc = (m.group(1) if m else "alembic").replace("%(here)s/", "")
+    env = context / loc / "env.py"
+    return env if env.is_file() else None
+
+
+_BIND_LOCAL = re.compile(
+    r"(?:--host|--bind|-b|-H|--hostname|--listen)[=\s]+['\"]?(127\.0\.0\.1|localhost|\[::1\])(?![\w.])"
+    r"|\bHOSTNAME=['\"]?(127\.0\.0\.1|localhost)\b"
+)
+_PORT_FLAG = re.compile(
+    r"(?:--port|-p|--listen-port)[=\s]+['\"]?(\d{2,5})\b"
+    r"|(?:--bind|-b)[=\s]+['\"]?(?:[\w.\-\[\]:]*?):(\d{2,5})\b"
+    r"|\brunserver\s+(?:[\d.]+:)?(\d{2,5})\b"
+)
+_SERVER_HINT = re.compile(r"\b(uvicorn|gunicorn|hypercorn|daphne|granian|next|node|npm|serve|flask|runserver|"
+                          r"streamlit|fastapi|http-server|nginx|caddy)\b")
+
+
+def _runs_uvicorn(line: str) -> bool:
+    tokens = split_command(line)
+    return any(t == "uvicorn" or t.endswith("/uvicorn") for t in tokens) or "-m uvicorn" in line
+
+
+def bound_to_localhost(line: str, env: set[str] = frozenset()) -> str | None:
+    """The loopback address a server command binds, if any (uvicorn, runserver and flask run default to it)."""
+    if m := _BIND_LOCAL.search(line):
+        return m.group(1) or m.group(2)
+    if _runs_uvicorn(line) and "--host" not in line and "--uds" not in line and "UVICORN_HOST" not in env:
+        return "127.0.0.1 (uvicorn's default without --host)"
+    if re.search(r"\bmanage\.py\s+runserver\b", line) and not re.search(r"runserver\s+(0\.0\.0\.0|\[::\]|:)", line):
+        return "127.0.0.1 (runserver's default)"
+    if re.search(r"\bflask\b.*\brun\b", line) and not re.search(r"--host[=\s]+(0\.0\.0\.0|::)|-h\s+0\.0\.0\.0",
+                                                                line):
+        return "127.0.0.1 (flask run's default)"
+    return None
+
+
+def hard_coded_port(line: str, env: set[str] = frozenset()) -> int | None:
+    """A literal port a server command listens on (None when it uses $PORT or names no port)."""
+    if not _SERVER_HINT.search(line) or "PORT" in line:
+        return None
+    m = _PORT_FLAG.search(line)
+    if not m:
+        if _runs_uvicorn(line) and "--uds" not in line and "UVICORN_PORT" not in env:
+            return 8000  # uvicorn's default port; it does not read $PORT
+        return None
+    return int(next(g for g in m.groups() if g))

@@ -1,0 +1,409 @@
+"""Python entry modules, the local import tree under them, and what the image's requirements install."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.preflight.walk import read_text
+
+# import name -> distribution names that provide it (first is the usual one).
+IMPORT_TO_DIST = {
+    "cv2": ["opencv-python", "opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"],
+    "PIL": ["pillow"], "yaml": ["pyyaml"], "sklearn": ["scikit-learn"], "skimage": ["scikit-image"],
+    "bs4": ["beautifulsoup4"], "dateutil": ["python-dateutil"], "dotenv": ["python-dotenv"],
+    "jwt": ["pyjwt"], "jose": ["python-jose"], "magic": ["python-magic"], "multipart": ["python-multipart"],
+    "psycopg2": ["psycopg2-binary", "psycopg2"], "psycopg": ["psycopg", "psycopg-binary"],
+    "attr": ["attrs"], "Crypto": ["pycryptodome"], "OpenSSL": ["pyopenssl"], "serial": ["pyserial"],
+    "zmq": ["pyzmq"], "git": ["gitpython"], "fitz": ["pymupdf"], "docx": ["python-docx"],
+    "pptx": ["python-pptx"], "telegram": ["python-telegram-bot"], "slugify": ["python-slugify"],
+    "socketio": ["python-socketio"], "engineio": ["python-engineio"], "websocket": ["websocket-client"],
+    "faiss": ["faiss-cpu", "faiss-gpu"], "Levenshtein": ["levenshtein", "python-levenshtein"],
+    "pydantic_settings": ["pydantic-settings"], "grpc": ["grpcio"], "sentry_sdk": ["sentry-sdk"],
+    "kafka": ["kafka-python"], "MySQLdb": ["mysqlclient"], "ldap": ["python-ldap"], "nacl": ["pynacl"],
+    "dns": ["dnspython"], "googleapiclient": ["google-api-python-client"], "firebase_admin": ["firebase-admin"],
+    "speech_recognition": ["speechrecognition"], "whisper": ["openai-whisper"], "ffmpeg": ["ffmpeg-python"],
+    "jwcrypto": ["jwcrypto"], "markdown": ["markdown"], "mpl_toolkits": ["matplotlib"],
+    "pkg_resources": ["setuptools"], "setuptools": ["setuptools"], "_cffi_backend": ["cffi"],
+    "google.protobuf": ["protobuf"], "google.auth": ["google-auth"], "google.oauth2": ["google-auth"],
+    "google.api_core": ["google-api-core"], "google.generativeai": ["google-generativeai"],
+    "google.genai": ["google-genai"], "tensorflow": ["tensorflow", "tensorflow-cpu"],
+    "torch": ["torch"], "soundfile": ["soundfile"], "pydub": ["pydub"], "yt_dlp": ["yt-dlp"],
+    "rest_framework": ["djangorestframework"], "corsheaders": ["django-cors-headers"],
+    "storages": ["django-storages"], "environ": ["django-environ"], "decouple": ["python-decouple"],
+    "flask_sqlalchemy": ["flask-sqlalchemy"], "flask_cors": ["flask-cors"], "flask_migrate": ["flask-migrate"],
+    "huggingface_hub": ["huggingface-hub"], "sentence_transformers": ["sentence-transformers"],
+    "typing_extensions": ["typing-extensions"], "ruamel": ["ruamel-yaml"], "lxml": ["lxml"],
+    "jinja2": ["jinja2"], "markupsafe": ["markupsafe"], "redis": ["redis"],
+}  # fmt: skip
+
+# distribution -> distributions it installs with it (so importing them is fine without listing them).
+IMPLIED = {
+    "fastapi": ["starlette", "pydantic", "anyio", "typing-extensions"],
+    "uvicorn": ["click", "h11"], "celery": ["kombu", "billiard", "vine", "click", "python-dateutil", "amqp"],
+    "flask": ["werkzeug", "jinja2", "itsdangerous", "click", "blinker", "markupsafe"],
+    "django": ["asgiref", "sqlparse"], "requests": ["urllib3", "idna", "certifi", "charset-normalizer"],
+    "httpx": ["httpcore", "anyio", "certifi", "idna", "sniffio", "h11"],
+    "sqlalchemy": ["greenlet", "typing-extensions"], "alembic": ["sqlalchemy", "mako"],
+    "flask-sqlalchemy": ["sqlalchemy", "flask"], "pandas": ["numpy", "python-dateutil", "pytz", "tzdata"],
+    "scipy": ["numpy"], "scikit-learn": ["numpy", "scipy", "joblib", "threadpoolctl"],
+    "librosa": ["numpy", "scipy", "soundfile", "audioread", "numba", "joblib", "decorator", "scikit-learn",
+                "lazy-loader", "msgpack", "pooch", "soxr"],
+    "torch": ["filelock", "jinja2", "networkx", "sympy", "fsspec", "typing-extensions"],
+    "torchaudio": ["torch"], "torchvision": ["torch", "numpy", "pillow"],
+    "transformers": ["huggingface-hub", "numpy", "pyyaml", "regex", "requests", "tokenizers", "safetensors",
+                     "tqdm", "filelock", "packaging"],
+    "sentence-transformers": ["transformers", "torch", "huggingface-hub", "scikit-learn", "scipy", "tqdm"],
+    "boto3": ["botocore", "s3transfer", "jmespath"], "botocore": ["urllib3", "python-dateutil", "jmespath"],
+    "google-cloud-storage": ["google-api-core", "google-auth", "google-cloud-core", "google-resumable-media",
+                             "requests", "protobuf"],
+    "pydantic-settings": ["pydantic", "python-dotenv"], "pydantic": ["pydantic-core", "annotated-types",
+                                                                   "typing-extensions"],
+    "matplotlib": ["numpy", "pillow", "pyparsing", "python-dateutil", "cycler", "kiwisolver"],
+    "opencv-python": ["numpy"], "opencv-python-headless": ["numpy"],
+    "demucs": ["torch", "torchaudio", "julius", "einops", "lameenc", "openunmix", "pyyaml", "tqdm", "numpy"],
+    "openai-whisper": ["torch", "numpy", "tqdm", "tiktoken", "numba"], "numba": ["llvmlite", "numpy"],
+    "redis": ["async-timeout"], "python-socketio": ["python-engineio", "bidict"],
+    "aiohttp": ["multidict", "yarl", "aiosignal", "frozenlist", "attrs"], "python-jose": ["ecdsa", "rsa", "pyasn1"],
+    "openai": ["httpx", "pydantic", "anyio", "distro", "tqdm", "jiter"], "anthropic": ["httpx", "pydantic", "anyio"],
+    "stripe": ["requests"], "gunicorn": ["packaging"], "dramatiq": ["prometheus-client"],
+    "rq": ["redis", "click"], "psycopg": ["typing-extensions"], "passlib": [], "jinja2": ["markupsafe"],
+    "streamlit": ["pandas", "numpy", "altair", "pillow", "requests", "protobuf", "pyarrow", "click", "tornado"],
+    "google-cloud-pubsub": ["google-api-core", "google-auth", "grpcio", "protobuf"],
+    "google-cloud-logging": ["google-api-core", "google-auth", "google-cloud-core", "protobuf"],
+    "google-api-core": ["google-auth", "protobuf", "requests", "googleapis-common-protos"],
+    "google-auth": ["cachetools", "pyasn1-modules", "rsa"], "huggingface-hub": ["filelock", "fsspec", "pyyaml",
+                                                                                "requests", "tqdm", "packaging"],
+}  # fmt: skip
+# Importable in practically every Python image, or brought in by almost any dependency.
+ALWAYS_PRESENT = frozenset({"pip", "setuptools", "pkg_resources", "_distutils_hack", "wheel", "typing_extensions",
+                            "six", "packaging", "certifi", "distutils"})
+
+
+def normalize(dist: str) -> str:
+    return re.sub(r"[-_.]+", "-", dist).lower()
+
+
+@dataclass(frozen=True)
+class ImportSite:
+    module: str  # full dotted module name as written (absolute)
+    file: Path
+    line: int
+    module_level: bool
+
+
+def stdlib_names() -> frozenset[str]:
+    return frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
+
+
+# ---------------------------------------------------------------- local import tree
+
+
+class ModuleIndex:
+    """Finds local modules under a build context (and its src/ layout)."""
+
+    def __init__(self, context: Path):
+        self.context = context
+        self.roots = [context] + ([context / "src"] if (context / "src").is_dir() else [])
+
+    def resolve(self, dotted: str) -> Path | None:
+        parts = dotted.split(".")
+        for root in self.roots:
+            base = root.joinpath(*parts)
+            for cand in (base.with_suffix(".py"), base / "__init__.py"):
+                if cand.is_file():
+                    return cand
+        return None
+
+    def is_local_top(self, top: str) -> bool:
+        return any((r / top).is_dir() or (r / f"{top}.py").is_file() for r in self.roots)
+
+    def module_name(self, path: Path) -> str | None:
+        for root in self.roots:
+            try:
+                relp = path.relative_to(root)
+            except ValueError:
+                continue
+            parts = list(relp.with_suffix("").parts)
+            if parts and parts[-1] == "__init__":
+                parts = parts[:-1]
+            return ".".join(parts)
+        return None
+
+
+def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Inside try/except ImportError, `if TYPE_CHECKING:`, or similar optional import guards."""
+    cur = parents.get(node)
+    while cur is not None:
+        if isinstance(cur, ast.Try) and any(
+            h.type is None or any(n in ast.unparse(h.type) for n in ("ImportError", "ModuleNotFoundError", "Exception"))
+            for h in cur.handlers
+        ):
+            return True
+        if isinstance(cur, ast.If) and "TYPE_CHECKING" in ast.unparse(cur.test):
+            return True
+        cur = parents.get(cur)
+    return False
+
+
+def _module_level(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    cur = parents.get(node)
+    while cur is not None:
+        if isinstance(cur, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            return False
+        cur = parents.get(cur)
+    return True
+
+
+def import_tree(index: ModuleIndex, entries: list[Path], limit: int = 400) -> tuple[list[ImportSite], list[Path]]:
+    """Third-party/stdlib import sites reachable from the entry files, and the local files visited."""
+    std = stdlib_names()
+    todo = list(entries)
+    seen: set[Path] = set()
+    sites: list[ImportSite] = []
+    while todo and len(seen) < limit:
+        path = todo.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        text = read_text(path)
+        if text is None:
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        this_mod = index.module_name(path) or ""
+        is_pkg = path.name == "__init__.py"
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    pkg = this_mod.split(".") if is_pkg else this_mod.split(".")[:-1]
+                    pkg = pkg[: len(pkg) - (node.level - 1)] if node.level > 1 else pkg
+                    base = ".".join(p for p in pkg + ([node.module] if node.module else []) if p)
+                    names = [base] + [f"{base}.{a.name}" for a in node.names]
+                    names = [n for n in names if n]
+                    _follow_local(index, names, todo)
+                    continue
+                mod = node.module or ""
+                names = [mod] + [f"{mod}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(
+                    r"[A-Za-z_][\w]*(\.[A-Za-z_]\w*)+(:\w+)?", node.value):
+                # Celery include=[...] / autodiscovery and "module:attr" strings: follow local modules.
+                _follow_local(index, [node.value.split(":")[0]], todo)
+                continue
+            else:
+                continue
+            top = names[0].split(".")[0]
+            if not top or top in std:
+                continue
+            if index.is_local_top(top):
+                _follow_local(index, names, todo)
+                continue
+            if _guarded(node, parents):
+                continue
+            sites.append(ImportSite(names[0] if isinstance(node, ast.Import) else _namespace_name(names),
+                                    path, node.lineno, _module_level(node, parents)))
+            if isinstance(node, ast.Import):
+                for extra in names[1:]:
+                    if extra.split(".")[0] not in std and not index.is_local_top(extra.split(".")[0]):
+                        sites.append(ImportSite(extra, path, node.lineno, _module_level(node, parents)))
+    return sites, sorted(seen)
+
+
+def _namespace_name(names: list[str]) -> str:
+    """`from google.cloud import storage` -> google.cloud.storage (namespace packages need the leaf)."""
+    mod = names[0]
+    if mod in ("google", "google.cloud", "azure") and len(names) > 1:
+        return names[1]
+    return mod
+
+
+def _follow_local(index: ModuleIndex, names: list[str], todo: list[Path]) -> None:
+    for name in names:
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):  # importing a.b.c runs a/__init__, a/b/__init__ too
+            found = index.resolve(".".join(parts[:i]))
+            if found is not None:
+                todo.append(found)
+
+
+def dist_candidates(module: str) -> list[str]:
+    """Distribution names that could provide an import like `cv2` or `google.cloud.storage`."""
+    parts = module.split(".")
+    if parts[0] == "google" and len(parts) >= 3 and parts[1] == "cloud":
+        return [f"google-cloud-{parts[2].replace('_', '-')}"]
+    for n in (3, 2, 1):
+        key = ".".join(parts[:n])
+        if key in IMPORT_TO_DIST:
+            return IMPORT_TO_DIST[key]
+    if parts[0] == "google":
+        return ["google-" + (parts[1] if len(parts) > 1 else "")]
+    return [normalize(parts[0])]
+
+
+# ---------------------------------------------------------------- requirements
+
+
+@dataclass
+class Requirements:
+    files: list[Path]
+    dists: set[str]
+    complete: bool  # a lockfile lists transitive dependencies too
+
+    def provides(self, candidates: list[str]) -> bool:
+        have = self.expanded()
+        return any(normalize(c) in have for c in candidates)
+
+    def expanded(self) -> set[str]:
+        have = set(self.dists)
+        frontier = list(have)
+        while frontier:
+            d = frontier.pop()
+            for implied in IMPLIED.get(d, []):
+                n = normalize(implied)
+                if n not in have:
+                    have.add(n)
+                    frontier.append(n)
+        return have
+
+
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[([^\]]*)\])?")
+
+
+def parse_requirements_txt(path: Path, seen: set[Path] | None = None) -> set[str]:
+    seen = seen if seen is not None else set()
+    if path in seen:
+        return set()
+    seen.add(path)
+    text = read_text(path) or ""
+    out: set[str] = set()
+    for raw in text.splitlines():
+        line = raw.split(" #")[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith(("-r ", "--requirement")):
+            inc = line.split(None, 1)[1].strip() if " " in line else line.split("=", 1)[-1]
+            out |= parse_requirements_txt(path.parent / inc, seen)
+            continue
+        if line.startswith("-"):
+            continue
+        egg = re.search(r"#egg=([A-Za-z0-9._-]+)", raw)
+        if egg:
+            out.add(normalize(egg.group(1)))
+            continue
+        m = _REQ_NAME.match(line)
+        if m and "://" not in line.split("@")[0] and not line.startswith((".", "/")):
+            out.add(normalize(m.group(1)))
+            for extra in (m.group(3) or "").split(","):
+                if extra.strip():
+                    out.add(normalize(extra.strip()))
+    return out
+
+
+def parse_pyproject(path: Path) -> set[str]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(read_text(path) or "")
+    except (tomllib.TOMLDecodeError, ValueError):
+        return set()
+    out: set[str] = set()
+    project = data.get("project", {})
+    specs = list(project.get("dependencies", []))
+    for group in project.get("optional-dependencies", {}).values():
+        specs += group
+    for group in data.get("dependency-groups", {}).values():
+        specs += [g for g in group if isinstance(g, str)]
+    for spec in specs:
+        m = _REQ_NAME.match(spec)
+        if m:
+            out.add(normalize(m.group(1)))
+            out |= {normalize(e.strip()) for e in (m.group(3) or "").split(",") if e.strip()}
+    poetry = data.get("tool", {}).get("poetry", {})
+    out |= {normalize(k) for k in poetry.get("dependencies", {}) if k.lower() != "python"}
+    for group in poetry.get("group", {}).values():
+        out |= {normalize(k) for k in group.get("dependencies", {})}
+    return out
+
+
+def parse_lockfile(path: Path) -> set[str]:
+    text = read_text(path) or ""
+    if path.name == "Pipfile.lock":
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return set()
+        return {normalize(k) for k in data.get("default", {})}
+    return {normalize(m) for m in re.findall(r'^name\s*=\s*"([^"]+)"', text, re.MULTILINE)}
+
+
+LOCKFILES = ("poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock")
+
+
+def requirements_for(context: Path, dockerfile_runs: list[str]) -> Requirements | None:
+    """What the image installs: the files the Dockerfile's pip/poetry/uv lines name, else the usual files."""
+    files: list[Path] = []
+    dists: set[str] = set()
+    named_files: list[str] = []
+    project_install = False
+    for run in dockerfile_runs:
+        for m in re.finditer(r"(?:-r|--requirement)[=\s]+(\S+)", run):
+            named_files.append(m.group(1))
+        for m in re.finditer(r"pip3?\s+install\s+([^&;|]+)", run):
+            for tok in m.group(1).split():
+                if tok.startswith("-") or "/" in tok or tok in (".",) or tok.endswith((".txt", ".whl")):
+                    if tok == "." or tok.startswith(("-e", "./")):
+                        project_install = True
+                    continue
+                if re.match(r"^[A-Za-z0-9]", tok) and "$" not in tok:
+                    mm = _REQ_NAME.match(tok.strip("'\""))
+                    if mm:
+                        dists.add(normalize(mm.group(1)))
+                        dists |= {normalize(e) for e in (mm.group(3) or "").split(",") if e}
+        if re.search(r"\b(poetry\s+install|uv\s+sync|pipenv\s+install|pdm\s+install|pip3?\s+install\s+(-e\s+)?\.)",
+                     run):
+            project_install = True
+    for name in named_files:
+        cand = _find_in_context(context, name)
+        if cand is not None:
+            files.append(cand)
+            dists |= parse_requirements_txt(cand)
+    complete = False
+    if project_install or not (named_files or dists):
+        for lock in LOCKFILES:
+            if (context / lock).is_file():
+                files.append(context / lock)
+                dists |= parse_lockfile(context / lock)
+                complete = True
+        if (context / "pyproject.toml").is_file():
+            files.append(context / "pyproject.toml")
+            dists |= parse_pyproject(context / "pyproject.toml")
+        if not named_files and not project_install:
+            for req in sorted(context.glob("requirements*.txt")):
+                if "dev" in req.name or "test" in req.name:
+                    continue
+                files.append(req)
+                dists |= parse_requirements_txt(req)
+    if not files and not dists:
+        return None
+    return Requirements(files=files, dists=dists, complete=complete)
+
+
+def _find_in_context(context: Path, name: str) -> Path | None:
+    name = name.strip("'\"")
+    for cand in (context / name, context / name.lstrip("/"), context / Path(name).name):
+        if cand.is_file():
+            return cand
+    # Files copied from elsewhere into WORKDIR: match the path tail.
+    tail = Path(name).name
+    hits = sorted(p for p in context.rglob(tail) if "node_modules" not in p.parts)
+    return hits[0] if hits else None

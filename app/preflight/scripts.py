@@ -1,0 +1,95 @@
+"""Build and deploy scripts (deploy.sh, Makefile, CI workflows, cloudbuild.yaml): platform flags, env flags."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from app.preflight.catalog import Finding, render
+from app.preflight.walk import SKIP_DIRS, read_text, rel
+
+_SCRIPT_NAMES = re.compile(r"(\.(sh|bash|mk)$|^(Makefile|makefile|GNUmakefile|justfile|Justfile)$|"
+                           r"^Taskfile\.ya?ml$|^cloudbuild[\w.-]*\.ya?ml$|^\.gitlab-ci\.yml$|^package\.json$)")
+_BUILD = re.compile(r"\b(docker|podman)\s+(buildx\s+build|build|image\s+build)\b|\bdocker[\s-]compose\s+build\b")
+_PUSH = re.compile(r"\b(docker|podman)\s+push\b|--push\b|\bgcloud\s+run\s+deploy\b|pkg\.dev|gcr\.io|"
+                   r"\bkubectl\s+(apply|set\s+image)\b|docker[\s-]compose\s+push")
+_ARM = re.compile(r"linux/arm64|linux/aarch64|\barm64v8/|--platform[=\s]+\S*arm", re.IGNORECASE)
+
+
+def script_files(root: Path, max_depth: int = 3) -> list[Path]:
+    out: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        depth = len(Path(dirpath).relative_to(root).parts)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and (not d.startswith(".") or d == ".github")
+                             and depth < max_depth)
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            if _SCRIPT_NAMES.search(name) or (full.parent.name == "workflows" and name.endswith((".yml", ".yaml"))):
+                out.append(full)
+    return out
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    buf, start = "", 0
+    for n, line in enumerate(text.splitlines(), 1):
+        if not buf:
+            start = n
+        stripped = line.rstrip()
+        if stripped.endswith("\\"):
+            buf += stripped[:-1] + " "
+            continue
+        out.append((start, buf + stripped))
+        buf = ""
+    if buf:
+        out.append((start, buf))
+    return out
+
+
+def _runs_locally(path: Path, text: str) -> bool:
+    """CI on hosted amd64 runners and Cloud Build are safe; local scripts and macOS/arm runners are not."""
+    if path.name.startswith("cloudbuild"):
+        return False
+    if path.parent.name == "workflows" or path.name == ".gitlab-ci.yml":
+        return bool(re.search(r"runs-on:.*(macos|arm)", text, re.IGNORECASE))
+    return True
+
+
+def arm64_evidence(files: list[Path]) -> bool:
+    return any(_ARM.search(read_text(f) or "") for f in files)
+
+
+def script_findings(root: Path, arm_hint: bool) -> Iterator[Finding]:
+    for path in script_files(root):
+        text = read_text(path)
+        if not text:
+            continue
+        where_file = rel(path, root)
+        if _runs_locally(path, text) and _PUSH.search(text) and "DOCKER_DEFAULT_PLATFORM=linux/amd64" not in text:
+            for line_no, line in _logical_lines(text):
+                if _BUILD.search(line) and _ARM.search(line) and "amd64" not in line:
+                    yield render("cr-exec-format-error", where=f"{where_file}:{line_no}",
+                                 detail="builds the image for linux/arm64 only")
+                    break
+                if _BUILD.search(line) and "--platform" not in line and "platform" not in line.lower():
+                    arm = arm_hint or bool(_ARM.search(text))
+                    yield render("cr-exec-format-error", severity="error" if arm else "warning",
+                                 path=None, where=f"{where_file}:{line_no}",
+                                 detail="builds an image on this machine and pushes it without --platform "
+                                        "linux/amd64; on an Apple Silicon Mac that image is linux/arm64")
+                    break
+        wiped_reported = False
+        for line_no, line in _logical_lines(text):
+            if "--set-env-vars" not in line:
+                continue
+            if not wiped_reported:
+                wiped_reported = True
+                yield render("gcloud-env-vars-wiped", variant="script", severity="warning",
+                             where=f"{where_file}:{line_no}")
+            for m in re.finditer(r"--set-env-vars[=\s]+(['\"]?)([^'\"\s]+)\1", line):
+                items = m.group(2).split(",")
+                if not m.group(2).startswith("^") and any("=" not in item for item in items[1:]):
+                    yield render("gcloud-env-vars-bad-syntax", variant="script", severity="warning",
+                                 where=f"{where_file}:{line_no}", name=items[0].split("=", 1)[0])
