@@ -91,7 +91,7 @@ _TIME = {"": 1.0, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0, "mo": 262800
 
 
 def _unit_size(unit: str) -> tuple[float, bool, bool] | None:
-    """(size, has_quantity, has_time) of a Catalog unit; None if it is not understood."""
+    """(size, counts bytes, has a time part) of a Catalog unit; None if it is not understood."""
     mult = 1.0
     m = re.match(r"^10\^(\d+)\.(.*)$", unit)
     if m:
@@ -104,16 +104,15 @@ def _unit_size(unit: str) -> tuple[float, bool, bool] | None:
             qty = part
         else:
             return None
-    return mult * _QTY[qty] * _TIME[time], bool(qty), bool(time)
+    return mult * _QTY[qty] * _TIME[time], qty.endswith("By"), bool(time)
 
 
 def convert_factor(usage_unit: str, app_unit: str) -> float | None:
-    """Multiply a price per `usage_unit` by this to get the price per `app_unit` (None: incompatible)."""
+    """Multiply a price per `usage_unit` by this to get the price per `app_unit` (None: incompatible).
+
+    Counts and plain time units are dimensionless alike ("count" vs "h"); bytes and time must agree."""
     a, b = _unit_size(usage_unit), _unit_size(app_unit)
-    if a is None or b is None:
-        return None
-    # A count is dimensionless: "count" and "" (plain hours) differ only in wording.
-    if a[2] != b[2] or (a[1] and b[1] and (usage_unit.startswith("count") != app_unit.startswith("count"))):
+    if a is None or b is None or a[1] != b[1] or a[2] != b[2]:
         return None
     return b[0] / a[0]
 
