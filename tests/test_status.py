@@ -233,3 +233,31 @@ def test_example_plan_units(fake: FakeRun, capsys: pytest.CaptureFixture[str]) -
     kinds = {s["name"]: s["kind"] for s in json.loads(out)["services"]}
     assert kinds == {"frontend": "service", "backend": "service", "realtime": "service", "worker": "service",
                      "migrate": "job"}
+
+
+def test_cli_logs_unreadable_still_reports(fake: FakeRun, plan_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fake.add_service("backend", failing=True)
+    fake.add_job("migrate")
+    fake.deny.add("ListLogEntries")
+    code, out, _ = run_cli(capsys, "status", str(plan_file), "--logs")
+    assert code == 1 and PORT_HINT in out
+    assert "logs: Cloud Logging" in out and "logging.logEntries.list" in out
+
+
+async def test_fetch_status_without_credentials_sets_errors(plan_file: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LAUNCHDECK_EMULATOR_HOST", raising=False)
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "nope.json"))
+    got = await fetch_status(load_plan(plan_file).plan, "demo-project")
+    assert [st.error_kind for st in got] == ["auth", "auth"] and all("nope.json" in st.error for st in got)
+
+
+async def test_repeated_fetches_in_one_loop(fake: FakeRun, plan_file: Path) -> None:
+    """What the TUI does: refresh again and again in its own loop; each call builds and closes its clients."""
+    fake.add_service("backend")
+    plan = load_plan(plan_file).plan
+    first = await fetch_status(plan, "demo-project")
+    bad = fake.redeploy("backend", failing=True)
+    second = await fetch_status(plan, "demo-project")
+    assert first[0].ready and second[0].state == "failing" and second[0].hint.id == PORT_HINT
+    assert second[0].failing_revision == bad and second[0].latest_ready == first[0].latest_ready

@@ -82,6 +82,7 @@ class FakeRun:
         self.log_entries: list[log_types.LogEntry] = []
         self.calls: list[Call] = []
         # Method names ("GetService", ...) or "*" answered with PERMISSION_DENIED.
+        # (ListLogEntries only when named: "*" means every Run method.)
         self.deny: set[str] = set()
         # When True, every Run call fails the way a project without the Run API enabled does.
         self.disabled = False
@@ -218,6 +219,13 @@ class FakeRun:
                 self._roll_out(sid, svc, failing=True)
             self.services[svc.name] = svc
         return svc
+
+    def redeploy(self, sid: str, failing: bool = False) -> str:
+        """A new revision of a deployed service, as if someone deployed it elsewhere; returns its id."""
+        with self._lock:
+            svc = self.services[self.service_name(sid)]
+            self._roll_out(sid, svc, failing=failing)
+            return svc.latest_created_revision.rsplit("/", 1)[1]
 
     def add_job(self, jid: str, *, image: str | None = None,
                 executions: list[dict[str, int]] | None = None) -> run_v2.Job:
@@ -359,19 +367,19 @@ class FakeRun:
             meta = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
             with self._lock:
                 self.calls.append(Call(method, copy.deepcopy(request), meta))
-            if method not in ("GetOperation", "ListLogEntries"):
-                if self.disabled:
-                    _abort_rich(context, grpc.StatusCode.PERMISSION_DENIED,
-                                f"Cloud Run Admin API has not been used in project {self.project} before or it is "
-                                "disabled. Enable it by visiting https://console.developers.google.com/apis/api/"
-                                f"run.googleapis.com/overview?project={self.project} then retry.",
-                                "SERVICE_DISABLED", "googleapis.com", {"service": "run.googleapis.com"})
-                if "*" in self.deny or method in self.deny:
-                    perm = _PERMISSIONS.get(method, "run.services.get")
-                    _abort_rich(context, grpc.StatusCode.PERMISSION_DENIED,
-                                f"Permission '{perm}' denied on resource '{_resource_of(request)}' "
-                                "(or resource may not exist).",
-                                "IAM_PERMISSION_DENIED", "run.googleapis.com", {"permission": perm})
+            run_call = method not in ("GetOperation", "ListLogEntries")
+            if run_call and self.disabled:
+                _abort_rich(context, grpc.StatusCode.PERMISSION_DENIED,
+                            f"Cloud Run Admin API has not been used in project {self.project} before or it is "
+                            "disabled. Enable it by visiting https://console.developers.google.com/apis/api/"
+                            f"run.googleapis.com/overview?project={self.project} then retry.",
+                            "SERVICE_DISABLED", "googleapis.com", {"service": "run.googleapis.com"})
+            if method in self.deny or (run_call and "*" in self.deny):
+                perm = _PERMISSIONS.get(method, "run.services.get")
+                _abort_rich(context, grpc.StatusCode.PERMISSION_DENIED,
+                            f"Permission '{perm}' denied on resource '{_resource_of(request)}' "
+                            "(or resource may not exist).",
+                            "IAM_PERMISSION_DENIED", "run.googleapis.com", {"permission": perm})
             with self._lock:
                 return fn(request, context)
 
@@ -491,7 +499,7 @@ _PERMISSIONS = {
     "GetService": "run.services.get", "CreateService": "run.services.create", "UpdateService": "run.services.update",
     "GetRevision": "run.revisions.get", "ListRevisions": "run.revisions.list", "GetJob": "run.jobs.get",
     "CreateJob": "run.jobs.create", "UpdateJob": "run.jobs.update", "ListExecutions": "run.executions.list",
-    "GetExecution": "run.executions.get",
+    "GetExecution": "run.executions.get", "ListLogEntries": "logging.logEntries.list",
 }
 
 
