@@ -84,6 +84,7 @@ class _Importer:
         self.env: dict[str, dict[str, str | None]] = {}
         self.env_file_only: dict[str, list[str]] = {}
         self.unmapped: dict[str, dict[str, Any]] = {}
+        self.missing_env_files: dict[str, list[str]] = {}
 
     # -- validation of the compose shape ------------------------------------------------------
 
@@ -151,6 +152,13 @@ class _Importer:
         for key in ("unmapped", "buckets"):
             if not data.get(key):
                 data.pop(key, None)
+        for rel, users in self.missing_env_files.items():
+            self.notes.append(f"env_file {rel} not found (used by {', '.join(users)}); its variables are not "
+                              "in the plan")
+        from_files = [n for n in services if self.env_file_only.get(n)]
+        if from_files:
+            self.notes.append(f"{', '.join(from_files)}: variable names from env_file are listed under secrets "
+                              "(their values were not read into the plan)")
         order = {n: i for i, n in enumerate(services)}
         self.rows.sort(key=lambda r: order.get(r.service, len(order)))
         return ImportResult(self._validate(data, services), self.rows, self.notes)
@@ -160,8 +168,10 @@ class _Importer:
         image = parts.image_name(svc.get("image"))
         found = roles.image_kind(image) if image else None
         cmd = parts.sniff(svc.get("command")).lower()
-        if found is None and re.search(r"\bcelery\b.*\bflower\b", cmd):
-            found = ("devtool", "Celery monitoring UI")
+        if found is None and roles.dev_command(cmd):
+            flower = re.search(r"\bflower\b|start-flower", cmd)
+            if flower or not parts.parse_ports(svc.get("ports")):
+                found = ("devtool", "Celery monitoring UI" if flower else "file watcher for development")
         if "role" in override:
             return "app"
         if found:
@@ -206,7 +216,7 @@ class _Importer:
                 names = parts.env_file_names(path)
             except OSError:
                 if required:
-                    self.notes.append(f"{name}: env_file {rel} not found; its variables are not in the plan")
+                    self.missing_env_files.setdefault(rel, []).append(name)
                 continue
             from_files += [n for n in names if n not in from_files]
         explicit = parts.parse_environment(svc.get("environment"))

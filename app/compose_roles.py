@@ -23,6 +23,7 @@ _IMAGES: tuple[tuple[str, str, str], ...] = (
     (r"mailhog|mailpit|maildev|mailcatcher|smtp4dev|greenmail", "devtool", "mail catcher for development"),
     (r"portainer|dozzle|watchtower", "devtool", "container admin tool"),
     (r"(^|/)flower$", "devtool", "Celery monitoring UI"),
+    (r"bull-?board|bull-arena|(^|/)arena$", "devtool", "queue dashboard"),
     (r"kafka-ui|kafdrop|akhq|redpanda-console", "devtool", "Kafka admin UI"),
     (r"swagger-ui|swagger-editor|prism|wiremock|mockserver|toxiproxy", "devtool", "API mock or docs tool"),
     (r"localstack|azurite|fake-gcs|gcloud-emulators|firebase-emulator", "devtool", "cloud emulator for development"),
@@ -48,6 +49,8 @@ _IMAGES: tuple[tuple[str, str, str], ...] = (
     (r"memcached", "datastore", "Memcached: Memorystore for Memcached is not planned by launchdeck"),
     (r"clickhouse|cassandra|scylla|couchdb|couchbase|neo4j|influxdb|cockroach|surrealdb|questdb",
      "datastore", "database without a managed mapping"),
+    (r"exim|postfix|(^|/)smtp$|docker-mailserver|mailserver", "datastore", "mail server: use an email API "
+     "(SendGrid, Mailgun, ...) or a relay"),
     (r"(^|/)(nats|etcd|consul|vault)$|beanstalkd|activemq|nsqd?$|contribsys/faktory$|(^|/)faktory$",
      "datastore", "infrastructure service without a managed mapping"),
 )
@@ -82,8 +85,8 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
 )
 
 _CONSUMERS: tuple[tuple[str, str], ...] = (
-    (r"\bcelery\b.*\bbeat\b", "celery beat scheduler"),
-    (r"\bcelery\b.*\bworker\b|\bcelery\s+-a\s+\S+\s+worker", "celery worker"),
+    (r"\bcelery\b.*\bbeat\b|start-celerybeat|celery-?beat", "celery beat scheduler"),
+    (r"\bcelery\b.*\bworker\b|start-celeryworker|celery-?worker", "celery worker"),
     (r"\brq(worker|\s+worker)\b|manage\.py\s+rqworker", "rq worker"),
     (r"rqscheduler|rq-scheduler", "rq scheduler"),
     (r"\bdramatiq\b", "dramatiq worker"),
@@ -96,9 +99,9 @@ _CONSUMERS: tuple[tuple[str, str], ...] = (
     (r"manage\.py\s+(qcluster|process_tasks|runworker|run_worker|db_worker)", "django task worker"),
     (r"\b(taskiq|procrastinate|faust|nameko)\b.*\b(worker|run)\b", "task queue worker"),
     (r"\bbullmq?\b|\bbull\b", "bull queue worker"),
-    (r"\bsupercronic\b|\bcrond?\b|\bcron\b|\bscheduler\b|\bclock(work)?\b", "scheduler"),
+    (r"\bsupercronic\b|\bcrond?\b|\bcron\b|\bscheduler\b|\bclock(work)?\b|schedule:(work|run)", "scheduler"),
     (r"\bconsumer\b|\bconsume\b", "queue consumer"),
-    (r"(^|[\s/._]|(?<=\w)-)workers?(\.(js|ts|py|rb|mjs))?(\s|$)|:worker\b|\bworker:", "worker command"),
+    (r"(^|[\s/._]|(?<=\w)-)workers?(\.(js|ts|py|rb|mjs))?(\s|$)|:worker\b|\bworker:", "worker"),
 )
 
 _SERVERS: tuple[tuple[str, str, int | None], ...] = (
@@ -125,7 +128,7 @@ _WS_COMMAND: tuple[tuple[str, str], ...] = (
     (r"websocket", "websockets"),
     (r"socket\.?io", "socket.io"),
     (r"geventwebsocket|-k\s+eventlet|--worker-class[= ]eventlet", "a websocket-capable gunicorn worker"),
-    (r"hocuspocus|y-websocket|centrifugo|soketi|mercure|anycable", "a websocket server"),
+    (r"hocuspocus|y-websocket|centrifugo|soketi|mercure|anycable-go", "a websocket server"),
 )
 _WS_NAME = re.compile(r"(^|[-_])(ws|wss|websockets?|sockets?|socketio|realtime|streaming|live-?updates|cable)"
                       r"($|[-_])")
@@ -136,7 +139,19 @@ _CONSUMER_RULES = tuple((re.compile(p, re.I), w) for p, w in _CONSUMERS)
 _SERVER_RULES = tuple((re.compile(p, re.I), w, port) for p, w, port in _SERVERS)
 _WS_RULES = tuple((re.compile(p, re.I), w) for p, w in _WS_COMMAND)
 _ONE_OFF_NAME = re.compile(r"(^|[-_])(migrate|migrations?|db-?init|init|setup|seed|bootstrap|createbuckets|"
-                           r"create-?buckets|provision)($|[-_])", re.I)
+                           r"create-?buckets|provision|pre-?start|release)($|[-_])", re.I)
+# Development-only helpers that run beside the app: asset watchers, docs servers.
+_DEV_COMMAND = re.compile(r"--watch\b|\b(npm|yarn|pnpm)\s+(run\s+)?watch\b|\bmkdocs\s+serve|start-flower|"
+                          r"\bcelery\b.*\bflower\b", re.I)
+_WS_IMAGE = re.compile(r"anycable-go|centrifugo|soketi|mercure|hocuspocus|socket\.?io|websocket")
+
+
+def dev_command(cmd: str) -> bool:
+    return bool(_DEV_COMMAND.search(cmd))
+
+
+def websocket_image(name: str) -> bool:
+    return bool(_WS_IMAGE.search(name))
 
 
 def first_match(rules: tuple[tuple[re.Pattern[str], str], ...], text: str) -> str | None:

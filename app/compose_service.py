@@ -13,6 +13,7 @@ from app.compose_roles import RoleGuess
 if TYPE_CHECKING:
     from app.compose_import import _Importer
 
+_BUCKET_ENV = re.compile(r"(^|_)BUCKET(_NAME)?$", re.I)
 _MIGRATION_IMAGES = re.compile(r"flyway|liquibase|(^|/)migrate/migrate$|dbmate|atlas$")
 
 
@@ -49,7 +50,7 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
     if _MIGRATION_IMAGES.search(parts.image_name(svc.get("image"))):
         return RoleGuess("job", f"migration tool image {svc.get('image')}")
     cons = roles.consumer(cmd)
-    generic = cons in ("worker command", "queue consumer", "scheduler")
+    generic = cons in ("worker", "queue consumer", "scheduler")
     if cons and not (generic and (srv or published)):
         return RoleGuess("worker", f"{cons} command{', no port' if not published else ''}")
     ws = roles.websocket_in_command(cmd)
@@ -57,6 +58,8 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
         or roles.port_from_command(cmd) or ctx["env_port"] or ctx["health_port"] or (srv[1] if srv else None)
     if ws:
         return RoleGuess("websocket", f"command serves {ws}", port)
+    if roles.websocket_image(parts.image_name(svc.get("image"))):
+        return RoleGuess("websocket", f"image {parts.image_name(svc.get('image'))} is a websocket server", port)
     ws_env = roles.websocket_env(list(imp.env[name]))
     if ws_env:
         return RoleGuess("websocket", f"sets {ws_env}", port)
@@ -159,13 +162,13 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
         out["env"] = plain
     if secrets:
         out["secrets"] = secrets
-    if imp.env_file_only.get(name):
-        imp.notes.append(f"{name}: {len(imp.env_file_only[name])} variable name(s) from env_file listed under "
-                         "secrets (values were not read into the plan)")
     deps = _dependencies(imp, svc, env)
+    named = [v for k, v in env.items() if v and _BUCKET_ENV.search(k) and v in data.get("buckets", {})]
     if "minio" in deps:
         deps.remove("minio")
-        out["buckets"] = list(data.get("buckets", {}))
+        named = list(data.get("buckets", {}))
+    if named:
+        out["buckets"] = list(dict.fromkeys(named))
     if deps:
         out["depends_on"] = deps
     out["why"] = why

@@ -68,6 +68,10 @@ def _range(value: Any) -> Any:
     return value
 
 
+def _num(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
 LowHigh = Annotated[tuple[float, float], BeforeValidator(_range)]
 
 
@@ -103,7 +107,7 @@ class Usage(_Model):
         if low < 0 or high < 0:
             raise ValueError("must not be negative")
         if low > high:
-            raise ValueError(f"low {low:g} is greater than high {high:g} (write [low, high])")
+            raise ValueError(f"low {_num(low)} is greater than high {_num(high)} (write [low, high])")
         if info.field_name == "busy_fraction" and high > 1:
             raise ValueError("is a share of the month, between 0 and 1")
         return value

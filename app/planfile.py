@@ -74,7 +74,9 @@ def _read_text(path: Path, label: str, what: str = "plan file") -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PlanFileError([PlanError(label, None, "", f"is not UTF-8 text (byte {exc.start})")]) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PlanFileError([PlanError(label, line, "", f"is not UTF-8 text (byte {exc.start}; save it as UTF-8)")])\
+            from None
 
 
 def read_text(path: str | os.PathLike[str], what: str = "plan file") -> str:
@@ -123,10 +125,29 @@ def _syntax_error(exc: Any, text: str, label: str) -> PlanError:
     line = min(mark.line + 1, last) if mark else None
     if "duplicate key" in problem:
         key = problem.split('"')[1] if '"' in problem else ""
-        return PlanError(label, line, key, "duplicate key (each key may appear once in a mapping)")
+        return PlanError(label, line, _key_path(text, line, key),
+                         "duplicate key (each key may appear once in a mapping)")
     context = str(exc.context or "").strip()
     what = f"{problem} ({context})" if context else problem
     return PlanError(label, line, "", f"YAML syntax error: {what}")
+
+
+def _key_path(text: str, line: int | None, key: str) -> str:
+    """`services.web.port` for a block-style key on `line`, from the indentation of the lines above."""
+    lines = text.splitlines()
+    if not line or line > len(lines):
+        return key
+    path = [key]
+    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    for above in reversed(lines[: line - 1]):
+        stripped = above.lstrip()
+        depth = len(above) - len(stripped)
+        if stripped and not stripped.startswith("#") and depth < indent and ":" in stripped:
+            path.insert(0, stripped.split(":", 1)[0].strip().lstrip("- ").strip("'\""))
+            indent = depth
+            if depth == 0:
+                break
+    return ".".join(path)
 
 
 def load_plan(path: str | os.PathLike[str]) -> LoadedPlan:

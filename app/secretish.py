@@ -12,7 +12,7 @@ _SECRET_NAME = re.compile(
 # Names that contain a trigger word but are not secrets themselves.
 _NOT_SECRET_NAME = re.compile(
     r"(_ID$|_FILE$|_PATH$|_HOST$|_PORT$|_USER(NAME)?$|_ENABLED$|_EXPIRES?(_\w+)?$|_TTL$|_ALGORITHM$|"
-    r"^AUTH_URL$|_REGION$|_TIMEOUT$|_LENGTH$|_KEY_ID$|_HEADER$|_MODE$|_BACKEND$|_PROVIDER$)",
+    r"AUTH_URL$|_REGION$|_TIMEOUT$|_LENGTH$|_KEY_ID$|_HEADER$|_MODE$|_BACKEND$|_PROVIDER$)",
     re.IGNORECASE,
 )
 _URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
