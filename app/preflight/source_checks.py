@@ -268,7 +268,7 @@ def _env_findings(plan: Plan, target: str, root: Path, ctx: Context, py_files: l
             yield render("redis-connection-refused-or-unresolvable", service=name, severity=sev,
                          path=f"services.{name}.secrets", name=r.name,
                          detail=f"{name}: the code reads {r.name} ({_fmt_where(r, root)}) but the plan does not set "
-                                f"it, so the app falls back to {fallback}.")
+                                f"it, so the app {fallback}.")
     by_kind: dict[str, list[envscan.EnvRead]] = {}
     for r in missing.values():
         by_kind.setdefault(r.kind, []).append(r)
@@ -287,18 +287,18 @@ def _env_findings(plan: Plan, target: str, root: Path, ctx: Context, py_files: l
 
 def _fallback(r: envscan.EnvRead) -> str:
     if r.kind == "required":
-        return "nothing: it stops at start-up with a missing-variable error"
+        return "stops at start-up with a missing-variable error"
     if r.kind == "optional":
-        return "None/undefined, and most clients then dial localhost"
+        return "gets None/undefined, and most clients then dial localhost"
     shown = re.sub(r"://([^/\s:@]+):[^/\s@]+@", r"://\1:****@", r.default or "")
-    return f"its default {shown!r}" if r.default is not None else "its default value"
+    return f"uses its default {shown!r}" if r.default is not None else "uses its built-in default"
 
 
 def _db_url_finding(ctx: Context, root: Path, r: envscan.EnvRead, parts: list[str]) -> Finding:
     sets = (f"; the plan sets {', '.join(parts)} instead, which this code never reads" if parts
             else "")
     detail = (f"{ctx.name}: the code reads {r.name} ({_fmt_where(r, root)}) but the plan does not set it{sets}. "
-              f"The app falls back to {_fallback(r)}.")
+              f"Without it the app {_fallback(r)}.")
     return render("db-dial-localhost-fallback", service=ctx.name, severity="warning" if r.kind == "default" else "error",
                   path=f"services.{ctx.name}.secrets", name=r.name, detail=detail)
 
@@ -348,8 +348,8 @@ def _model_download_findings(ctx: Context, root: Path, files: list[Path]) -> Ite
 
 
 def _bucket_code_findings(plan: Plan, target: str, root: Path, ctx: Context, files: list[Path]) -> Iterator[Finding]:
-    if target not in GCP_TARGETS or ctx.service.buckets:
-        return
+    if target not in GCP_TARGETS or ctx.service.buckets or any("BUCKET" in k.upper() for k in ctx.service.env):
+        return  # with a bucket variable in env the plan check already speaks
     for path in files:
         text = read_text(path) or ""
         m = _GCS_CLIENT.search(text)
