@@ -217,7 +217,7 @@ def check_vpc_egress(plan: Plan, target: str) -> Iterator[Finding]:
             continue
         users = [n for n, s in plan.services.items() if uses(plan, s)]
         for name in users or [None]:
-            yield render(kind, service=name, path="network.vpc", **({} if name else {"service": "A service"}))
+            yield render(kind, service=name, path="network.vpc", who=name or "A service")
 
 
 def _bucket_for(value: str, plan: Plan) -> str | None:
@@ -258,8 +258,6 @@ def _plain_value(value: str) -> bool:
 def check_env_values(plan: Plan, target: str) -> Iterator[Finding]:
     gcp = target in GCP_TARGETS
     for name, svc in plan.services.items():
-        for key in sorted(set(svc.env) & set(svc.secrets)):
-            yield render("env-and-secret-same-name", service=name, path=_svc_path(name, f"env.{key}"), name=key)
         for key, value in sorted(svc.env.items()):
             path = _svc_path(name, f"env.{key}")
             if not value or _PLACEHOLDER.match(value):
