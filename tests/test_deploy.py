@@ -22,6 +22,7 @@ WRITES = {"CreateService", "UpdateService", "CreateJob", "UpdateJob"}
 def fake(monkeypatch: pytest.MonkeyPatch):
     with FakeRun() as server:
         monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", server.target)
+        monkeypatch.setenv("COLUMNS", "160")  # tables are parsed below; do not depend on the caller's terminal
         yield server
 
 

@@ -15,7 +15,10 @@ DASH = "-"
 
 
 def traffic_text(st: ServiceStatus) -> str:
-    return ", ".join(f"{rev} {pct}%" for rev, pct in st.traffic) or DASH
+    steady = st.latest_created == st.latest_ready
+    if steady and [(r if r != "LATEST" else st.latest_ready, p) for r, p in st.traffic] == [(st.latest_ready, 100)]:
+        return "100% latest ready"
+    return ", ".join(f"{pct}% {rev}" for rev, pct in st.traffic) or DASH
 
 
 def hint_lines(hint: Any, indent: str = "  ") -> list[str]:
@@ -60,39 +63,42 @@ def status_table(statuses: list[ServiceStatus]) -> str:
     rows = []
     for st in statuses:
         if st.kind == "job":
-            last = st.executions[0] if st.executions else None
-            latest = last["name"] if last else DASH
-            rows.append([st.name, "job", st.state, latest, DASH, DASH, DASH])
+            last = st.executions[0]["name"] if st.executions else DASH
+            rows.append([f"{st.name} (job)", st.state, last, DASH, DASH])
         else:
-            rows.append([st.name, "service", st.state, st.latest_created or DASH, st.latest_ready or DASH,
-                         traffic_text(st), st.url or DASH])
-    return text_table(["NAME", "KIND", "STATE", "LATEST CREATED", "LATEST READY", "TRAFFIC", "URL"], rows)
+            rows.append([st.name, st.state, st.latest_created or DASH, st.latest_ready or DASH, traffic_text(st)])
+    table = text_table(["NAME", "STATE", "LATEST CREATED", "LATEST READY", "TRAFFIC"], rows)
+    urls = [f"  {st.name}: {st.url}" for st in statuses if st.url]
+    # URLs below the table, unwrapped, so they can be copied whatever the terminal width
+    return table + ("\nURLs:\n" + "\n".join(urls) if urls else "")
 
 
 def _message(c: Condition, where: str, seen: dict[str, str]) -> str:
-    if not c.message:
-        return DASH
     if c.message in seen:
         return f"(same as {seen[c.message]})"
     seen[c.message] = where
     return c.message
 
 
-def conditions_table(statuses: list[ServiceStatus]) -> str:
-    from app.output import text_table
-
-    rows = []
+def condition_lines(statuses: list[ServiceStatus]) -> list[str]:
+    """Every condition with its reason and message; plain successes share one line per service."""
+    lines: list[str] = []
     for st in statuses:
         seen: dict[str, str] = {}  # a message repeated by several conditions is printed once
-        for c in st.conditions:
-            rows.append([st.name, c.type, c.state, c.reason or DASH, _message(c, c.type, seen)])
+        groups = [(st.name, st.conditions, "")]
         if st.failing_revision:
-            for c in st.revision_conditions:
-                rows.append([f"{st.name} @ {st.failing_revision}", c.type, c.state, c.reason or DASH,
-                             _message(c, f"revision {c.type}", seen)])
-    if not rows:
-        return ""
-    return text_table(["NAME", "CONDITION", "STATE", "REASON", "MESSAGE"], rows, title="Conditions")
+            groups.append((f"{st.name} @ {st.failing_revision}", st.revision_conditions, "revision "))
+        for subject, conds, prefix in groups:
+            plain = [c.type for c in conds if c.state == "succeeded" and not c.message and not c.reason]
+            for c in conds:
+                if c.type in plain:
+                    continue
+                reason = f" ({c.reason})" if c.reason else ""
+                message = f": {_message(c, prefix + c.type, seen)}" if c.message else ""
+                lines.append(f"  {subject}: {c.type} {c.state}{reason}{message}")
+            if plain:
+                lines.append(f"  {subject}: {', '.join(plain)} succeeded")
+    return lines
 
 
 def executions_table(statuses: list[ServiceStatus]) -> str:
@@ -112,9 +118,12 @@ def executions_table(statuses: list[ServiceStatus]) -> str:
 def status_text(statuses: list[ServiceStatus], project: str, region: str,
                 logs: dict[str, list[str]] | None = None, log_errors: dict[str, str] | None = None) -> str:
     parts = [f"Cloud Run in {project} / {region}", status_table(statuses)]
-    for block in (conditions_table(statuses), executions_table(statuses)):
-        if block:
-            parts.append(block)
+    conditions = condition_lines(statuses)
+    if conditions:
+        parts.append("Conditions:\n" + "\n".join(conditions))
+    executions = executions_table(statuses)
+    if executions:
+        parts.append(executions)
     failures: list[str] = []
     for st in statuses:
         lines = failure_lines(st, (logs or {}).get(st.name) if logs is not None else None,

@@ -539,3 +539,26 @@ def _abort_rich(context: grpc.ServicerContext, code: grpc.StatusCode, message: s
     detail.Pack(info)
     status = status_pb2.Status(code=code.value[0], message=message, details=[detail])
     context.abort_with_status(rpc_status.to_status(status))
+
+
+def demo() -> FakeRun:
+    """The built-in example, live: frontend ready, backend's newest revision failing, migrate with runs."""
+    fake = FakeRun()
+    fake.add_service("frontend")
+    fake.add_service("backend", failing=True, memory="1Gi", env={"LOG_LEVEL": "debug", "FEATURE_X": "on"},
+                     secrets={"DATABASE_URL": ("prod-db-url", "3")})
+    fake.add_service("realtime")
+    fake.add_job("migrate", executions=[{"succeeded": 1}, {"succeeded": 1}])
+    return fake
+
+
+if __name__ == "__main__":  # `python -m tests.fakes.fake_run`: serve the demo until Ctrl-C
+    import time
+
+    server = demo().start()
+    print(f"export LAUNCHDECK_EMULATOR_HOST={server.target}  # project demo-project, region us-central1", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
