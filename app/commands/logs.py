@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
 
-from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg  # noqa: F401
+from app.commands._common import CommandError, add_format_arg
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,5 +24,98 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _plan_defaults(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """(project, region) from --project/--region, else the plan (given, or ./launchdeck.yaml)."""
+    project, region = args.project, args.region
+    path = args.plan or ("launchdeck.yaml" if Path("launchdeck.yaml").is_file() else None)
+    if path and args.source.startswith("cloud-run") and (project is None or region is None):
+        from app.commands._common import load
+
+        plan = load(path).plan
+        project = project or getattr(plan, "project", None)
+        region = region or getattr(plan, "region", None)
+    return project, region
+
+
+class _Printer:
+    """Prints each line with its hint; a hint seen before is shortened to one marker line."""
+
+    def __init__(self, fmt: str, out=None):
+        from app.hints import get_engine
+
+        self.engine = get_engine()
+        self.fmt = fmt
+        self.out = out or sys.stdout
+        self.seen: dict[str, int] = {}
+        from collections import deque
+
+        self.recent: deque[str] = deque(maxlen=60)  # context for hints such as worker-as-service
+        from app.output import use_color
+
+        self.color = use_color() and fmt == "table"
+
+    def hint_for(self, text: str):
+        best = None
+        for part in text.split("\n"):
+            h = self.engine.match_line(part, self.recent)
+            self.recent.append(part)
+            if h and (best is None or (best.severity == "info" and h.severity != "info")):
+                best = h
+        return best
+
+    def emit(self, line) -> None:
+        hint = self.hint_for(line.text)
+        if self.fmt == "jsonl":
+            row = {"timestamp": line.timestamp.isoformat() if line.timestamp else None, "source": line.source,
+                   "severity": line.severity, "text": line.text,
+                   "hint": hint.id if hint else None}
+            if hint:
+                row.update({"hint_severity": hint.severity, "title": hint.title, "fix": hint.fix})
+            self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self.out.flush()
+            return
+        stamp = line.timestamp.strftime("%H:%M:%S") if line.timestamp else "        "
+        text = line.text.replace("\n", "\n" + " " * (len(stamp) + len(line.source) + 4))
+        prefix = f"{stamp} {line.source} | "
+        if self.color:
+            prefix = f"\x1b[2m{stamp}\x1b[0m \x1b[36m{line.source}\x1b[0m | "
+        self.out.write(prefix + text + "\n")
+        if hint:
+            n = self.seen.get(hint.id, 0) + 1
+            self.seen[hint.id] = n
+            mark = {"error": "!!", "warning": "! ", "info": "i "}[hint.severity]
+            if n == 1:
+                note = f"   {mark} {hint.id}: {hint.title}\n      fix: {hint.fix}\n      docs: {hint.docs}"
+            else:
+                note = f"   {mark} {hint.id} again (x{n})"
+            if self.color:
+                colour = {"error": "31", "warning": "33", "info": "2"}[hint.severity]
+                note = f"\x1b[{colour}m{note}\x1b[0m"
+            self.out.write(note + "\n")
+        self.out.flush()
+
+
+async def _follow(args: argparse.Namespace, project: str | None, region: str | None) -> None:
+    from app.logsources import open_source
+
+    printer = _Printer(args.format)
+    agen = open_source(args.source, project=project, region=region, since=args.since,
+                       follow=not args.no_follow)
+    try:
+        async for line in agen:
+            printer.emit(line)
+    finally:
+        await agen.aclose()
+
+
 def run(args: argparse.Namespace) -> int:
-    raise CommandError("`logs` is not built yet")
+    from app.logsources import SourceError
+
+    project, region = _plan_defaults(args)
+    try:
+        asyncio.run(_follow(args, project, region))
+    except SourceError as exc:
+        raise CommandError(str(exc)) from None
+    except BrokenPipeError:
+        pass
+    return 0

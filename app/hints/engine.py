@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
@@ -109,8 +109,12 @@ class Engine:
 
         return min(live, key=rank)
 
-    def match_line(self, text: str) -> Hint | None:
-        """The best hint for one line (raw, prefixed or a JSON LogEntry), without neighbours."""
+    def match_line(self, text: str, recent: Sequence[str] = ()) -> Hint | None:
+        """The best hint for one line (raw, prefixed or a JSON LogEntry).
+
+        `recent` (optional) are the lines just before it, for hints that need context (a live tail
+        keeps a small window); without it those hints fall back to their plain counterpart.
+        """
         texts = [text]
         obj = parse_json_line(normalize(text)) if "{" in text else None
         if obj is not None:
@@ -123,7 +127,11 @@ class Engine:
             norm = normalize(t)
             matched = self._matches(norm, cands)
             if matched:
-                pick = self._best(matched, lambda r, n=norm: any(rx.search(n) for rx in r.context))
+                def context_ok(r: Rule, n=norm) -> bool:
+                    window = [n] + [normalize(x) for x in list(recent)[-r.within:]] if r.within else [n]
+                    return any(rx.search(w) for w in window for rx in r.context)
+
+                pick = self._best(matched, context_ok)
                 if pick and (best is None or (pick[0].order < best[0].order and not pick[0].umbrella)):
                     best = pick
         return best[0].hint if best else None

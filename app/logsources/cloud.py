@@ -13,6 +13,7 @@ delay; permission / authentication / not-found / disabled-API errors stop with o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import random
 from collections import OrderedDict
@@ -205,7 +206,5 @@ async def cloud_run_logs(
             yield _note(f"tail interrupted ({reason}); reconnecting in {delay:.3g}s")
             await asyncio.sleep(delay)
     finally:
-        try:
+        with contextlib.suppress(Exception):
             await client.transport.close()
-        except Exception:
-            pass
