@@ -1,0 +1,454 @@
+"""Source-tree preflight checks: for each, a minimal tree that triggers it and one that does not."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from app.plan import Plan
+from app.preflight import Finding, run_preflight
+from app.preflight.dockerfile import parse_dockerfile
+from app.preflight.envscan import js_reads, merge, python_reads
+
+
+def tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+    return root
+
+
+def plan(services: dict, target: str = "cloud-run", **extra) -> Plan:
+    return Plan.model_validate({"name": "t", "target": target, "services": services, **extra})
+
+
+def ids(findings: list[Finding]) -> set[str]:
+    return {f.id for f in findings}
+
+
+def only(findings: list[Finding], fid: str) -> list[Finding]:
+    return [f for f in findings if f.id == fid]
+
+
+API = {"role": "web", "build": "./api", "port": 8080}
+GOOD_DOCKERFILE = """
+    FROM python:3.12-slim
+    WORKDIR /app
+    COPY requirements.txt .
+    RUN pip install -r requirements.txt
+    COPY . .
+    USER 1000
+    CMD gunicorn -b 0.0.0.0:$PORT main:app
+"""
+FLASK_APP = textwrap.dedent("""
+    from flask import Flask
+    app = Flask(__name__)
+""")
+
+
+def api_tree(tmp_path: Path, dockerfile: str = GOOD_DOCKERFILE, **files: str) -> Path:
+    base = {"api/Dockerfile": dockerfile, "api/requirements.txt": "flask\ngunicorn\n", "api/main.py": FLASK_APP}
+    base.update({k.replace("__", "/"): v for k, v in files.items()})
+    return tree(tmp_path, base)
+
+
+def check(tmp_path: Path, services: dict | None = None, target: str = "cloud-run", **extra) -> list[Finding]:
+    return run_preflight(plan(services or {"api": API}, target, **extra), target, tmp_path)
+
+
+def test_good_tree_has_no_findings(tmp_path):
+    assert check(api_tree(tmp_path)) == []
+
+
+# --- Dockerfile: architecture -------------------------------------------------------------------------
+
+
+def test_from_platform_arm64(tmp_path):
+    api_tree(tmp_path, "FROM --platform=linux/arm64 python:3.12-slim\nCMD gunicorn -b :$PORT main:app\n")
+    f = only(check(tmp_path), "cr-exec-format-error")
+    assert f and f[0].severity == "error" and "api/Dockerfile:1" in f[0].message
+
+
+def test_arm64v8_base_image(tmp_path):
+    api_tree(tmp_path, "FROM arm64v8/python:3.12\nCMD gunicorn -b :$PORT main:app\n")
+    assert "cr-exec-format-error" in ids(check(tmp_path))
+
+
+def test_buildplatform_in_final_stage(tmp_path):
+    api_tree(tmp_path, "FROM --platform=$BUILDPLATFORM python:3.12\nCMD gunicorn -b :$PORT main:app\n")
+    assert "cr-exec-format-error" in ids(check(tmp_path))
+
+
+def test_buildplatform_builder_must_use_targetarch(tmp_path):
+    bad = """
+        FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+        RUN go build -o /srv ./cmd/server
+        FROM gcr.io/distroless/static
+        COPY --from=build /srv /srv
+        CMD ["/srv"]
+    """
+    api_tree(tmp_path, textwrap.dedent(bad))
+    f = only(check(tmp_path, {"api": {**API, "role": "worker", "billing": "instance", "min_instances": 1}}),
+             "cr-exec-format-error")
+    assert f and f[0].severity == "warning"
+    good = bad.replace("RUN go build", "ARG TARGETARCH\n        RUN GOARCH=$TARGETARCH go build")
+    api_tree(tmp_path, textwrap.dedent(good))
+    assert "cr-exec-format-error" not in ids(check(tmp_path))
+
+
+# --- Dockerfile: user, bind, next.js --------------------------------------------------------------
+
+
+def test_user_root_on_cloud_run(tmp_path):
+    api_tree(tmp_path, GOOD_DOCKERFILE.replace("USER 1000", "USER root"))
+    assert "cr-user-root-not-found" in ids(check(tmp_path))
+    assert "cr-user-root-not-found" not in ids(check(tmp_path, target="gke-autopilot"))
+
+
+def test_cmd_binding_localhost(tmp_path):
+    df = GOOD_DOCKERFILE.replace("-b 0.0.0.0:$PORT", "-b 127.0.0.1:$PORT")
+    api_tree(tmp_path, df)
+    f = only(check(tmp_path), "node-bound-to-localhost")
+    assert f and "api/Dockerfile:7" in f[0].message
+
+
+def test_healthcheck_on_localhost_is_not_a_bind(tmp_path):
+    df = GOOD_DOCKERFILE + '    HEALTHCHECK CMD curl -f http://localhost:8080/ || exit 1\n'
+    api_tree(tmp_path, df)
+    assert "node-bound-to-localhost" not in ids(check(tmp_path))
+
+
+def test_cmd_hard_coded_port_differs(tmp_path):
+    api_tree(tmp_path, GOOD_DOCKERFILE.replace("-b 0.0.0.0:$PORT", "-b 0.0.0.0:5000"))
+    f = only(check(tmp_path), "cr-container-failed-to-listen-on-port")
+    assert f and "5000" in f[0].message and "8080" in f[0].message
+
+
+def test_flask_app_run_defaults_to_localhost(tmp_path):
+    main = FLASK_APP + "\nif __name__ == '__main__':\n    app.run(port=8080)\n"
+    api_tree(tmp_path, GOOD_DOCKERFILE.replace("gunicorn -b 0.0.0.0:$PORT main:app", "python main.py"),
+             api__main_py=main)
+    (tmp_path / "api/main_py").rename(tmp_path / "api/main.py")
+    assert "node-bound-to-localhost" in ids(check(tmp_path))
+    (tmp_path / "api/main.py").write_text(main.replace("port=8080", "host='0.0.0.0', port=8080"))
+    assert "node-bound-to-localhost" not in ids(check(tmp_path))
+
+
+NEXT_DOCKERFILE = """
+    FROM node:20-alpine
+    WORKDIR /app
+    COPY .next/standalone ./
+    USER node
+    CMD ["node", "server.js"]
+"""
+
+
+def test_nextjs_standalone_without_hostname(tmp_path):
+    tree(tmp_path, {"web/Dockerfile": NEXT_DOCKERFILE, "web/package.json": '{"dependencies": {"next": "14"}}',
+                    "web/next.config.js": "module.exports = { output: 'standalone' }\n"})
+    svc = {"web": {"role": "web", "build": "./web", "port": 3000}}
+    f = only(check(tmp_path, svc), "node-bound-to-localhost")
+    assert f and f[0].severity == "warning" and "HOSTNAME" in f[0].fix
+    (tmp_path / "web/Dockerfile").write_text(textwrap.dedent(NEXT_DOCKERFILE).replace(
+        "USER node", "ENV HOSTNAME=0.0.0.0\nUSER node"))
+    assert "node-bound-to-localhost" not in ids(check(tmp_path, svc))
+
+
+# --- start-up work --------------------------------------------------------------------------------
+
+
+def test_entrypoint_script_runs_migrations(tmp_path):
+    df = GOOD_DOCKERFILE.replace("CMD gunicorn -b 0.0.0.0:$PORT main:app", 'ENTRYPOINT ["/app/entrypoint.sh"]\n'
+                                 '    CMD ["gunicorn", "-b", "0.0.0.0:8080", "main:app"]')
+    api_tree(tmp_path, df, api__entrypoint_sh="#!/bin/sh\nflask db upgrade\nexec \"$@\"\n")
+    (tmp_path / "api/entrypoint_sh").rename(tmp_path / "api/entrypoint.sh")
+    f = only(check(tmp_path), "cr-startup-probe-failed")
+    assert f and "entrypoint.sh:2" in f[0].message
+
+
+def test_entrypoint_script_without_work(tmp_path):
+    df = GOOD_DOCKERFILE.replace("CMD gunicorn -b 0.0.0.0:$PORT main:app", 'ENTRYPOINT ["/app/entrypoint.sh"]\n'
+                                 '    CMD ["gunicorn", "-b", "0.0.0.0:8080", "main:app"]')
+    api_tree(tmp_path, df)
+    (tmp_path / "api/entrypoint.sh").write_text("#!/bin/sh\nset -e\nexec \"$@\"\n")
+    assert "cr-startup-probe-failed" not in ids(check(tmp_path))
+
+
+def test_model_download_in_start_command(tmp_path):
+    df = GOOD_DOCKERFILE.replace("CMD gunicorn", "CMD huggingface-cli download org/model && gunicorn")
+    api_tree(tmp_path, df)
+    f = only(check(tmp_path), "cr-startup-probe-failed")
+    assert f and "model download" in f[0].message
+
+
+def test_model_loaded_at_import_time(tmp_path):
+    main = FLASK_APP + "from transformers import pipeline\nclassifier = pipeline('sentiment-analysis')\n"
+    api_tree(tmp_path)
+    (tmp_path / "api/main.py").write_text(textwrap.dedent(main))
+    (tmp_path / "api/requirements.txt").write_text("flask\ngunicorn\ntransformers\ntorch\n")
+    assert "hf-hub-download-at-startup" in ids(check(tmp_path))
+    lazy = FLASK_APP + "from transformers import pipeline\n\ndef model():\n    return pipeline('x')\n"
+    (tmp_path / "api/main.py").write_text(textwrap.dedent(lazy))
+    assert "hf-hub-download-at-startup" not in ids(check(tmp_path))
+
+
+# --- env names the code reads ---------------------------------------------------------------------
+
+
+CONFIG_READS_URL = """
+    import os
+    DATABASE_URL = os.environ["DATABASE_URL"]
+"""
+
+
+def test_database_url_read_but_plan_sets_parts(tmp_path):
+    api_tree(tmp_path, api__config_py=CONFIG_READS_URL)
+    (tmp_path / "api/config_py").rename(tmp_path / "api/config.py")
+    (tmp_path / "api/main.py").write_text(textwrap.dedent(FLASK_APP) + "import config\n")
+    svc = {**API, "env": {"DATABASE_HOST": "10.0.0.3", "DATABASE_NAME": "app"}, "secrets": ["DATABASE_PASSWORD"]}
+    found = check(tmp_path, {"api": svc})
+    db = only(found, "db-dial-localhost-fallback")
+    assert db and db[0].severity == "error" and "DATABASE_HOST" in db[0].message and "api/config.py:2" in db[0].message
+    assert only(found, "gcloud-env-vars-wiped")[0].severity == "error"
+    svc["secrets"] = ["DATABASE_URL"]
+    assert not ids(check(tmp_path, {"api": svc})) & {"db-dial-localhost-fallback", "gcloud-env-vars-wiped"}
+
+
+def test_read_with_default_is_only_a_warning(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "api/main.py").write_text(textwrap.dedent(FLASK_APP) + textwrap.dedent("""
+        import os
+        DB = os.getenv("DATABASE_URL", "postgresql://localhost/app")
+        LEVEL = os.environ.get("LOG_LEVEL", "info")
+    """))
+    found = check(tmp_path, postgres={"tier": "db-custom-1-3840"})
+    assert only(found, "db-dial-localhost-fallback")[0].severity == "warning"
+    wiped = only(found, "gcloud-env-vars-wiped")
+    assert wiped and {f.severity for f in wiped} == {"info"} and "LOG_LEVEL" in wiped[0].message
+    assert not [f for f in found if f.severity == "error"]
+
+
+def test_dockerfile_env_counts_as_set(tmp_path):
+    api_tree(tmp_path, GOOD_DOCKERFILE.replace("USER 1000", "ENV FEATURE_FLAGS=none\n    USER 1000"))
+    (tmp_path / "api/main.py").write_text(textwrap.dedent(FLASK_APP) + "import os\nF = os.environ['FEATURE_FLAGS']\n")
+    assert "gcloud-env-vars-wiped" not in ids(check(tmp_path))
+
+
+def test_pydantic_settings_with_prefix_and_alias(tmp_path):
+    src = tree(tmp_path, {"s.py": """
+        from pydantic import Field
+        from pydantic_settings import BaseSettings, SettingsConfigDict
+
+        class Base(BaseSettings):
+            model_config = SettingsConfigDict(env_prefix="APP_")
+            secret: str
+            debug: bool = False
+            dsn: str = Field(..., alias="SENTRY_DSN")
+            region: str | None = None
+
+        class Settings(Base):
+            redis_url: str
+    """})
+    reads = merge(python_reads([src / "s.py"])[0])
+    got = {k: r.kind for k, r in reads.items()}
+    assert got == {"APP_SECRET": "required", "APP_DEBUG": "default", "SENTRY_DSN": "required",
+                   "APP_REGION": "optional", "REDIS_URL": "required"}
+
+
+def test_python_env_read_forms(tmp_path):
+    src = tree(tmp_path, {"m.py": """
+        import os
+        from os import environ, getenv
+        import environ as envlib
+        env = envlib.Env()
+        a = os.environ["A"]
+        b = os.environ.get("B")
+        c = os.getenv("C", "x")
+        d = getenv("D")
+        e = environ["E"]
+        f = env("F")
+        g = env.int("G", default=3)
+        os.environ["H"] = "set"
+        os.environ.setdefault("I", "1")
+    """})
+    reads, sets = python_reads([src / "m.py"])
+    got = {k: r.kind for k, r in merge(reads).items()}
+    assert got == {"A": "required", "B": "optional", "C": "default", "D": "optional", "E": "required",
+                   "F": "required", "G": "default"}
+    assert sets == {"H", "I"}
+
+
+def test_node_env_read_forms(tmp_path):
+    src = tree(tmp_path, {"s.js": """
+        const url = process.env.API_URL;
+        const key = process.env["STRIPE_KEY"] || "";
+        const { REDIS_URL, REGION = "eu", PORT } = process.env;
+        process.env.SET_HERE = "1";
+        if (process.env.NODE_ENV === "production") {}
+        const v = import.meta.env.VITE_TITLE ?? "t";
+    """})
+    got = {k: r.kind for k, r in merge(js_reads([src / "s.js"])).items()}
+    assert got == {"API_URL": "optional", "STRIPE_KEY": "default", "REDIS_URL": "optional", "REGION": "default",
+                   "VITE_TITLE": "default"}
+
+
+def test_node_service_missing_env_is_warning(tmp_path):
+    tree(tmp_path, {"web/Dockerfile": "FROM node:20\nUSER node\nCMD node server.js\n",
+                    "web/package.json": "{}",
+                    "web/server.js": "require('http').createServer().listen(process.env.PORT);\n"
+                                     "const api = process.env.BACKEND_URL;\n"})
+    found = check(tmp_path, {"web": {"role": "web", "build": "./web", "port": 8080}})
+    f = only(found, "gcloud-env-vars-wiped")
+    assert f and f[0].severity == "warning" and "BACKEND_URL" in f[0].message
+
+
+# --- imports vs requirements ---------------------------------------------------------------------
+
+
+WORKER_CODE = """
+    import json
+    import soundfile
+    import torch
+    from celery import Celery
+    from cv2 import imread
+
+    from tasks import helpers
+    app = Celery("w")
+"""
+
+
+def worker_tree(tmp_path: Path, requirements: str) -> Path:
+    return tree(tmp_path, {
+        "w/Dockerfile": "FROM python:3.12-slim\nCOPY requirements-worker.txt .\n"
+                        "RUN pip install -r requirements-worker.txt\nCOPY . .\nUSER 1000\n",
+        "w/requirements-worker.txt": requirements,
+        "w/requirements.txt": "torch\nsoundfile\n",
+        "w/worker.py": WORKER_CODE,
+        "w/tasks/__init__.py": "",
+        "w/tasks/helpers.py": "try:\n    import ujson\nexcept ImportError:\n    ujson = None\n",
+    })
+
+
+WORKER = {"role": "worker", "build": "./w", "command": "celery -A worker worker"}
+
+
+def test_worker_imports_missing_from_its_requirements(tmp_path):
+    worker_tree(tmp_path, "celery[redis]\nopencv-python-headless\n")
+    f = only(check(tmp_path, {"w": WORKER}, "cloud-run-jobs"), "py-module-not-found")
+    assert f and f[0].severity == "error"
+    assert "soundfile, torch" in f[0].message and "requirements-worker.txt" in f[0].message
+    assert "cv2" not in f[0].message and "ujson" not in f[0].message and "tasks" not in f[0].message
+
+
+def test_worker_imports_all_installed(tmp_path):
+    worker_tree(tmp_path, "celery==5.4\n--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.4\n"
+                          "SoundFile>=0.12\nopencv-python-headless\n")
+    assert "py-module-not-found" not in ids(check(tmp_path, {"w": WORKER}, "cloud-run-jobs"))
+
+
+def test_imports_checked_against_pyproject_and_lockfile(tmp_path):
+    tree(tmp_path, {
+        "svc/Dockerfile": "FROM python:3.12-slim\nCOPY . .\nRUN pip install poetry && poetry install\nUSER 1000\n"
+                          "CMD gunicorn -b :$PORT svc.app:app\n",
+        "svc/pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.12"\nflask = "*"\ngunicorn = "*"\n',
+        "svc/poetry.lock": '[[package]]\nname = "flask"\n\n[[package]]\nname = "Werkzeug"\n',
+        "svc/svc/__init__.py": "", "svc/svc/app.py": textwrap.dedent(FLASK_APP) + "import werkzeug\nimport yaml\n",
+    })
+    f = only(check(tmp_path, {"svc": {"role": "web", "build": "./svc", "port": 8080}}), "py-module-not-found")
+    assert f and "yaml" in f[0].message and "werkzeug" not in f[0].message and "pyyaml" in f[0].fix
+
+
+# --- build and deploy scripts -------------------------------------------------------------------------
+
+
+def test_deploy_script_builds_without_platform(tmp_path):
+    api_tree(tmp_path, deploy_sh="docker build -t gcr.io/p/api ./api\ndocker push gcr.io/p/api\n")
+    (tmp_path / "deploy_sh").rename(tmp_path / "deploy.sh")
+    f = only(check(tmp_path), "cr-exec-format-error")
+    assert f and f[0].severity == "warning" and "deploy.sh:1" in f[0].message
+
+
+def test_deploy_script_with_platform_and_ci_runners(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "deploy.sh").write_text("docker buildx build --platform linux/amd64 -t gcr.io/p/api --push api\n")
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / ".github/workflows/ci.yml").write_text(
+        "jobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker build -t gcr.io/p/a . && docker push gcr.io/p/a\n")
+    assert "cr-exec-format-error" not in ids(check(tmp_path))
+
+
+def test_set_env_vars_in_scripts(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "Makefile").write_text(
+        "deploy:\n\tgcloud run deploy api --image x \\\n\t  --set-env-vars CORS_ORIGINS=https://a.com,https://b.com\n")
+    found = check(tmp_path)
+    assert {f.severity for f in only(found, "gcloud-env-vars-wiped")} == {"warning"}
+    bad = only(found, "gcloud-env-vars-bad-syntax")
+    assert bad and "CORS_ORIGINS" in bad[0].message and "Makefile:2" in bad[0].message
+    (tmp_path / "Makefile").write_text("deploy:\n\tgcloud run deploy api --image x --env-vars-file env.yaml\n")
+    assert not ids(check(tmp_path)) & {"gcloud-env-vars-wiped", "gcloud-env-vars-bad-syntax"}
+
+
+# --- compose volumes, buckets in code, upload limits ----------------------------------------------
+
+
+COMPOSE = """
+    services:
+      db:
+        image: postgres:16
+        volumes: ["{vol}:/var/lib/postgresql/data"]
+"""
+
+
+def test_compose_postgres_on_host_path(tmp_path):
+    api_tree(tmp_path, docker_compose_yml=COMPOSE.format(vol="/mnt/tank/apps/pg"))
+    (tmp_path / "docker_compose_yml").rename(tmp_path / "docker-compose.yml")
+    f = only(check(tmp_path, target="compose"), "compose-volume-permission-denied")
+    assert f and f[0].severity == "warning" and "/mnt/tank/apps/pg" in f[0].message
+    (tmp_path / "docker-compose.yml").write_text(textwrap.dedent(COMPOSE.format(vol="pgdata")))
+    assert "compose-volume-permission-denied" not in ids(check(tmp_path, target="compose"))
+
+
+def test_storage_client_without_buckets(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "api/requirements.txt").write_text("flask\ngunicorn\ngoogle-cloud-storage\n")
+    (tmp_path / "api/main.py").write_text(textwrap.dedent(FLASK_APP) + "from google.cloud import storage\n")
+    assert "gcs-permission-denied" in ids(check(tmp_path))
+    svc = {**API, "buckets": ["media"]}
+    assert "gcs-permission-denied" not in ids(check(tmp_path, {"api": svc}, buckets={"media": {}}))
+
+
+@pytest.mark.parametrize(("line", "flagged"), [
+    ("app.config['MAX_CONTENT_LENGTH'] = 0\nMAX_CONTENT_LENGTH = 100 * 1024 * 1024", True),
+    ("MAX_CONTENT_LENGTH = 16 * 1024 * 1024", False),
+])
+def test_upload_limit_in_code(tmp_path, line, flagged):
+    api_tree(tmp_path)
+    (tmp_path / "api/main.py").write_text(textwrap.dedent(FLASK_APP) + line + "\n")
+    assert ("cr-request-too-large-413" in ids(check(tmp_path))) is flagged
+
+
+def test_unreadable_and_missing_contexts_are_skipped(tmp_path):
+    assert check(tmp_path, {"api": {**API, "build": "./nope"}}) == []
+    tree(tmp_path, {"api/Dockerfile": "\x00\x01 not a dockerfile", "api/main.py": "def broken(:\n"})
+    check(tmp_path)  # must not raise
+
+
+def test_dockerfile_parser_handles_continuations_and_stages(tmp_path):
+    path = tree(tmp_path, {"Dockerfile": """
+        # syntax=docker/dockerfile:1
+        FROM python:3.12 AS base
+        ENV A=1 \\
+            B="two words"
+        FROM base AS final
+        USER app
+        CMD ["python", "-m", "http.server"]
+    """}) / "Dockerfile"
+    df = parse_dockerfile(path)
+    assert df is not None and [s.alias for s in df.stages] == ["base", "final"]
+    assert df.env_values() == {"A": "1", "B": "two words"}
+    assert df.user().args == "app"
+    assert df.start_command()[0] == "python -m http.server"
