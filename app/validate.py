@@ -85,7 +85,7 @@ def _check_body(body: dict[str, Any], schema: dict[str, Any], where: str, top: b
     for key, value in body.items():
         if key == "__is_block__" or (top and key in META_ARGS):
             continue
-        if key == "dynamic" and _is_block(value):
+        if key == "dynamic" and isinstance(value, list):
             for dyn in value:
                 for label, inner in dyn.items():
                     if label == "__is_block__":
@@ -101,8 +101,8 @@ def _check_body(body: dict[str, Any], schema: dict[str, Any], where: str, top: b
         present.add(key)
         if _is_block(value):
             if key not in blocks:
-                kind = "an argument, not a block" if key in attrs else "unknown block"
-                problems.append(f"{where}: {key!r} is {kind}")
+                problems.append(f"{where}: {key!r} is an argument, not a block" if key in attrs
+                                else f"{where}: unknown block {key!r}")
                 continue
             spec = blocks[key]
             if spec.get("max_items") and len(value) > spec["max_items"]:
@@ -206,10 +206,23 @@ def _validate_compose(path: str, text: str) -> Verdict:
 
 # --- Kubernetes ------------------------------------------------------------------------------
 
-def _validate_k8s(path: str, text: str) -> Verdict:
+@cache
+def _kubernetes_validate() -> Any:
     import kubernetes_validate
+    import kubernetes_validate.utils as kvu
+
+    # The library re-reads its schema JSON (megabytes of definitions) for every object: memoise
+    # the reader so a manifest set validates in milliseconds. validate() itself is unchanged.
+    if not hasattr(kvu.schema_contents, "cache_info"):
+        kvu.schema_contents = cache(kvu.schema_contents)
+    return kubernetes_validate
+
+
+def _validate_k8s(path: str, text: str) -> Verdict:
     import yaml
     from kubernetes_validate.utils import SchemaNotFoundError
+
+    kubernetes_validate = _kubernetes_validate()
 
     try:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
@@ -292,8 +305,11 @@ def validate_files(files: dict[str, str], target: str | None = None) -> list[Ver
         groups.setdefault(_kind(path), {})[path] = text
     out: list[Verdict] = []
     if "terraform" in groups:
-        out += _validate_hcl(groups["terraform"])
-        out += _terraform_fmt(groups["terraform"])
+        parsed = _validate_hcl(groups["terraform"])
+        out += parsed
+        # terraform fmt stops at the first syntax error: give it only the files that parse.
+        broken = {v.path for v in parsed if v.validator == "hcl2" and not v.ok}
+        out += _terraform_fmt({p: t for p, t in groups["terraform"].items() if p not in broken})
     for path, text in groups.get("compose", {}).items():
         out.append(_validate_compose(path, text))
     for path, text in groups.get("kubernetes", {}).items():
