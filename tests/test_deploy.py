@@ -105,8 +105,10 @@ def test_deploy_prune_removes_live_only_settings(fake: FakeRun, plan_file: Path,
     code, out, err = deploy(capsys, plan_file, "--prune")
     assert code == 0, err
     assert live_env(fake) == {"LOG_LEVEL": "info", "DATABASE_URL": "secret DATABASE_URL:latest"}
-    removing = next(line for line in out.splitlines() if line.startswith("backend: removing (--prune)"))
-    assert "FEATURE_X" in removing and "STRIPE_KEY" in removing
+    removing = next(line for line in out.splitlines() if line.startswith("backend: removing"))
+    assert "FEATURE_X (env var)" in removing and "STRIPE_KEY (secret stripe-key:latest)" in removing
+    assert ("backend: re-pointing (--prune or your answer): DATABASE_URL from secret prod-db-url:3 "
+            "to secret DATABASE_URL:latest") in out
 
 
 def test_deploy_yes_keeps_too(fake: FakeRun, plan_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -175,7 +175,7 @@ def test_cli_job_executions_table(fake: FakeRun, plan_file: Path, capsys: pytest
     table = out.split("Job executions", 1)[1]
     rows = [[c.strip() for c in line.split("│")[1:-1]] for line in table.splitlines() if line.startswith("│")]
     assert rows == [["migrate", "migrate-02x1q", "6", "4", "0", "2", "0", "running"],
-                    ["migrate", "migrate-01x0q", "1", "1", "0", "0", "0", "2026-11-27T04:02:00Z"]]
+                    ["migrate", "migrate-01x0q", "1", "1", "0", "0", "0", "2026-11-27 04:02Z"]]
 
 
 def test_cli_permission_denied_one_line_exit_2(fake: FakeRun, plan_file: Path,

@@ -101,6 +101,11 @@ def condition_lines(statuses: list[ServiceStatus]) -> list[str]:
     return lines
 
 
+def _when(iso: str | None) -> str:
+    """2026-11-27T05:02:00Z → 2026-11-27 05:02Z (the JSON keeps the full timestamp)."""
+    return f"{iso[:10]} {iso[11:16]}Z" if iso and len(iso) >= 16 else (iso or "running")
+
+
 def executions_table(statuses: list[ServiceStatus]) -> str:
     from app.output import text_table
 
@@ -108,7 +113,7 @@ def executions_table(statuses: list[ServiceStatus]) -> str:
     for st in statuses:
         for ex in st.executions:
             rows.append([st.name, ex["name"], ex["tasks"], ex["succeeded"], ex["failed"], ex["running"],
-                         ex["cancelled"], ex["completion_time"] or "running"])
+                         ex["cancelled"], _when(ex["completion_time"])])
     if not rows:
         return ""
     return text_table(["JOB", "EXECUTION", "TASKS", "SUCCEEDED", "FAILED", "RUNNING", "CANCELLED", "COMPLETED"],
@@ -171,9 +176,14 @@ def live_only_lines(unit: Unit) -> list[str]:
     if unit.kept():
         return [f"{unit.label}: kept (live, not in the plan; --prune removes): "
                 + ", ".join(lo.describe() for lo in unit.kept())]
-    if unit.removed():
-        return [f"{unit.label}: removing (--prune): " + ", ".join(lo.describe() for lo in unit.removed())]
-    return []
+    removed = [lo.describe() for lo in unit.removed() if lo.plan_value is None]
+    repointed = [f"{lo.name} from {lo.value} to secret {lo.plan_value}" for lo in unit.removed() if lo.plan_value]
+    lines = []
+    if removed:
+        lines.append(f"{unit.label}: removing (--prune or your answer): " + ", ".join(removed))
+    if repointed:
+        lines.append(f"{unit.label}: re-pointing (--prune or your answer): " + ", ".join(repointed))
+    return lines
 
 
 class DeployProgress:
