@@ -164,6 +164,7 @@ def test_permission_denied_one_line_exit_2(fake: FakeRun, plan_file: Path,
     code, out, err = deploy(capsys, plan_file)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "permission denied" in err
+    assert "roles/run.developer" in err
     assert not WRITES & set(fake.methods_called())
 
 

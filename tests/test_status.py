@@ -185,6 +185,7 @@ def test_cli_permission_denied_one_line_exit_2(fake: FakeRun, plan_file: Path,
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1
     assert "permission denied" in err and "run.services.get" in err and "Traceback" not in err
+    assert "roles/run.viewer" in err and "[same for 1 more service]" in err
 
 
 def test_cli_api_disabled_one_line(fake: FakeRun, plan_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

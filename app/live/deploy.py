@@ -22,7 +22,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from app.live.diff import Change, diff_views, env_value, job_view, service_view
-from app.live.status import ServiceStatus, error_kind, one_line, run_id, run_units
+from app.live.status import ServiceStatus, error_kind, explain, run_id, run_units
 
 if TYPE_CHECKING:
     from app.gcp import RunClients
@@ -329,8 +329,6 @@ async def prepare(plan: Plan, project: str, region: str, images: dict[str, str],
     async def one(unit: Unit) -> None:
         from google.api_core import exceptions as gex
 
-        from app.gcp import explain_google_error
-
         image = images.get(unit.name) or default_image(plan, unit.name, project)
         build = build_job if unit.kind == "job" else build_service
         unit.desired = build(plan, unit.name, image)
@@ -342,7 +340,7 @@ async def prepare(plan: Plan, project: str, region: str, images: dict[str, str],
         except gex.NotFound:
             unit.live = None
         except (gex.GoogleAPICallError, gex.RetryError) as exc:
-            unit.error = one_line(explain_google_error(exc, f"Cloud Run {unit.kind} {unit.id} in {project}/{region}"))
+            unit.error = explain(exc, f"Cloud Run {unit.kind} {unit.id} in {project}/{region}", "deploy")
             unit.error_kind = error_kind(exc)
             return
         if unit.live is not None:
@@ -362,8 +360,6 @@ async def apply(unit: Unit, clients: RunClients) -> None:
     """Create or update one unit and wait for its long-running operation."""
     from google.api_core import exceptions as gex
 
-    from app.gcp import explain_google_error
-
     try:
         if unit.kind == "job":
             if unit.create:
@@ -377,7 +373,7 @@ async def apply(unit: Unit, clients: RunClients) -> None:
         await op.result(timeout=LRO_TIMEOUT_S)
     except (gex.GoogleAPICallError, gex.RetryError) as exc:
         unit.outcome = "failed"
-        unit.error = one_line(explain_google_error(exc, f"deploying {unit.kind} {unit.id}"))
+        unit.error = explain(exc, f"deploying {unit.kind} {unit.id}", "deploy")
         unit.error_kind = error_kind(exc)
         return
     except TimeoutError:

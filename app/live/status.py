@@ -207,10 +207,26 @@ def hint_for(text: str | None) -> Any:
     return hint
 
 
-def _fail(st: ServiceStatus, exc: BaseException, what: str) -> ServiceStatus:
+# Which predefined role answers a PermissionDenied, by what launchdeck was doing.
+ROLES = {
+    "status": "reading status needs roles/run.viewer",
+    "deploy": "deploying needs roles/run.developer, and roles/iam.serviceAccountUser on the runtime service account",
+    "logs": "reading logs needs roles/logging.viewer",
+}
+
+
+def explain(exc: BaseException, what: str, doing: str) -> str:
+    """app.gcp's one-line explanation, plus the role to grant for a permission error."""
     from app.gcp import explain_google_error
 
-    st.error = one_line(explain_google_error(exc, what))
+    line = one_line(explain_google_error(exc, what))
+    if error_kind(exc) == "permission" and doing in ROLES:
+        line = f"{line.rstrip('.')} ({ROLES[doing]})."
+    return line
+
+
+def _fail(st: ServiceStatus, exc: BaseException, what: str) -> ServiceStatus:
+    st.error = explain(exc, what, "status")
     st.error_kind = error_kind(exc)
     return st
 
@@ -419,7 +435,7 @@ def format_entry(entry: Any) -> str:
 async def _list_lines(project: str, filter_: str, limit: int, what: str) -> list[str]:
     from google.api_core import exceptions as gex
 
-    from app.gcp import NoCredentials, explain_google_error, make_logging_client
+    from app.gcp import NoCredentials, make_logging_client
 
     try:
         client = make_logging_client()
@@ -435,7 +451,7 @@ async def _list_lines(project: str, filter_: str, limit: int, what: str) -> list
             if len(lines) >= limit:
                 break
     except (gex.GoogleAPICallError, gex.RetryError) as exc:
-        raise LogsUnavailable(one_line(explain_google_error(exc, f"Cloud Logging for {what}"))) from None
+        raise LogsUnavailable(explain(exc, f"Cloud Logging for {what}", "logs")) from None
     finally:
         await close_clients(client)
     lines.reverse()  # fetched newest first so `limit` keeps the last ones; show them oldest first
