@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_INTERP = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_INTERP = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def sniff(value: Any) -> str:
@@ -24,9 +24,11 @@ def sniff(value: Any) -> str:
         value = " ".join(str(v) for v in value)
 
     def repl(m: re.Match[str]) -> str:
+        if m.group(0) == "$$":  # an escaped dollar
+            return "$"
         return m.group(3) if m.group(2) in (":-", "-") and m.group(3) is not None else ""
 
-    return _INTERP.sub(repl, str(value).replace("$$", "$"))
+    return _INTERP.sub(repl, str(value))
 
 
 def as_command(value: Any) -> list[str] | str | None:

@@ -31,7 +31,7 @@ _IMAGES: tuple[tuple[str, str, str], ...] = (
     (r"ngrok|mkcert", "devtool", "development helper"),
     (r"jaeger|zipkin|(^|/)tempo$|opentelemetry-collector|otel/", "observability", "tracing"),
     (r"prometheus|alertmanager|node-exporter|cadvisor|statsd|pushgateway", "observability", "metrics"),
-    (r"grafana|kibana|(^|/)loki$|promtail|fluentd|fluent-bit|logstash|vector$|datadog|uptime-kuma",
+    (r"grafana|kibana|(^|/)loki$|promtail|fluentd|fluent-bit|logstash|(^|/)vector$|datadog|uptime-kuma",
      "observability", "logs and dashboards"),
     (r"traefik|haproxy|envoy|nginx-proxy|(^|/)kong$|varnish|acme-companion|certbot|cloudflared",
      "proxy", "reverse proxy"),

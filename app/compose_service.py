@@ -92,6 +92,15 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
     return RoleGuess("worker", "no port published or exposed: runs in the background")
 
 
+def _below_one(cpu: Any) -> bool:
+    from app.units import UnitError, parse_cpu
+
+    try:
+        return parse_cpu(cpu) < 1
+    except UnitError:
+        return False
+
+
 def _refs(value: str, host: str) -> bool:
     return bool(re.search(rf"(^|[@/=\s,]){re.escape(host)}(:\d+|/|$|\s|,|\?)", value))
 
@@ -174,6 +183,12 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
     out["why"] = why
     for key, value in override.items():
         out[key] = value
+    cpu = out.get("cpu", 1)
+    if isinstance(cpu, int | float | str) and _below_one(cpu):
+        # Cloud Run's rules for a fractional CPU, unless the user chose otherwise.
+        out.setdefault("concurrency", 1)
+        if "billing" not in override:
+            out.pop("billing", None)
     shown = imp.names[name]
     imp.rows.append(ImportRow(name, out["role"], why, shown if shown != name else None))
     return out

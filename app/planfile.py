@@ -128,6 +128,8 @@ def _syntax_error(exc: Any, text: str, label: str) -> PlanError:
         return PlanError(label, line, _key_path(text, line, key),
                          "duplicate key (each key may appear once in a mapping)")
     context = str(exc.context or "").strip()
+    if context and exc.context_mark and line and exc.context_mark.line + 1 != line:
+        context += f" that starts on line {exc.context_mark.line + 1}"
     what = f"{problem} ({context})" if context else problem
     return PlanError(label, line, "", f"YAML syntax error: {what}")
 

@@ -1,0 +1,195 @@
+"""Compose import on realistic shapes: the role table for every service, checked against what a person expects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.compose_import import import_compose
+from app.planfile import load_plan, plan_from_doc, render_plan
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "compose"
+
+EXPECTED: dict[str, dict[str, str]] = {
+    "django_celery.yml": {
+        "django": "web", "postgres": "postgres", "mailpit": "skipped", "redis": "redis",
+        "celeryworker": "worker", "celerybeat": "worker", "flower": "skipped", "docs": "skipped",
+    },
+    "rails_sidekiq.yml": {
+        "rails": "web", "sidekiq": "worker", "release": "job", "js": "skipped", "anycable": "websocket",
+        "anycable-rpc": "web", "postgres": "postgres", "redis": "redis", "mailcatcher": "skipped",
+    },
+    "node_bull.yml": {
+        "web": "web", "api": "web", "worker": "worker", "migrate": "job", "postgres": "postgres",
+        "redis": "redis", "minio": "buckets", "createbuckets": "skipped", "bull-board": "skipped",
+    },
+    "mastodon_like.yml": {
+        "db": "postgres", "redis": "redis", "es": "unmapped", "web": "web", "streaming": "websocket",
+        "sidekiq": "worker",
+    },
+    "fastapi_arq.yml": {
+        "db": "postgres", "queue": "redis", "adminer": "skipped", "prestart": "job", "backend": "web",
+        "arq-worker": "worker", "frontend": "web", "proxy": "skipped",
+    },
+    "envfile_profiles.yml": {
+        "api": "web", "tasks": "worker", "emails": "worker", "seed": "job", "notifier": "websocket",
+        "game-server": "web", "pg": "postgres", "cache": "redis", "pgadmin": "skipped", "jaeger": "skipped",
+    },
+    "polyglot_datastores.yml": {
+        "app": "web", "queue": "worker", "scheduler": "worker", "nginx": "skipped", "catalog": "web",
+        "mysql": "unmapped", "rabbitmq": "unmapped", "mongo": "unmapped", "elasticsearch": "unmapped",
+        "kibana": "skipped", "zookeeper": "unmapped", "kafka": "unmapped", "memcached": "unmapped",
+        "clickhouse": "unmapped", "phpmyadmin": "skipped",
+    },
+    "sentry_like.yml": {
+        "smtp": "unmapped", "memcached": "unmapped", "redis": "redis", "postgres": "postgres",
+        "kafka": "unmapped", "clickhouse": "unmapped", "snuba-api": "web", "snuba-errors-consumer": "worker",
+        "snuba-replacer": "worker", "web": "web", "cron": "worker", "worker": "worker",
+        "events-consumer": "worker", "post-process-forwarder-errors": "worker", "sentry-cleanup": "worker",
+        "nginx": "skipped", "relay": "web",
+    },
+    "../../../assets/example/docker-compose.yml": {
+        "frontend": "web", "backend": "web", "realtime": "websocket", "worker": "worker", "migrate": "job",
+        "db": "postgres", "redis": "redis", "minio": "buckets", "adminer": "skipped",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_role_table(name: str) -> None:
+    result = import_compose(DATA / name)
+    got = {r.service: r.role for r in result.rows}
+    assert list(got) == list(EXPECTED[name]), "every compose service gets exactly one row, in file order"
+    wrong = {s: (got[s], want) for s, want in EXPECTED[name].items() if got[s] != want}
+    assert not wrong, wrong
+    for row in result.rows:
+        assert row.why, row
+    # each app row is in the plan with the same role; each skipped/unmapped one is listed with a note
+    for row in result.rows:
+        if row.role in ("web", "websocket", "worker", "job"):
+            assert result.plan.services[row.plan_name or row.service].role == row.role
+            assert result.plan.services[row.plan_name or row.service].why == row.why
+        elif row.role in ("skipped", "unmapped") and not row.why.startswith("MinIO client"):
+            assert result.plan.unmapped[row.service].note == row.why
+
+
+def test_overall_accuracy_bar() -> None:
+    total = right = 0
+    for name, table in EXPECTED.items():
+        got = {r.service: r.role for r in import_compose(DATA / name).rows}
+        total += len(table)
+        right += sum(got.get(s) == role for s, role in table.items())
+    assert total >= 90 and right / total >= 0.9
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_imported_plan_saves_and_reloads(name: str, tmp_path: Path) -> None:
+    plan = import_compose(DATA / name).plan
+    path = tmp_path / "launchdeck.yaml"
+    path.write_text(render_plan(plan))
+    assert load_plan(path).plan == plan
+
+
+def test_example_compose_yields_example_plan() -> None:
+    imported = import_compose(ROOT / "assets" / "example" / "docker-compose.yml").plan
+    assert imported == load_plan(ROOT / "assets" / "example" / "launchdeck.yaml").plan
+
+
+def test_details_of_the_example() -> None:
+    plan = import_compose(ROOT / "assets" / "example" / "docker-compose.yml").plan
+    backend, worker, realtime = plan.services["backend"], plan.services["worker"], plan.services["realtime"]
+    assert backend.command == ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
+    assert backend.build == "./backend" and backend.port == 8000
+    assert backend.depends_on == ["postgres", "redis"]
+    assert set(backend.secrets) == {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "AWS_SECRET_ACCESS_KEY"}
+    assert backend.env == {"S3_ENDPOINT": "http://minio:9000", "S3_BUCKET": "uploads", "LOG_LEVEL": "info"}
+    # deploy.resources.limits (cpus "4") and x-launchdeck together
+    assert (worker.cpu, worker.memory, worker.billing, worker.min_instances) == (4, "4Gi", "instance", 1)
+    assert realtime.timeout == 3600 and "websockets" in (realtime.why or "")
+    assert list(plan.buckets) == ["uploads", "stems", "exports"]
+    assert plan.postgres is not None and plan.postgres.version == "POSTGRES_16" and plan.postgres.private_ip
+    assert plan.ingress.load_balancer and plan.network.vpc == "connector"
+    assert plan.unmapped["adminer"].image == "adminer"
+
+
+def test_specific_mappings() -> None:
+    bull = import_compose(DATA / "node_bull.yml").plan
+    assert bull.name == "ticketing"
+    assert list(bull.buckets) == ["ticket-attachments", "exports"]  # from `mc mb` and *_BUCKET
+    assert bull.services["api"].health_path == "/healthz" and bull.services["api"].port == 4000
+    assert bull.services["api"].buckets == ["ticket-attachments", "exports"]  # reaches minio
+    assert bull.services["worker"].buckets == ["ticket-attachments"]  # names the bucket
+    assert bull.services["web"].port == 3000  # long port syntax
+    assert bull.services["migrate"].command == ["npx", "prisma", "migrate", "deploy"]  # entrypoint + command
+    assert bull.services["worker"].cpu == 1 and bull.services["worker"].memory == "768Mi"
+    assert bull.postgres is not None and bull.postgres.database == "ticketing"
+
+    shop = import_compose(DATA / "envfile_profiles.yml").plan
+    assert shop.name == "bazaar-shop"  # top-level `name`, made a valid plan name
+    api = shop.services["api"]
+    assert (api.port, api.health_path, api.cpu, api.memory) == (5000, "/healthz", 2, "3Gi")
+    assert "${API_PORT:-5000}" in " ".join(api.command or [])  # interpolation kept literally
+    assert shop.services["notifier"].env == {"WS_PORT": "7000", "CACHE_URL": "redis://cache:6379/2"}
+    assert shop.services["game-server"].image == "ghcr.io/bazaar/lobby:${LOBBY_TAG:-1.4}"
+    assert shop.services["game-server"].port == 27015
+    assert shop.services["tasks"].depends_on == ["postgres", "redis"]  # from URLs in env
+
+    fastapi = import_compose(DATA / "fastapi_arq.yml").plan
+    assert fastapi.services["backend"].port == 8000  # traefik loadbalancer label
+    assert fastapi.services["frontend"].port == 80
+    assert fastapi.services["backend"].health_path == "/api/v1/utils/health-check/"
+    assert fastapi.services["backend"].depends_on == ["postgres", "prestart", "redis"]  # ARQ_REDIS_URL
+    assert fastapi.services["arq-worker"].depends_on == ["postgres", "redis"]
+
+    django = import_compose(DATA / "django_celery.yml")
+    beat = django.plan.services["celerybeat"]
+    assert beat.max_instances == 1 and beat.min_instances == 1  # one scheduler only
+    assert django.plan.services["django"].depends_on == ["postgres", "redis"]
+
+    mastodon = import_compose(DATA / "mastodon_like.yml")
+    assert mastodon.plan.services["streaming"].health_path == "/api/v1/streaming/health"
+    assert any(".env.production not found" in n for n in mastodon.notes)
+
+    sentry = import_compose(DATA / "sentry_like.yml").plan
+    assert sentry.services["snuba-api"].port == 1218
+    assert sentry.services["worker"].env["SENTRY_EVENT_RETENTION_DAYS"] == "${SENTRY_EVENT_RETENTION_DAYS}"
+
+
+def test_x_launchdeck_overrides_any_guess() -> None:
+    doc = {
+        "x-launchdeck": {"region": "europe-west1", "target": "cloud-run-jobs", "redis": {"size_gb": 5}},
+        "services": {
+            "flower": {"image": "mher/flower", "ports": ["5555:5555"], "x-launchdeck": {"role": "web"}},
+            "api": {"build": ".", "ports": ["8000:8000"],
+                    "x-launchdeck": {"role": "websocket", "cpu": 2, "memory": "4Gi", "env": {"API_TOKEN": "t0k"}}},
+            "cache": {"image": "redis:7", "x-launchdeck": {"tier": "standard"}},
+        },
+    }
+    from app.compose_import import _Importer
+
+    result = _Importer(doc, "c.yml", DATA).run()
+    plan = result.plan
+    assert plan.region == "europe-west1" and plan.target == "cloud-run-jobs"
+    assert plan.redis is not None and (plan.redis.size_gb, plan.redis.tier) == (5, "standard")
+    assert plan.services["flower"].role == "web"  # a dev tool, brought in by x-launchdeck
+    api = plan.services["api"]
+    assert (api.role, api.cpu, api.memory) == ("websocket", 2, "4Gi")
+    assert "API_TOKEN" in api.secrets and "API_TOKEN" not in api.env  # secrets policy still holds
+    assert "x-launchdeck sets role websocket" in (api.why or "")
+    assert "t0k" not in render_plan(plan)
+
+
+def test_compose_service_names_become_valid_plan_names() -> None:
+    doc = {"services": {"Celery_Worker": {"build": ".", "command": "celery -A x worker",
+                                          "depends_on": ["web_app"]},
+                        "web_app": {"build": ".", "ports": ["80:80"]}}}
+    from app.compose_import import _Importer
+
+    result = _Importer(doc, "c.yml", DATA).run()
+    assert set(result.plan.services) == {"celery-worker", "web-app"}
+    assert result.plan.services["celery-worker"].depends_on == ["web-app"]
+    assert {r.service: r.plan_name for r in result.rows} == {"Celery_Worker": "celery-worker",
+                                                             "web_app": "web-app"}
+    plan_from_doc(result.plan.model_dump(mode="json"), "again.yaml")  # valid as a plan file too
