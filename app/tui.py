@@ -54,21 +54,36 @@ class Opened:
     compose_path: Path | None = None  # a compose file we may offer to import
 
 
+def _quick_load(path: Path) -> tuple[Plan, Any]:
+    """Validate with the C YAML parser for a fast first screen; the comment-keeping ruamel document
+    is read later (`LaunchDeck.document`). Any problem goes through `load_plan` for FILE:LINE errors."""
+    from app.planfile import PlanFileError, load_plan, plan_from_doc
+
+    try:
+        import yaml
+
+        text = path.read_text(encoding="utf-8-sig")
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if isinstance(data, dict) and "\x00" not in text:
+            return plan_from_doc(data, str(path)), None
+    except (OSError, UnicodeDecodeError, PlanFileError, ValueError, ImportError):
+        pass
+    except Exception:  # noqa: BLE001 - yaml.YAMLError and friends: let load_plan word it
+        pass
+    loaded = load_plan(path)
+    return loaded.plan, loaded.doc
+
+
 def open_plan(plan_path: str | None, cwd: Path | None = None) -> Opened:
     """`plan_path`, else ./launchdeck.yaml, else the built-in example. Raises PlanFileError."""
-    from app.planfile import load_plan
-
     cwd = cwd or Path.cwd()
     if plan_path:
-        loaded = load_plan(plan_path)
-        return Opened(loaded.plan, loaded.doc, Path(plan_path), "file")
+        return Opened(*_quick_load(Path(plan_path)), Path(plan_path), "file")
     local = cwd / PLAN_NAME
     if local.exists():
-        loaded = load_plan(local)
-        return Opened(loaded.plan, loaded.doc, local, "file")
-    loaded = load_plan(EXAMPLE_PLAN)
+        return Opened(*_quick_load(local), local, "file")
     compose = next((cwd / n for n in COMPOSE_NAMES if (cwd / n).is_file()), None)
-    return Opened(loaded.plan, loaded.doc, local, "example", compose)
+    return Opened(*_quick_load(EXAMPLE_PLAN), local, "example", compose)
 
 
 def _mode(name: str) -> Any:
@@ -107,7 +122,7 @@ class LaunchDeck(App[int]):
                  status_enabled: bool = True) -> None:
         super().__init__()
         self.opened = opened
-        self.doc = opened.doc
+        self._doc = opened.doc
         self.save_path = opened.save_path
         self.origin = opened.origin
         self._catalog = catalog
@@ -118,6 +133,23 @@ class LaunchDeck(App[int]):
         self._history: list[Plan] = []
 
     # -- state -------------------------------------------------------------------------------
+
+    @property
+    def doc(self) -> Any:
+        """The ruamel document of the opened plan (for saves that keep comments), read on first use."""
+        if self._doc is None and self.origin != "compose":
+            from app.planfile import load_plan
+
+            source = self.save_path if self.origin == "file" else EXAMPLE_PLAN
+            try:
+                self._doc = load_plan(source).doc
+            except Exception:  # noqa: BLE001 - the file changed under us: save a fresh document
+                self._doc = None
+        return self._doc
+
+    @doc.setter
+    def doc(self, value: Any) -> None:
+        self._doc = value
 
     @property
     def catalog(self) -> Any:

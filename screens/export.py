@@ -166,11 +166,15 @@ class ExportScreen(DeckScreen):
         text.append(f"{len(result.written)} written", style="green")
         text.append(f", {len(result.unchanged)} unchanged")
         if result.kept_edited:
-            text.append(f", {len(result.kept_edited)} kept (you edited them)", style="yellow")
+            text.append(f", {len(result.kept_edited)} edited by you: kept", style="yellow")
         if result.conflicts:
-            text.append(f", {len(result.conflicts)} conflicts", style="bold red")
-            text.append("\nNot overwritten: " + ", ".join(map(str, result.conflicts[:6])), style="red")
-            text.append("\nExport again with force to overwrite, or merge by hand.", style="dim")
+            text.append(f", {len(result.conflicts)} conflicts (files launchdeck did not write)", style="bold red")
+        kept = [*result.kept_edited, *result.conflicts]
+        if kept:
+            text.append("\nNot overwritten: " + ", ".join(map(str, kept[:5])) + (" …" if len(kept) > 5 else ""),
+                        style="red")
+            text.append("\nThe new version of each is next to it as FILE.new; merge by hand, or export with "
+                        "force.", style="dim")
         self.query_one("#export-result", Static).update(text)
 
     @on(Worker.StateChanged)

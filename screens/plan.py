@@ -15,9 +15,10 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, Select, Static, Switch
+from textual.widgets import DataTable, Input, Label, Static
 
 from screens.base import DeckScreen
+from screens.widgets.choice import Choice
 
 ROLES = ("web", "websocket", "worker", "job")
 
@@ -106,6 +107,7 @@ class PlanScreen(DeckScreen):
         # object so late events from a form that was just replaced are ignored.
         self._widgets: dict[Widget, tuple[tuple[str | int, ...], Field, int | None]] = {}
         self._rows: list[str] = []
+        self._overview = True  # the first paint shows a light overview; the form comes on first move
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="plan-body"):
@@ -153,8 +155,7 @@ class PlanScreen(DeckScreen):
             for key, cells in rows:
                 table.add_row(*cells, key=key)
             self._rows = keys
-            if self._component not in keys:
-                self._component = None
+            if self._component is not None and self._component not in keys:
                 self.call_after_refresh(self._show, keys[0] if keys else None)
         else:
             for key, cells in rows:
@@ -169,8 +170,32 @@ class PlanScreen(DeckScreen):
     @on(DataTable.RowHighlighted, "#components")
     async def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value
+        if self._overview:
+            self._overview = False
+            self._show_overview()
+            return
         if key and key != self._component:
             await self._show(key)
+
+    def _show_overview(self) -> None:
+        plan = self.plan
+        self.query_one("#form-title", Static).update(f"{plan.name}: {len(plan.services)} services → {plan.target}"
+                                                      f" in {plan.region}")
+        text = Text()
+        for name, svc in plan.services.items():
+            text.append(f"{name:<10} ", style="bold")
+            text.append(f"{svc.role:<9} ", style="cyan")
+            text.append(f"{svc.why or ''}\n", style="dim")
+        stores = [n for n, v in (("Postgres → Cloud SQL", plan.postgres), ("Redis → Memorystore", plan.redis)) if v]
+        if plan.buckets:
+            stores.append(f"{len(plan.buckets)} buckets → Cloud Storage")
+        if stores:
+            text.append("\n" + " · ".join(stores) + "\n")
+        if plan.unmapped:
+            text.append(f"Not mapped: {', '.join(plan.unmapped)}\n", style="yellow")
+        text.append("\n↑/↓ picks a component, enter edits it; 2–6 open the other screens; ctrl+s saves.",
+                    style="italic")
+        self.query_one("#why", Static).update(text)
 
     # -- the form ----------------------------------------------------------------------------
 
@@ -218,10 +243,9 @@ class PlanScreen(DeckScreen):
             wid = "f-" + field.key.replace(".", "-")
             editors: list[Widget] = []
             if field.kind == "select":
-                editors.append(Select([(c, c) for c in field.choices], value=value, allow_blank=False, id=wid,
-                                      compact=True))
+                editors.append(Choice(field.choices, value, id=wid))
             elif field.kind == "bool":
-                editors.append(Switch(bool(value), id=wid))
+                editors.append(Choice(("false", "true"), "true" if value else "false", id=wid))
             elif field.kind == "range":
                 low, high = value if value is not None else (None, None)
                 for i, part in enumerate((low, high)):
@@ -232,11 +256,9 @@ class PlanScreen(DeckScreen):
                                      compact=True))
             for i, editor in enumerate(editors):
                 self._widgets[editor] = (path, field, i if field.kind == "range" else None)
-            hint = Label(field.help, classes="field-help") if field.help else Label("", classes="field-help")
-            rows.append(Vertical(Horizontal(Label(field.label, classes="field-label"), *editors, hint,
-                                            classes="field-row"),
-                                 Static("", id=f"err-{wid}", classes="field-error"),
-                                 classes="field"))
+            message = Static(field.help, id=f"err-{wid}", classes="field-help")
+            rows.append(Horizontal(Label(field.label, classes="field-label"), *editors, message,
+                                   classes="field-row"))
         if not fields:
             rows.append(Static("Nothing to edit here.", classes="muted"))
         await form.mount_all(rows)
@@ -244,14 +266,15 @@ class PlanScreen(DeckScreen):
     # -- applying an edit --------------------------------------------------------------------
 
     @on(Input.Changed)
-    @on(Select.Changed)
-    @on(Switch.Changed)
-    def _edited(self, event: Input.Changed | Select.Changed | Switch.Changed) -> None:
+    @on(Choice.Changed)
+    def _edited(self, event: Input.Changed | Choice.Changed) -> None:
         if event.control not in self._widgets:
             return
         path, field, _index = self._widgets[event.control]
         raw: Any = event.value
-        if raw == self._value_at(path) or (field.kind == "select" and raw == Select.BLANK):
+        if field.kind == "bool":
+            raw = raw == "true"
+        if raw == self._value_at(path):
             return
         if field.kind in ("int", "float"):
             raw = _number(str(raw), field.kind)
@@ -286,12 +309,12 @@ class PlanScreen(DeckScreen):
             mine = [e.message for e in exc.errors if e.path == dotted or e.path.startswith(dotted + ".")]
             others = [f"{e.path}: {e.message}" for e in exc.errors if e not in mine and not (
                 e.path == dotted or e.path.startswith(dotted + "."))]
-            err.update(Text("✗ " + "; ".join(mine), style="bold red") if mine else "")
-            err.display = bool(mine)
+            err.update(Text("✗ " + "; ".join(mine), style="bold red") if mine else field.help)
+            err.set_class(bool(mine), "-error")
             general.update(Text("\n".join(others), style="red") if others else "")
             return
-        err.update("")
-        err.display = False
+        err.update(field.help)
+        err.set_class(False, "-error")
         general.update("")
         if new != self.plan:
             self.deck.set_plan(new)
@@ -307,9 +330,12 @@ class PlanScreen(DeckScreen):
 
     # -- actions -----------------------------------------------------------------------------
 
-    def action_edit(self) -> None:
-        if self.focused is self.query_one("#components", DataTable):
-            editors = [w for w in self.query("#form Input, #form Select, #form Switch")]
+    async def action_edit(self) -> None:
+        table = self.query_one("#components", DataTable)
+        if self.focused is table:
+            if self._component is None and table.row_count:
+                await self._show(str(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value))
+            editors = [w for w in self.query("#form Input, #form Choice")]
             if editors:
                 editors[0].focus()
 

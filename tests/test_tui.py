@@ -1,0 +1,315 @@
+"""Pilot tests of the TUI: the whole path a newcomer takes, on the built-in example.
+
+Deterministic: the bundled price snapshot (no user cache), no network (live status off unless a
+test turns it on), the demo log as the log source.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.tui import DEMO_LOG, EXAMPLE_PLAN, LaunchDeck, launch, make_app
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LAUNCHDECK_CACHE_DIR", str(tmp_path / "cache"))
+    for var in ("GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT", "LAUNCHDECK_EMULATOR_HOST"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def frozen_catalog() -> Any:
+    from estimators import load_catalog
+    from estimators.catalog import BUNDLED_CATALOG
+
+    return load_catalog(BUNDLED_CATALOG)
+
+
+def deck(plan_path: str | None = None, cwd: Path | None = None, **kw: Any) -> LaunchDeck:
+    kw.setdefault("catalog", frozen_catalog())
+    kw.setdefault("status_enabled", False)
+    kw.setdefault("log_source", f"file:{DEMO_LOG}")
+    return make_app(plan_path, cwd=cwd, **kw)
+
+
+async def until(pilot: Any, cond: Any, timeout: float = 15.0) -> None:
+    """Let the app run until `cond()` is true (workers and timers need real time)."""
+    steps = int(timeout / 0.05)
+    for _ in range(steps):
+        if cond():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not met in time")
+
+
+def worker_cost_high(app: LaunchDeck) -> float:
+    from screens.widgets.cost_table import CostTable
+
+    table = app.screen.query_one(CostTable)
+    line = next(line for line in table.lines.values() if line.service == "worker" and line.kind == "compute")
+    cell = table.get_cell(line.component, "high")
+    return float(str(cell).replace("$", "").replace(",", ""))
+
+
+async def test_opens_example_on_plan_screen(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.current_mode == "plan"
+        assert app.origin == "example"
+        table = app.screen.query_one("#components")
+        assert "services.worker" in [str(k.value) for k in table.rows]
+        nav = str(app.screen.query_one("NavBar").render())
+        assert "built-in example" in nav and "Save writes ./launchdeck.yaml" in nav
+
+
+async def test_choose_target_then_memory_edit_updates_cost_cell(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await until(pilot, lambda: app.current_mode == "target")
+        table = app.screen.query_one("#targets")
+        monthly = str(table.get_cell("gke-autopilot", "monthly"))
+        assert "$" in monthly  # each target carries its monthly low–high
+        table.move_cursor(row=1)  # cloud-run-jobs
+        await pilot.press("enter")
+        await until(pilot, lambda: app.plan.target == "cloud-run-jobs")
+        assert app.dirty
+
+        await pilot.press("3")
+        await until(pilot, lambda: app.current_mode == "costs")
+        before = worker_cost_high(app)
+        cost_table = app.screen.query_one("CostTable")
+
+        await pilot.press("1")
+        await until(pilot, lambda: app.current_mode == "plan")
+        await app.screen.focus_setting("services.worker.memory")
+        await pilot.pause()
+        memory = app.screen.query_one("#f-memory")
+        assert app.focused is memory
+        memory.value = "8Gi"
+        await until(pilot, lambda: app.plan.services["worker"].memory == "8Gi")
+
+        await pilot.press("escape", "3")  # leave the field, then switch screens
+        await until(pilot, lambda: worker_cost_high(app) != before)
+        assert worker_cost_high(app) > before
+        assert app.screen.query_one("CostTable") is cost_table  # built once, updated in place
+
+
+async def test_bad_value_is_shown_inline_and_plan_stays_valid(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.focus_setting("services.worker.memory")
+        await pilot.pause()
+        app.screen.query_one("#f-memory").value = "1Gi"  # below Cloud Run's floor for 4 vCPU
+        await pilot.pause(0.2)
+        error = app.screen.query_one("#err-f-memory")
+        assert error.has_class("-error")
+        assert "4 vCPU" in str(error.render())
+        assert app.plan.services["worker"].memory == "4Gi"
+        assert not app.dirty
+        app.screen.query_one("#f-memory").value = "6Gi"
+        await until(pilot, lambda: app.plan.services["worker"].memory == "6Gi")
+        assert not app.screen.query_one("#err-f-memory").has_class("-error")
+        assert "✗" not in str(app.screen.query_one("#err-f-memory").render())
+
+
+async def test_save_keeps_comments(tmp_path: Path) -> None:
+    plan_file = tmp_path / "launchdeck.yaml"
+    shutil.copy(EXAMPLE_PLAN, plan_file)
+    app = deck(str(plan_file), cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.screen.focus_setting("services.worker.max_instances")
+        await pilot.pause()
+        app.screen.query_one("#f-max_instances").value = "5"
+        await until(pilot, lambda: app.plan.services["worker"].max_instances == 5)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not app.dirty)
+    text = plan_file.read_text()
+    assert text.startswith("# launchdeck plan for the built-in example")
+    from app.planfile import load_plan
+
+    assert load_plan(plan_file).plan.services["worker"].max_instances == 5
+
+
+async def test_example_save_writes_local_plan(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path)
+    app.save_path = tmp_path / "launchdeck.yaml"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: (tmp_path / "launchdeck.yaml").exists())
+        assert app.origin == "file"
+
+
+async def test_preflight_jumps_to_setting(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await until(pilot, lambda: app.current_mode == "preflight")
+        screen = app.screen
+        assert screen.findings, "the example has findings"
+        tree = screen.query_one("#findings")
+        groups = [str(n.label) for n in tree.root.children]
+        assert groups[0].startswith("✗ Errors") and groups[1].startswith("⚠ Warnings")
+        finding = next(f for f in screen.findings if f.path and f.path.startswith("services.worker."))
+        node = next(n for g in tree.root.children for n in g.children if n.data is finding)
+        tree.move_cursor(node)
+        await pilot.pause()
+        assert finding.fix in str(screen.query_one("#finding-detail").render())
+        await pilot.press("enter")
+        await until(pilot, lambda: app.current_mode == "plan" and app.screen._component == "services.worker")
+        field = finding.path.split(".")[2]
+        await until(pilot, lambda: app.focused is not None and (app.focused.id or "").startswith(f"f-{field}"))
+
+
+async def test_export_to_temp_dir_and_conflicts_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "deploy.sh").write_text("# mine\n")
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await until(pilot, lambda: app.current_mode == "export")
+        screen = app.screen
+        assert "deploy.sh" in screen.files
+        await pilot.press("x")
+        await until(pilot, lambda: type(app.screen).__name__ == "ExportDialog")
+        app.screen.query_one("#dir").value = str(out)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.last_result is not None)
+        result = screen.last_result
+        assert (out / "terraform" / "services.tf").is_file()
+        assert (out / "deploy.sh").read_text() == "# mine\n"  # nothing clobbered
+        assert "deploy.sh" in result.conflicts
+        assert "Not overwritten" in str(screen.query_one("#export-result").render())
+
+
+@pytest.mark.slow
+async def test_validators_run_in_worker(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        await until(pilot, lambda: app.current_mode == "export")
+        screen = app.screen
+        await pilot.press("v")
+        await until(pilot, lambda: screen.verdicts is not None, timeout=90)
+        assert screen.verdicts
+        assert screen.query_one("#verdicts").row_count == len(screen.verdicts)
+
+
+async def test_logs_file_source_shows_hint(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await until(pilot, lambda: app.current_mode == "logs")
+        screen = app.screen
+        log = screen.query_one("LogView")
+        await until(pilot, lambda: any(e.hint is not None for e in log.shown))
+        await pilot.press("n")
+        await pilot.pause()
+        entry = log.current()
+        assert entry is not None and entry.hint is not None
+        hint_text = str(screen.query_one("#hint").render())
+        assert entry.hint.title in hint_text and "Fix:" in hint_text
+
+
+async def test_logs_filter_and_follow(tmp_path: Path) -> None:
+    from screens.widgets.log_view import Entry
+
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await until(pilot, lambda: app.current_mode == "logs")
+        screen = app.screen
+        log = screen.query_one("LogView")
+        await until(pilot, lambda: len(log.entries) > 5)
+        screen.query_one("#filter").value = "error"
+        await pilot.pause(0.2)
+        assert log.shown and all("error" in e.text.lower() for e in log.shown)
+        screen.query_one("#filter").value = ""
+        await pilot.pause(0.2)
+        log.focus()
+        await pilot.press("f")  # pause following
+        assert not log.follow
+        screen.pending.extend(Entry(f"extra line {i}", "info") for i in range(30))
+        await until(pilot, lambda: log.new_lines >= 30)
+        assert "new lines" in str(screen.query_one("#log-state").render())
+        await pilot.press("f")  # follow again: back at the tail
+        assert log.follow and log.new_lines == 0
+
+
+async def test_log_view_is_bounded() -> None:
+    from textual.app import App, ComposeResult
+
+    from screens.widgets.log_view import Entry, LogView
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield LogView(max_lines=100)
+
+    app = Bare()
+    async with app.run_test(size=(80, 20)) as pilot:
+        log = app.query_one(LogView)
+        for chunk in range(5):
+            log.add([Entry(f"line {chunk * 100 + i}", "info") for i in range(100)])
+        await pilot.pause()
+        assert len(log.entries) == 100 and len(log.shown) == 100
+        assert log.shown[-1].text == "line 499"
+        assert log.total_seen == 500
+
+
+async def test_status_panel_without_project_is_a_state(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path, status_enabled=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await until(pilot, lambda: app.current_mode == "logs")
+        text = str(app.screen.query_one("#status-state").render())
+        assert "No Google Cloud project" in text
+
+
+async def test_compose_only_offers_import(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLE_PLAN.parent / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("y")
+        await until(pilot, lambda: app.origin == "compose")
+        assert "worker" in app.plan.services
+        assert app.dirty
+
+
+async def test_help_and_palette_cover_actions(tmp_path: Path) -> None:
+    from screens.commands import _commands
+
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.current_mode == "plan" and type(app.screen).__name__ == "PlanScreen")
+        names = [name for name, _help, _cb in _commands(app)]
+        for wanted in ("go: costs", "target: compose", "plan: save", "costs: refresh prices",
+                       "preflight: run checks", "export: export files", "export: run validators",
+                       "logs: pick source", "logs: pause / follow", "logs: service status"):
+            assert wanted in names
+        callback = dict((n, cb) for n, _h, cb in _commands(app))["target: gke-autopilot"]
+        callback()
+        await until(pilot, lambda: app.plan.target == "gke-autopilot")
+
+
+def test_bad_plan_exits_2_without_tui(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "launchdeck.yaml"
+    bad.write_text("name: demo\nservices:\n  web:\n    role: frontend\n")
+    assert launch(str(bad)) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:4:" in err and "role" in err

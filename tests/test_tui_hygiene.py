@@ -1,0 +1,62 @@
+"""Keep Textual out of the core, and Google libraries out of the TUI's start-up imports."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TUI_FILES = {ROOT / "app" / "tui.py"}
+
+
+def _core_files() -> list[Path]:
+    files = [p for p in (ROOT / "app").rglob("*.py") if p not in TUI_FILES]
+    files += list((ROOT / "estimators").rglob("*.py"))
+    return files
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_core_never_imports_textual_or_screens() -> None:
+    files = _core_files()
+    assert len(files) > 10
+    offenders = [str(p.relative_to(ROOT)) for p in files if _imports(p) & {"textual", "textual_plotext", "screens"}]
+    assert offenders == []
+
+
+def test_core_modules_load_without_textual() -> None:
+    code = (
+        "import sys\n"
+        "import app.cli, app.plan, app.planfile, app.preflight, app.hints, app.generators, app.export\n"
+        "import estimators\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'screens'))\n"
+        "print(bad)\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_tui_start_imports_nothing_from_google() -> None:
+    code = (
+        "import sys\n"
+        "from app.tui import make_app\n"
+        "app = make_app(None)\n"
+        "import screens.plan\n"
+        "bad = sorted(m for m in sys.modules if m.startswith(('google', 'grpc')))\n"
+        "print(bad[:5])\n"
+        "sys.exit(1 if bad else 0)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
