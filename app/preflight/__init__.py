@@ -22,12 +22,13 @@ def run_preflight(plan: Plan, target: str | None = None, source_dir: str | Path 
     from app.preflight.plan_checks import plan_findings
 
     target = target or plan.target
-    findings = plan_findings(plan, target, commands=source_dir is None)
-    if source_dir is not None:
-        from app.preflight.source_checks import source_findings
+    if source_dir is None:
+        return sort_findings(plan_findings(plan, target), list(plan.services))
+    from app.preflight.source_checks import source_findings
 
-        findings += source_findings(plan, target, Path(source_dir))
-    return sort_findings(findings, list(plan.services))
+    found, enriched = source_findings(plan, target, Path(source_dir))
+    # The plan checks see the service as the source shows it (its CMD, heavy imports, WebSocket routes).
+    return sort_findings(plan_findings(enriched, target, commands=False) + found, list(plan.services))
 
 
 def sort_findings(findings: list[Finding], service_order: list[str]) -> list[Finding]:

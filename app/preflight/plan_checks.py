@@ -74,6 +74,9 @@ def check_workers(plan: Plan, target: str) -> Iterator[Finding]:
             continue
         cmd = command_text(svc.command)
         if target in CLOUD_RUN_TARGETS and not runs_as_job(svc, target):
+            if svc.port is None and is_queue_worker(cmd):
+                yield render("cr-container-failed-to-listen-on-port", variant="worker", service=name,
+                             path=_svc_path(name, "port"), command=cmd.split()[0] if cmd else "the worker")
             if svc.billing == "request" or svc.min_instances == 0 or svc.role != "worker":
                 throttle = (" and, billed per request, its CPU is throttled between requests so queued tasks stall"
                             if svc.billing == "request" else

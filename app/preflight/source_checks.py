@@ -42,6 +42,19 @@ _GCS_CLIENT = re.compile(r"(from\s+google\.cloud\s+import\s+[^\n]*\bstorage\b|im
                          r"['\"]@google-cloud/storage['\"])")
 
 
+# Imports that make a service heavy (memory and cold start), as plan heavy_deps names.
+HEAVY_IMPORTS = {
+    "torch": "torch", "tensorflow": "tensorflow", "transformers": "transformers", "keras": "keras", "jax": "jax",
+    "sentence_transformers": "sentence-transformers", "demucs": "demucs", "whisper": "openai-whisper",
+    "faster_whisper": "faster-whisper", "diffusers": "diffusers", "spleeter": "spleeter", "vllm": "vllm",
+    "onnxruntime": "onnxruntime", "spacy": "spacy", "ultralytics": "ultralytics", "easyocr": "easyocr",
+    "paddleocr": "paddleocr", "playwright": "playwright",
+}  # fmt: skip
+_WS_SERVER = re.compile(r"@\w+\.websocket(_route)?\(|WebSocketEndpoint|websockets\.serve\(|socketio\.(Async)?Server\(|"
+                        r"flask_socketio|SocketIO\(|new\s+WebSocketServer\(|new\s+WebSocket\.Server\(|"
+                        r"require\(['\"](ws|socket\.io)['\"]\)|from\s+['\"](ws|socket\.io)['\"]")
+
+
 @dataclass
 class Context:
     name: str
@@ -66,18 +79,23 @@ def _contexts(plan: Plan, root: Path) -> list[Context]:
     return out
 
 
-def source_findings(plan: Plan, target: str, root: Path) -> list[Finding]:
+def source_findings(plan: Plan, target: str, root: Path) -> tuple[list[Finding], Plan]:
+    """Findings from the source tree, and the plan enriched with what the source shows (the image's CMD,
+    heavy imports, WebSocket endpoints) so the plan checks judge the service that will really run."""
     root = root.resolve()
     contexts = _contexts(plan, root)
     dockerfiles = [c.dockerfile.path for c in contexts if c.dockerfile]
     arm_hint = arm64_evidence(dockerfiles + _compose_files(root))
     out: list[Finding] = []
     out += _dockerfile_findings(contexts, target, root)
+    updates: dict[str, dict] = {}
     for ctx in contexts:
-        out += _service_findings(plan, target, root, ctx)
+        out += _service_findings(plan, target, root, ctx, updates.setdefault(ctx.name, {}))
     out += script_findings(root, arm_hint)
     out += _compose_volume_findings(root, target)
-    return out
+    services = {name: (svc.model_copy(update=updates[name]) if updates.get(name) else svc)
+                for name, svc in plan.services.items()}
+    return out, plan.model_copy(update={"services": services})
 
 
 # ---------------------------------------------------------------- Dockerfiles
@@ -165,8 +183,10 @@ def _env_names(ctx: Context, start: StartCommand) -> set[str]:
     return env
 
 
-def _service_findings(plan: Plan, target: str, root: Path, ctx: Context) -> Iterator[Finding]:
+def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update: dict) -> Iterator[Finding]:
     start = _start_command(ctx)
+    if not ctx.service.command and start.text:
+        update["command"] = start.text  # the image's CMD is what runs: worker and process checks need it
     env = _env_names(ctx, start)
     yield from command_findings(plan, target, ctx.name, ctx.service, start, env)
     yield from _nextjs_hostname(ctx, root, start, env)
@@ -189,11 +209,25 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context) -> Iter
     if sites:
         runs = [i.args for i in ctx.dockerfile.all_instructions("RUN")] if ctx.dockerfile else []
         yield from _import_findings(ctx, root, sites, runs, resolved)
+        heavy = sorted({HEAVY_IMPORTS[s.module.split(".")[0]] for s in sites
+                        if s.module.split(".")[0] in HEAVY_IMPORTS} - {d.lower() for d in ctx.service.heavy_deps})
+        if heavy:
+            update["heavy_deps"] = [*ctx.service.heavy_deps, *heavy]
+    if ctx.service.role == "web" and (resolved or not py_files) and _serves_websockets(py_files + js_files):
+        update["role"] = "websocket"
     if ctx.service.role != "job":
         yield from _model_download_findings(ctx, root, py_files)
     yield from _bucket_code_findings(plan, target, root, ctx, py_files + js_files)
     if target in CLOUD_RUN_TARGETS and plan.ingress.max_upload_mb is None and ctx.service.role == "web":
         yield from _upload_limit_findings(ctx, root, py_files + js_files)
+
+
+def _serves_websockets(files: list[Path]) -> bool:
+    for path in files:
+        text = read_text(path) or ""
+        if _WS_SERVER.search(text):
+            return True
+    return False
 
 
 def _nextjs_hostname(ctx: Context, root: Path, start: StartCommand, env: set[str]) -> Iterator[Finding]:
