@@ -99,6 +99,17 @@ def test_deploy_without_tty_keeps_live_only_settings(fake: FakeRun, plan_file: P
     assert "backend: updated, ready https://backend-abc123-uc.a.run.app" in out
 
 
+def test_deploy_survives_unavailable_while_polling(fake: FakeRun, plan_file: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    fake.add_service("backend", memory="1Gi")
+    fake.add_job("migrate")
+    fake.unavailable_polls = 1
+    code, out, err = deploy(capsys, plan_file)
+    assert code == 0, err + out
+    assert fake.methods_called().count("GetOperation") == 3  # one refused poll, then one per unit
+    assert "backend: updating (" in out and "backend: updated in" in out
+
+
 def test_deploy_prune_removes_live_only_settings(fake: FakeRun, plan_file: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     seed_live(fake)

@@ -356,6 +356,21 @@ async def prepare(plan: Plan, project: str, region: str, images: dict[str, str],
     return units
 
 
+async def _wait(op: Any, attempts: int = 4) -> Any:
+    """Wait for a long-running operation. GetOperation has no default retry, so one UNAVAILABLE
+    while polling would abandon a deploy that is still running: poll again a few times."""
+    from google.api_core import exceptions as gex
+
+    for attempt in range(attempts):
+        try:
+            return await op.result(timeout=LRO_TIMEOUT_S)
+        except gex.ServiceUnavailable:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.5 * (attempt + 1))
+    return None
+
+
 async def apply(unit: Unit, clients: RunClients) -> None:
     """Create or update one unit and wait for its long-running operation."""
     from google.api_core import exceptions as gex
@@ -370,7 +385,7 @@ async def apply(unit: Unit, clients: RunClients) -> None:
             op = await clients.services.create_service(parent=unit.parent, service=unit.body, service_id=unit.id)
         else:
             op = await clients.services.update_service(service=unit.body)
-        await op.result(timeout=LRO_TIMEOUT_S)
+        await _wait(op)
     except (gex.GoogleAPICallError, gex.RetryError) as exc:
         unit.outcome = "failed"
         unit.error = explain(exc, f"deploying {unit.kind} {unit.id}", "deploy")

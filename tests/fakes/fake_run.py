@@ -86,6 +86,8 @@ class FakeRun:
         self.deny: set[str] = set()
         # When True, every Run call fails the way a project without the Run API enabled does.
         self.disabled = False
+        # How many GetOperation polls answer UNAVAILABLE before the operation is reported done.
+        self.unavailable_polls = 0
         # Service ids whose next created revision fails its startup probe.
         self.fail_next: set[str] = set()
         self._ops: dict[str, any_pb2.Any] = {}
@@ -479,6 +481,9 @@ class FakeRun:
         return run_v2.ListExecutionsResponse(executions=page, next_page_token=token)
 
     def _get_operation(self, req: Any, ctx: grpc.ServicerContext) -> operations_pb2.Operation:
+        if self.unavailable_polls > 0:
+            self.unavailable_polls -= 1
+            ctx.abort(grpc.StatusCode.UNAVAILABLE, "The service is currently unavailable.")
         packed = self._ops.get(req.name)
         if packed is None:
             ctx.abort(grpc.StatusCode.NOT_FOUND, f"Operation {req.name} not found.")
