@@ -149,10 +149,23 @@ def tf_schema_problems(doc: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _addresses(doc: dict[str, Any]) -> list[str]:
+    out = []
+    for section, prefix in (("resource", ""), ("data", "data."), ("variable", "var."), ("output", "output.")):
+        for entry in doc.get(section, []):
+            for rtype, named in entry.items():
+                if section in ("variable", "output"):
+                    out.append(prefix + _unquote(rtype))
+                    continue
+                out += [f"{prefix}{_unquote(rtype)}.{_unquote(n)}" for n in named if n != "__is_block__"]
+    return out
+
+
 def _validate_hcl(files: dict[str, str]) -> list[Verdict]:
     import hcl2
 
     out: list[Verdict] = []
+    seen: dict[str, str] = {}  # resource address -> file, across the whole module
     for path, text in files.items():
         try:
             doc = hcl2.loads(text)
@@ -161,6 +174,10 @@ def _validate_hcl(files: dict[str, str]) -> list[Verdict]:
             continue
         out.append(Verdict("hcl2", path, True, "parses"))
         problems = tf_schema_problems(doc)
+        for address in _addresses(doc):
+            if address in seen:
+                problems.append(f"{address}: declared twice (also in {seen[address]})")
+            seen.setdefault(address, path)
         out.append(Verdict("tf-schema", path, not problems,
                            "; ".join(problems) if problems else "google_* types and arguments exist"))
     return out

@@ -120,7 +120,8 @@ def test_least_privilege_iam():
     assert {k for k in bucket_grants if k.startswith("worker_")} == {"worker_uploads", "worker_stems"}
     assert not any(k.startswith("frontend_") for k in bucket_grants)
     accounts = of_type(res, "google_service_account")
-    assert set(accounts) == {"frontend", "backend", "realtime", "worker", "migrate"}
+    assert set(accounts) == {"frontend", "backend", "realtime", "worker", "migrate", "ci_deploy"}
+    assert of_type(res, "google_service_account")["ci_deploy"]["count"] == "${local.ci}"
 
 
 def test_datastores_buckets_and_connector():
@@ -368,3 +369,16 @@ def test_same_plan_same_bytes_across_processes():
                for seed in ("1", "4242")}
     assert len(digests) == 1 and len(next(iter(digests))) == 64
     assert generate(_plan(), "cloud-run") == generate(_plan(), "cloud-run")
+
+
+def test_service_names_that_match_internal_resources_do_not_collide():
+    from app.validate import validate_files
+
+    plan = _plan("scheduled-jobs")
+    svcs = dict(plan.services)
+    svcs["deploy"] = svcs.pop("crunch").model_copy(update={"secrets": ["GITHUB"]})
+    svcs["scheduler"] = svcs.pop("cleanup")
+    plan = plan.model_copy(update={"services": svcs})
+    files = generate(plan, "cloud-run-jobs")
+    bad = [v for v in validate_files({p: t for p, t in files.items() if p.endswith(".tf")}) if not v.ok]
+    assert not bad, bad

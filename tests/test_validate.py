@@ -100,3 +100,10 @@ def test_shellcheck_and_actionlint_catch_problems():
     assert sc["deploy.sh"].ok and not sc["other.sh"].ok and "SC2086" in sc["other.sh"].message
     al = _by(verdicts, "actionlint")[0]
     assert not al.ok and "var" in al.message
+
+
+def test_duplicate_resource_address_across_files():
+    verdicts = validate_files({"terraform/a.tf": GOOD_RUN, "terraform/b.tf": GOOD_RUN})
+    schema = {v.path: v for v in _by(verdicts, "tf-schema")}
+    assert schema["terraform/a.tf"].ok
+    assert not schema["terraform/b.tf"].ok and "declared twice" in schema["terraform/b.tf"].message

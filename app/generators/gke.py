@@ -298,6 +298,7 @@ def terraform_files(plan: Plan) -> dict[str, str]:
         "terraform/cluster.tf": hcl.render(cluster(plan), tf_gcp.HEADER),
         "terraform/iam.tf": hcl.render(tf_gcp.service_accounts(plan, list(plan.services)) + workload_identity(plan),
                                        tf_gcp.HEADER),
+        "terraform/ci.tf": hcl.render(tf_gcp.ci(plan, gke=True), tf_gcp.HEADER),
         **tf_gcp.data_files(plan),
         "terraform/outputs.tf": hcl.render(tf_gcp.outputs(plan, extra_out), tf_gcp.HEADER),
     }

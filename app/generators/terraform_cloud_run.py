@@ -147,7 +147,7 @@ def job(plan: Plan, name: str, svc: Service) -> list[Block]:
             block("resource", "google_cloud_run_v2_job_iam_member", f"{ident(name)}_scheduler", body=[
                 ("name", Raw(f"google_cloud_run_v2_job.{ident(name)}.name")), ("location", Raw("var.region")),
                 ("role", "roles/run.invoker"),
-                ("member", Raw('"serviceAccount:${google_service_account.scheduler.email}"'))]),
+                ("member", Raw('"serviceAccount:${google_service_account.run_scheduler.email}"'))]),
             block("resource", "google_cloud_scheduler_job", ident(name), body=[
                 ("name", f"{slug(name)}-schedule"), ("region", Raw("var.region")), ("schedule", svc.schedule),
                 ("time_zone", "Etc/UTC"), ("attempt_deadline", "320s"),
@@ -155,7 +155,7 @@ def job(plan: Plan, name: str, svc: Service) -> list[Block]:
                     ("http_method", "POST"),
                     ("uri", Raw(f'"https://run.googleapis.com/v2/${{google_cloud_run_v2_job.{ident(name)}.id}}:run"')),
                     block("oauth_token", body=[
-                        ("service_account_email", Raw("google_service_account.scheduler.email"))])]),
+                        ("service_account_email", Raw("google_service_account.run_scheduler.email"))])]),
                 ("depends_on", [tf_gcp.api_ref("cloudscheduler")])]),
         ]
     return out
@@ -274,7 +274,7 @@ def files(plan: Plan) -> dict[str, str]:
             svc_blocks += service(plan, name, svc)
     iam = tf_gcp.service_accounts(plan, list(plan.services))
     if _scheduled(plan):
-        iam.append(block("resource", "google_service_account", "scheduler", body=[
+        iam.append(block("resource", "google_service_account", "run_scheduler", body=[
             ("account_id", f"{slug(plan.name)[:18]}-scheduler"), ("display_name", f"{plan.name} scheduler"),
             ("depends_on", [tf_gcp.api_ref("iam")])], comment="Cloud Scheduler runs the scheduled jobs as this."))
     extra_out = [block("output", f"{ident(n)}_url", body=[("value", Raw(f"google_cloud_run_v2_service.{ident(n)}.uri"))])
@@ -287,6 +287,7 @@ def files(plan: Plan) -> dict[str, str]:
         "terraform/main.tf": hcl.render([*tf_gcp.apis(plan, compute_apis(plan)), tf_gcp.registry(plan),
                                          *tf_gcp.network_data(plan), *_network(plan)], HEADER),
         "terraform/iam.tf": hcl.render(iam, HEADER),
+        "terraform/ci.tf": hcl.render(tf_gcp.ci(plan, gke=False), HEADER),
         **tf_gcp.data_files(plan),
         "terraform/outputs.tf": hcl.render(tf_gcp.outputs(plan, extra_out), HEADER),
     }

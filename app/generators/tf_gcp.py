@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from app.generators import hcl
-from app.generators.common import account_id, ident, secret_names, slug, uses_postgres
+from app.generators.common import account_id, ident, secret_names, short, slug, uses_postgres
 from app.generators.hcl import Block, Raw, block
 from app.plan import Plan
 
@@ -51,6 +51,7 @@ def variables(plan: Plan, extra: list[Block] | None = None) -> str:
             ("type", Raw("string")), ("description", "VPC network for private access (Cloud SQL, Memorystore)"),
             ("default", "default")]),
         *(extra or []),
+        ci_variable(),
     ]
     return hcl.render(blocks, HEADER)
 
@@ -236,7 +237,76 @@ def outputs(plan: Plan, extra: list[Block]) -> list[Block]:
             name: Raw(f"google_storage_bucket.{ident(name)}.name") for name in plan.buckets})]))
     out.append(block("output", "service_accounts", body=[("value", {
         name: Raw(f"google_service_account.{ident(name)}.email") for name in plan.services})]))
-    return out + extra
+    return out + extra + ci_outputs()
+
+
+def ci(plan: Plan, gke: bool) -> list[Block]:
+    """Workload Identity Federation for GitHub Actions and a deploy service account.
+
+    Created only when `github_repository` is set; the workflow's repository variables come from
+    the outputs. No service account key is ever made.
+    """
+    on = Raw("local.ci")
+    deploy_member = Raw('"serviceAccount:${google_service_account.ci_deploy[0].email}"')
+    out: list[Block] = [
+        block("locals", body=[("ci", Raw('var.github_repository != "" ? 1 : 0'))]),
+        block("resource", "google_iam_workload_identity_pool", "github", body=[
+            ("count", on), ("workload_identity_pool_id", f"{slug(plan.name)[:24]}-gh"),
+            ("display_name", "GitHub Actions"), ("depends_on", [api_ref("iam")])]),
+        block("resource", "google_iam_workload_identity_pool_provider", "github", body=[
+            ("count", on),
+            ("workload_identity_pool_id", Raw("google_iam_workload_identity_pool.github[0].workload_identity_pool_id")),
+            ("workload_identity_pool_provider_id", "github"),
+            ("attribute_mapping", {"google.subject": "assertion.sub", "attribute.repository": "assertion.repository",
+                                   "attribute.ref": "assertion.ref"}),
+            ("attribute_condition", Raw('"assertion.repository == \\"${var.github_repository}\\""')),
+            block("oidc", body=[("issuer_uri", "https://token.actions.githubusercontent.com")])]),
+        block("resource", "google_service_account", "ci_deploy", body=[
+            ("count", on), ("account_id", short(f"{slug(plan.name)}-deploy", 30)),
+            ("display_name", f"{plan.name} deploy (GitHub Actions)"), ("depends_on", [api_ref("iam")])]),
+        block("resource", "google_service_account_iam_member", "ci_deploy_github", body=[
+            ("count", on), ("service_account_id", Raw("google_service_account.ci_deploy[0].name")),
+            ("role", "roles/iam.workloadIdentityUser"),
+            ("member", Raw('"principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.github[0].name}'
+                           '/attribute.repository/${var.github_repository}"'))]),
+        block("resource", "google_artifact_registry_repository_iam_member", "ci_deploy_push", body=[
+            ("count", on), ("location", Raw("var.region")),
+            ("repository", Raw("google_artifact_registry_repository.images.name")),
+            ("role", "roles/artifactregistry.writer"), ("member", deploy_member)]),
+        block("resource", "google_project_iam_member", "ci_deploy", body=[
+            ("count", on), ("project", Raw("var.project_id")),
+            ("role", "roles/container.developer" if gke else "roles/run.admin"), ("member", deploy_member)]),
+    ]
+    if gke:
+        # deploy.sh copies secret values into the cluster, so it reads them (and nothing else).
+        out += [block("resource", "google_secret_manager_secret_iam_member", f"ci_deploy_{ident(name)}", body=[
+            ("count", on), ("secret_id", Raw(f"google_secret_manager_secret.{ident(name)}.secret_id")),
+            ("role", "roles/secretmanager.secretAccessor"), ("member", deploy_member)])
+            for name in secret_names(plan)]
+    else:
+        # `gcloud run deploy --service-account X` needs actAs on each runtime identity.
+        out += [block("resource", "google_service_account_iam_member", f"ci_deploy_as_{ident(name)}", body=[
+            ("count", on), ("service_account_id", Raw(f"google_service_account.{ident(name)}.name")),
+            ("role", "roles/iam.serviceAccountUser"), ("member", deploy_member)]) for name in plan.services]
+    return out
+
+
+def ci_variable() -> Block:
+    return block("variable", "github_repository", body=[
+        ("type", Raw("string")),
+        ("description", "owner/repo allowed to deploy through Workload Identity Federation (empty: skip)"),
+        ("default", "")])
+
+
+def ci_outputs() -> list[Block]:
+    return [
+        block("output", "workload_identity_provider", body=[
+            ("description", "GitHub variable GCP_WORKLOAD_IDENTITY_PROVIDER"),
+            ("value", Raw("one(google_iam_workload_identity_pool_provider.github[*].name)"))]),
+        block("output", "deploy_service_account", body=[
+            ("description", "GitHub variable GCP_DEPLOY_SERVICE_ACCOUNT"),
+            ("value", Raw("one(google_service_account.ci_deploy[*].email)"))]),
+    ]
 
 
 def data_files(plan: Plan) -> dict[str, str]:
