@@ -1,0 +1,95 @@
+"""`launchdeck estimate`: formats, --target, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = str(ROOT / "assets" / "example" / "launchdeck.yaml")
+
+
+@pytest.fixture(autouse=True)
+def bundled(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAUNCHDECK_CACHE_DIR", str(tmp_path / "cache"))  # never a user's refreshed cache
+
+
+def test_json_has_the_design_shape(capsys):
+    assert main(["estimate", EXAMPLE, "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert {"target", "region", "currency", "catalog", "lines", "total"} <= set(d)
+    assert d["target"] == "cloud-run" and d["region"] == "us-central1" and d["currency"] == "USD"
+    assert d["catalog"] == {"source": "bundled snapshot", "as_of": "2026-11-22"}
+    for line in d["lines"]:
+        assert {"component", "kind", "low", "high", "notes"} <= set(line)
+        assert line["notes"]
+    components = [x["component"] for x in d["lines"]]
+    assert len(components) == len(set(components))
+    assert d["total"]["low"] == pytest.approx(sum(x["low"] for x in d["lines"]), abs=0.05)
+
+
+@pytest.mark.parametrize("target", ["cloud-run-jobs", "gke-autopilot", "gke-standard", "compose"])
+def test_target_override(capsys, target):
+    assert main(["estimate", EXAMPLE, "--target", target, "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["target"] == target and d["total"]["low"] > 0
+
+
+def test_table_right_aligns_money_and_has_a_total(capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "160")
+    assert main(["estimate", EXAMPLE]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[" not in out
+    total = next(line for line in out.splitlines() if "Total" in line)
+    assert "$296.06" in total and "$552.83" in total
+    migrate = next(line for line in out.splitlines() if line.startswith("│ migrate"))
+    cells = migrate.split("│")
+    assert cells[2].endswith(" $0.03 ") and cells[2].startswith("   ")  # right-aligned
+    assert "Cheaper options:" in out and "Direct VPC egress" in out
+
+
+def test_markdown(capsys):
+    assert main(["estimate", EXAMPLE, "-f", "md"]) == 0
+    out = capsys.readouterr().out
+    assert "| Component | Low | High | What drives it |" in out and "| **Total** | $296.06 | $552.83 |" in out
+
+
+def test_bad_plan_is_one_clear_line(tmp_path, capsys):
+    bad = tmp_path / "launchdeck.yaml"
+    bad.write_text("name: x\nservices:\n  api:\n    cpu: 3\n")
+    assert main(["estimate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "cpu" in err and "Traceback" not in err and str(bad) in err
+
+
+def test_target_the_plan_cannot_meet(tmp_path, capsys):
+    plan = tmp_path / "launchdeck.yaml"
+    plan.write_text("name: x\ntarget: gke-autopilot\nservices:\n  api:\n    cpu: 3\n    memory: 3Gi\n")
+    assert main(["estimate", str(plan), "--format", "json"]) == 0
+    capsys.readouterr()
+    assert main(["estimate", str(plan), "--target", "cloud-run"]) == 2
+    assert "cpu" in capsys.readouterr().err
+
+
+def test_missing_plan_and_unknown_target_exit_2(tmp_path, capsys):
+    assert main(["estimate", str(tmp_path / "nope.yaml")]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["estimate", EXAMPLE, "--target", "lambda"])
+    assert exc.value.code == 2
+
+
+def test_estimators_do_not_import_textual_or_google():
+    code = ("import sys; from estimators import estimate, compare, load_catalog; from app.planfile import load_plan; "
+            f"p = load_plan({EXAMPLE!r}).plan; estimate(p); compare(p); "
+            "bad = [m for m in sys.modules if m.startswith(('textual', 'google.cloud', 'grpc'))]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "LAUNCHDECK_CACHE_DIR": "/nonexistent"}, check=True).stdout
+    assert out.strip() == "[]"
