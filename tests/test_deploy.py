@@ -146,6 +146,21 @@ def test_deploy_creates_missing_service_and_job(fake: FakeRun, plan_file: Path,
     assert "backend: created, ready" in out and "migrate (job): created, ready" in out
 
 
+def test_image_kept_live_unless_image_or_tag_given(fake: FakeRun, plan_file: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    seed_live(fake)
+    live_image = fake.services[BACKEND].template.containers[0].image
+    code, out, _ = deploy(capsys, plan_file, "--dry-run")
+    assert code == 0 and "backend: template.containers[0].image" not in out  # config-only deploy
+    code, out, _ = deploy(capsys, plan_file, "--tag", "3f9c2a1b7d0e")
+    assert code == 0
+    image = fake.services[BACKEND].template.containers[0].image
+    assert image == "us-central1-docker.pkg.dev/demo-project/shop/backend:3f9c2a1b7d0e" != live_image
+    assert fake.jobs[MIGRATE].template.template.containers[0].image.endswith("/shop/backend:3f9c2a1b7d0e")
+    code, _, err = deploy(capsys, plan_file, "--tag", "bad tag!")
+    assert code == 2 and "--tag" in err
+
+
 def test_second_deploy_is_a_no_op(fake: FakeRun, plan_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert deploy(capsys, plan_file)[0] == 0
     fake.calls.clear()

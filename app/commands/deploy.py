@@ -23,6 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--project", help="Google Cloud project")
     p.add_argument("--image", action="append", default=[], metavar="SERVICE=IMAGE",
                    help="image to deploy for a service")
+    p.add_argument("--tag", metavar="TAG",
+                   help="deploy the images the generated deploy script pushed with this tag "
+                        "(default: keep the live image; :latest for a new service)")
     p.add_argument("--dry-run", action="store_true", help="show a field-level diff against the live services")
     p.add_argument("--prune", action="store_true", help="remove live env vars and secrets absent from the plan")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask; keep live-only settings unless --prune")
@@ -30,10 +33,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import re
+
     from app.commands.status import cloud_run_context
     from app.live.deploy import BadImageArg, parse_image_args
 
     plan, project = cloud_run_context(args)
+    if args.tag is not None and not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", args.tag):
+        raise CommandError(f"--tag {args.tag!r} is not a valid image tag (letters, digits, '_', '.', '-')")
     try:
         images = parse_image_args(args.image, plan)
     except BadImageArg as exc:
@@ -86,7 +93,7 @@ async def _deploy_with(args: argparse.Namespace, plan: Plan, project: str, image
     from app.live.status import LogsUnavailable, failure_logs, fetch_status
 
     region = plan.region
-    units = await prepare(plan, project, region, images, clients, prune=args.prune)
+    units = await prepare(plan, project, region, images, clients, prune=args.prune, tag=args.tag)
     broken = [u for u in units if u.error]
     if broken:  # cannot read what is live: do not deploy half a stack
         print_errors([(u.error or "", u.error_kind) for u in broken])

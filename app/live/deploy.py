@@ -121,8 +121,8 @@ def parse_image_args(pairs: list[str], plan: Plan) -> dict[str, str]:
     return out
 
 
-def default_image(plan: Plan, name: str, project: str) -> str:
-    """The image the generated deploy script pushes: REGION-docker.pkg.dev/PROJECT/NAME/IMAGE:latest."""
+def default_image(plan: Plan, name: str, project: str, tag: str = "latest") -> str:
+    """The image the generated deploy script pushes: REGION-docker.pkg.dev/PROJECT/NAME/IMAGE:TAG."""
     svc = plan.services[name]
     if svc.build is None and svc.image:
         return svc.image  # a prebuilt image (nginx:1.27, ...) is deployed as is
@@ -133,7 +133,25 @@ def default_image(plan: Plan, name: str, project: str) -> str:
         image_name = images(plan)[name].name or image_name
     except Exception:  # noqa: BLE001 - the generator is optional here; fall back to the service name
         pass
-    return f"{plan.region}-docker.pkg.dev/{project}/{run_id(plan.name)}/{image_name}:latest"
+    return f"{plan.region}-docker.pkg.dev/{project}/{run_id(plan.name)}/{image_name}:{tag}"
+
+
+def choose_image(plan: Plan, name: str, project: str, live_image: str | None, images: dict[str, str],
+                 tag: str | None) -> str:
+    """--image, else --tag in the registry the deploy script pushes to, else what runs now.
+
+    Built images are tagged with the git commit by the generated deploy script, so a config-only
+    deploy keeps the live image rather than rolling back to some `:latest`. A prebuilt image named
+    in the plan is the plan's to set. A service created for the first time gets `:latest`.
+    """
+    svc = plan.services[name]
+    if name in images:
+        return images[name]
+    if svc.build is None and svc.image:
+        return svc.image
+    if tag:
+        return default_image(plan, name, project, tag)
+    return live_image or default_image(plan, name, project)
 
 
 def args_of(svc: Service) -> list[str]:
@@ -322,16 +340,13 @@ def rebuild(unit: Unit, plan: Plan) -> None:
 
 # ----------------------------------------------------------------------------- API calls
 async def prepare(plan: Plan, project: str, region: str, images: dict[str, str], clients: RunClients,
-                  prune: bool = False) -> list[Unit]:
+                  prune: bool = False, tag: str | None = None) -> list[Unit]:
     """Read what is live for every unit and work out the body, live-only settings and changes."""
     units = [Unit(name, kind, project, region) for name, kind in run_units(plan)]
 
     async def one(unit: Unit) -> None:
         from google.api_core import exceptions as gex
 
-        image = images.get(unit.name) or default_image(plan, unit.name, project)
-        build = build_job if unit.kind == "job" else build_service
-        unit.desired = build(plan, unit.name, image)
         try:
             if unit.kind == "job":
                 unit.live = await clients.jobs.get_job(name=unit.resource)
@@ -343,12 +358,16 @@ async def prepare(plan: Plan, project: str, region: str, images: dict[str, str],
             unit.error = explain(exc, f"Cloud Run {unit.kind} {unit.id} in {project}/{region}", "deploy")
             unit.error_kind = error_kind(exc)
             return
+        live_c = None
         if unit.live is not None:
             live_c = _main_container(unit.live.template.template.containers if unit.kind == "job"
                                      else unit.live.template.containers)
-            if live_c is not None:
-                d = unit.desired.template.template if unit.kind == "job" else unit.desired.template
-                unit.live_only = live_only_env(live_c, d.containers[0])
+        image = choose_image(plan, unit.name, project, live_c.image if live_c is not None else None, images, tag)
+        build = build_job if unit.kind == "job" else build_service
+        unit.desired = build(plan, unit.name, image)
+        if live_c is not None:
+            d = unit.desired.template.template if unit.kind == "job" else unit.desired.template
+            unit.live_only = live_only_env(live_c, d.containers[0])
         unit.keep_live_only = not prune
         rebuild(unit, plan)
 
