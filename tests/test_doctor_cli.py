@@ -66,7 +66,7 @@ def test_target_override(capsys):
 
 def test_target_the_plan_does_not_fit_is_a_finding(capsys, tmp_path):
     plan = tmp_path / "launchdeck.yaml"
-    plan.write_text("name: big\ntarget: gke-autopilot\nservices:\n  api: {role: web, port: 8080, cpu: 3}\n")
+    plan.write_text("name: big\ntarget: gke-autopilot\nservices:\n  api: {role: web, port: 8080, cpu: 3, image: nginx}\n")
     code, out, _ = run(capsys, str(plan), "--target", "cloud-run", "-f", "json")
     found = json.loads(out)["findings"]
     assert code == 1 and found[0]["id"] == "target-rejects-value" and found[0]["service"] == "api"

@@ -360,3 +360,18 @@ def test_start_work_on_gke_uses_kubernetes_id():
              "gke-autopilot")
     got = ids(run_preflight(p))
     assert "k8s-startup-probe-failed" in got and "cr-startup-probe-failed" not in got
+
+
+def test_compose_ports_clash_with_minio_for_buckets():
+    p = plan({"api": {"role": "web", "port": 9000, "buckets": ["media"], "image": "x"}}, "compose",
+             buckets={"media": {}})
+    f = only(run_preflight(p), "compose-port-already-allocated")
+    assert f and "minio" in f[0].message
+    p = plan({"api": {"role": "web", "port": 9000, "image": "x"}}, "compose")
+    assert "compose-port-already-allocated" not in ids(run_preflight(p))
+
+
+def test_service_without_image_or_build():
+    assert "cr-image-not-found" in ids(run_preflight(plan({"api": WEB})))
+    assert "cr-image-not-found" not in ids(run_preflight(plan({"api": {**WEB, "image": "nginx:1.27"}})))
+    assert "cr-image-not-found" not in ids(run_preflight(plan({"api": {**WEB, "build": "./api"}})))

@@ -452,3 +452,78 @@ def test_dockerfile_parser_handles_continuations_and_stages(tmp_path):
     assert df.env_values() == {"A": "1", "B": "two words"}
     assert df.user().args == "app"
     assert df.start_command()[0] == "python -m http.server"
+
+
+# --- the source shows what really runs -------------------------------------------------------------
+
+
+def test_image_cmd_running_celery_on_a_web_service(tmp_path):
+    api_tree(tmp_path, GOOD_DOCKERFILE.replace("gunicorn -b 0.0.0.0:$PORT main:app", "celery -A main worker"))
+    (tmp_path / "api/requirements.txt").write_text("flask\ngunicorn\ncelery\n")
+    got = ids(check(tmp_path))
+    assert {"cr-worker-deployed-as-service", "cr-container-failed-to-listen-on-port"} <= got
+    assert "cr-worker-deployed-as-service" not in ids(check(api_tree(tmp_path)))
+
+
+def test_heavy_import_counts_as_heavy_dependency(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "api/requirements.txt").write_text("flask\ngunicorn\ntorch\n")
+    (tmp_path / "api/main.py").write_text(FLASK_APP + "import torch\n")
+    found = check(tmp_path, {"api": {**API, "memory": "1Gi"}})
+    assert only(found, "cr-memory-limit-exceeded")[0].severity == "error"
+    assert "cr-cold-start-slow" in ids(found)
+    roomy = {**API, "cpu": 2, "memory": "4Gi", "min_instances": 1}
+    assert not ids(check(tmp_path, {"api": roomy})) & {"cr-memory-limit-exceeded", "cr-cold-start-slow"}
+
+
+def test_websocket_route_on_a_web_service(tmp_path):
+    tree(tmp_path, {
+        "api/Dockerfile": GOOD_DOCKERFILE.replace("gunicorn -b 0.0.0.0:$PORT main:app",
+                                                  "uvicorn main:app --host 0.0.0.0 --port 8080"),
+        "api/requirements.txt": "fastapi\nuvicorn\n",
+        "api/main.py": "from fastapi import FastAPI, WebSocket\napp = FastAPI()\n\n"
+                       "@app.websocket('/ws')\nasync def ws(s: WebSocket):\n    await s.accept()\n",
+    })
+    assert "cr-websocket-cut-at-request-timeout" in ids(check(tmp_path))
+    (tmp_path / "api/main.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n")
+    assert "cr-websocket-cut-at-request-timeout" not in ids(check(tmp_path))
+
+
+NODE_DOCKERFILE = "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nUSER node\nCMD [\"node\", \"server.js\"]\n"
+
+
+@pytest.mark.parametrize(("listen", "fid"), [
+    ("app.listen(3000, 'localhost');", "node-bound-to-localhost"),
+    ("app.listen(3000);", "cr-container-failed-to-listen-on-port"),
+    ("app.listen(process.env.PORT || 3000, '0.0.0.0');", None),
+])
+def test_node_listen(tmp_path, listen, fid):
+    tree(tmp_path, {"web/Dockerfile": NODE_DOCKERFILE, "web/package.json": '{"dependencies": {"express": "4"}}',
+                    "web/server.js": f"const express = require('express');\nconst app = express();\n{listen}\n"})
+    got = ids(check(tmp_path, {"web": {"role": "web", "build": "./web", "port": 8080}}))
+    flagged = got & {"node-bound-to-localhost", "cr-container-failed-to-listen-on-port"}
+    assert flagged == ({fid} if fid else set())
+
+
+def test_compose_file_pinning_arm64(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "compose.yaml").write_text("services:\n  api:\n    build: ./api\n    platform: linux/arm64\n")
+    f = only(check(tmp_path, target="compose"), "cr-exec-format-error")
+    assert f and f[0].severity == "error"
+    (tmp_path / "compose.yaml").write_text("services:\n  api:\n    build: ./api\n    platform: linux/amd64\n")
+    assert "cr-exec-format-error" not in ids(check(tmp_path, target="compose"))
+
+
+@pytest.mark.parametrize(("files", "fid"), [
+    ({"infra/run.tf": 'resource "google_cloud_run_v2_service" "a" {\n  template { containers { env {\n'
+                      '    value_source { secret_key_ref { secret = "db" } } } } }\n}\n'}, "cr-secret-access-denied"),
+    ({"deploy.sh": "gcloud run deploy api --image x --add-cloudsql-instances p:r:i\n"}, "cloudsql-not-authorized"),
+    ({"infra/storage.tf": 'resource "google_storage_bucket" "u" {\n  name = "u"\n}\n'}, "gcs-permission-denied"),
+])
+def test_own_iac_without_runtime_roles(tmp_path, files, fid):
+    api_tree(tmp_path)
+    tree(tmp_path, files)
+    f = only(check(tmp_path), fid)
+    assert f and f[0].severity == "warning"
+    tree(tmp_path, {"infra/iam.tf": '# roles/secretmanager.secretAccessor roles/cloudsql.client roles/storage.objectUser\n'})
+    assert fid not in ids(check(tmp_path))

@@ -74,7 +74,7 @@ def check_workers(plan: Plan, target: str) -> Iterator[Finding]:
             continue
         cmd = command_text(svc.command)
         if target in CLOUD_RUN_TARGETS and not runs_as_job(svc, target):
-            if svc.port is None and is_queue_worker(cmd):
+            if is_queue_worker(cmd) and (svc.port is None or svc.role != "worker"):
                 yield render("cr-container-failed-to-listen-on-port", variant="worker", service=name,
                              path=_svc_path(name, "port"), command=cmd.split()[0] if cmd else "the worker")
             if svc.billing == "request" or svc.min_instances == 0 or svc.role != "worker":
@@ -331,6 +331,8 @@ def check_compose_ports(plan: Plan, target: str) -> Iterator[Finding]:
     if target != "compose":
         return
     owners: dict[int, str] = {}
+    if plan.buckets:  # the export runs MinIO for the buckets and publishes its API and console
+        owners.update({9000: "minio (the export's stand-in for Cloud Storage)", 9001: "the minio console"})
     for name, svc in plan.services.items():
         port = _published_port(svc)
         if port is None:
@@ -351,9 +353,16 @@ def check_compose_ports(plan: Plan, target: str) -> Iterator[Finding]:
             owners[port] = name
 
 
+def check_images(plan: Plan, target: str) -> Iterator[Finding]:
+    for name, svc in plan.services.items():
+        if svc.build is None and not svc.image:
+            yield render("cr-image-not-found", service=name, path=_svc_path(name, "build"))
+
+
 CHECKS: tuple[Callable[[Plan, str], Iterator[Finding]], ...] = (
     check_target_values, check_workers, check_websockets, check_memory, check_cold_start, check_capacity,
     check_db_connections, check_vpc_egress, check_buckets, check_env_values, check_uploads, check_compose_ports,
+    check_images,
 )
 
 

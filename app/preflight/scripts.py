@@ -57,6 +57,32 @@ def _runs_locally(path: Path, text: str) -> bool:
     return True
 
 
+def iam_findings(root: Path) -> Iterator[Finding]:
+    """Secrets, buckets and Cloud SQL wired up in the team's own IaC/scripts without the runtime SA's role."""
+    files = [p for p in script_files(root) if p.name != "package.json"]
+    files += sorted(p for p in root.glob("**/*.tf") if not set(p.parts) & SKIP_DIRS and ".terraform" not in p.parts)
+    texts = {p: read_text(p) or "" for p in files[:200]}
+    everything = "\n".join(texts.values())
+    rules = (
+        (re.compile(r"--set-secrets|secret_key_ref|secretKeyRef|value_source\s*\{"), "secretAccessor",
+         "cr-secret-access-denied"),
+        (re.compile(r"--add-cloudsql-instances|cloud_sql_instance\s*\{|cloudsql_instances"), "cloudsql.client",
+         "cloudsql-not-authorized"),
+        (re.compile(r"resource\s+\"google_storage_bucket\"|gsutil\s+mb|gcloud\s+storage\s+buckets\s+create"),
+         "roles/storage.", "gcs-permission-denied"),
+    )
+    for pattern, grant, fid in rules:
+        if grant in everything:
+            continue
+        for path, text in texts.items():
+            m = pattern.search(text)
+            if m:
+                where = f"{rel(path, root)}:{text.count(chr(10), 0, m.start()) + 1}"
+                variant = None if fid == "cloudsql-not-authorized" else "source"
+                yield render(fid, variant=variant, severity="warning", where=where)
+                break
+
+
 def arm64_evidence(files: list[Path]) -> bool:
     return any(_ARM.search(read_text(f) or "") for f in files)
 

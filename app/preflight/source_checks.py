@@ -23,7 +23,7 @@ from app.preflight.facts import (
     uses_redis,
 )  # fmt: skip
 from app.preflight.pyimports import ModuleIndex, dist_candidates, import_tree, requirements_for
-from app.preflight.scripts import arm64_evidence, script_findings
+from app.preflight.scripts import arm64_evidence, iam_findings, script_findings
 from app.preflight.startcheck import command_findings
 from app.preflight.walk import code_files, read_text, rel
 
@@ -92,6 +92,8 @@ def source_findings(plan: Plan, target: str, root: Path) -> tuple[list[Finding],
     for ctx in contexts:
         out += _service_findings(plan, target, root, ctx, updates.setdefault(ctx.name, {}))
     out += script_findings(root, arm_hint)
+    if target in GCP_TARGETS:
+        out += iam_findings(root)
     out += _compose_volume_findings(root, target)
     services = {name: (svc.model_copy(update=updates[name]) if updates.get(name) else svc)
                 for name, svc in plan.services.items()}
@@ -206,6 +208,7 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
     js_files = code_files(ctx.directory, (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx")) \
         if (ctx.directory / "package.json").is_file() else []
     yield from _env_findings(plan, target, root, ctx, py_files, js_files, env, resolved or not py_files)
+    yield from _node_listen(ctx, root, js_files, target)
     if sites:
         runs = [i.args for i in ctx.dockerfile.all_instructions("RUN")] if ctx.dockerfile else []
         yield from _import_findings(ctx, root, sites, runs, resolved)
@@ -245,6 +248,32 @@ def _nextjs_hostname(ctx: Context, root: Path, start: StartCommand, env: set[str
         return
     yield render("node-bound-to-localhost", variant="nextjs", severity="warning", service=ctx.name,
                  path=f"services.{ctx.name}.env.HOSTNAME", where=rel(config, root))
+
+
+_JS_LISTEN = re.compile(r"\.listen\(\s*([^,()]+?)\s*(?:,\s*['\"]([^'\"]+)['\"])?\s*[,)]")
+
+
+def _node_listen(ctx: Context, root: Path, files: list[Path], target: str) -> Iterator[Finding]:
+    """Node servers: app.listen(3000, 'localhost') and ports hard-coded next to a platform-set $PORT."""
+    if ctx.service.role not in ("web", "websocket"):
+        return
+    expected = ctx.service.port if ctx.service.port is not None else (8080 if target in CLOUD_RUN_TARGETS else None)
+    for path in files:
+        text = read_text(path) or ""
+        if ".listen(" not in text or not re.search(r"express|fastify|koa|createServer|hono|http", text):
+            continue
+        for m in _JS_LISTEN.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            where = f"{rel(path, root)}:{line}"
+            if m.group(2) in ("localhost", "127.0.0.1"):
+                yield render("node-bound-to-localhost", service=ctx.name, path=f"services.{ctx.name}.build",
+                             where=where, host=m.group(2))
+                return
+            port = m.group(1).strip()
+            if port.isdigit() and "process.env.PORT" not in text and expected is not None and int(port) != expected:
+                yield render("cr-container-failed-to-listen-on-port", service=ctx.name,
+                             path=f"services.{ctx.name}.port", where=where, found=int(port), expected=expected)
+                return
 
 
 def _code_binding(ctx: Context, root: Path, entries: list[Path], target: str) -> Iterator[Finding]:
@@ -457,6 +486,10 @@ def _compose_volume_findings(root: Path, target: str) -> Iterator[Finding]:
         if not isinstance(services, dict):
             continue
         for sname, svc in services.items():
+            if isinstance(svc, dict) and re.search(r"arm64|aarch64", str(svc.get("platform", ""))):
+                yield render("cr-exec-format-error", severity="error" if target == "compose" else "warning",
+                             where=f"{rel(path, root)} ({sname})",
+                             detail=f"pins platform: {svc['platform']} for the service")
             if not isinstance(svc, dict) or not _DB_IMAGES.search(str(svc.get("image", "")) or sname):
                 continue
             if not _DB_IMAGES.search(str(svc.get("image", ""))) and sname not in ("db", "postgres", "redis"):
