@@ -92,6 +92,18 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
     return RoleGuess("worker", "no port published or exposed: runs in the background")
 
 
+def _compose_secrets(value: Any) -> list[str]:
+    """Service-level `secrets:` (names or {source, target}) as environment-variable-style names."""
+    out: list[str] = []
+    for item in value if isinstance(value, list) else []:
+        name = item.get("target") or item.get("source") if isinstance(item, dict) else item
+        if name:
+            env_name = re.sub(r"[^A-Za-z0-9_]", "_", str(name).rsplit("/", 1)[-1]).upper()
+            if env_name and not env_name[0].isdigit() and env_name not in out:
+                out.append(env_name)
+    return out
+
+
 def _below_one(cpu: Any) -> bool:
     from app.units import UnitError, parse_cpu
 
@@ -167,6 +179,11 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
         secrets += [s for s in extra_secrets if s not in secrets]
         for s in extra_secrets:
             plain.pop(s, None)
+    mounted = _compose_secrets(svc.get("secrets"))
+    if mounted:
+        secrets += [n for n in mounted if n not in secrets and n not in plain]
+        imp.notes.append(f"{name}: compose secrets {', '.join(mounted)} are listed under secrets "
+                         "(compose mounts them as files in /run/secrets; check how the app reads them)")
     if plain:
         out["env"] = plain
     if secrets:

@@ -193,3 +193,31 @@ def test_compose_service_names_become_valid_plan_names() -> None:
     assert {r.service: r.plan_name for r in result.rows} == {"Celery_Worker": "celery-worker",
                                                              "web_app": "web-app"}
     plan_from_doc(result.plan.model_dump(mode="json"), "again.yaml")  # valid as a plan file too
+
+
+def test_test_stacks_are_valid_compose() -> None:
+    """The shapes above are real compose: each validates against the compose-spec JSON schema."""
+    import json
+
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    schema = json.loads((ROOT / "assets" / "schemas" / "compose-spec.json").read_text())
+    validator = jsonschema.Draft7Validator(schema)
+    for name in EXPECTED:
+        doc = YAML(typ="safe").load((DATA / name).read_text())
+        errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(doc)]
+        assert errors == [], (name, errors)
+    broken = {"services": {"api": {"build": ".", "ports": "8000:8000"}}}
+    assert list(validator.iter_errors(broken))  # the check can fail
+
+
+def test_compose_secrets_become_secret_names() -> None:
+    from app.compose_import import _Importer
+
+    doc = {"services": {"api": {"image": "org/api", "ports": ["8080"],
+                                "secrets": ["db_password", {"source": "stripe-key", "target": "stripe.key"}]}},
+           "secrets": {"db_password": {"file": "./pw.txt"}, "stripe-key": {"environment": "STRIPE_KEY"}}}
+    result = _Importer(doc, "c.yml", DATA).run()
+    assert result.plan.services["api"].secrets == ["DB_PASSWORD", "STRIPE_KEY"]
+    assert any("/run/secrets" in n for n in result.notes)
