@@ -201,6 +201,7 @@ class PriceCatalog:
     sku_count: int = 0
     service_count: int = 0
     path: str = ""
+    memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)  # lookups, per estimate run
 
     def get(self, key: str, region: str) -> Price | None:
         by_region = self.prices.get(key)

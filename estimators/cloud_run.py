@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.plan import runs_as_job
-from estimators.report import SECONDS, CostLine, Ctx, num, rng, usd, usd_range
+from estimators.report import SECONDS, CostLine, Ctx, gib, num, rng, usd, usd_range
 from estimators.workload import (
     active_seconds,
     job_task_seconds,
@@ -45,7 +45,7 @@ def rates(ctx: Ctx, mode: str, region: str | None = None) -> tuple[float, float,
 
 
 def per_second(r: tuple[float, float, str], svc: Service) -> float:
-    return svc.cpu * r[0] + svc.memory_gib * r[1]
+    return svc.cpu * r[0] + gib(svc) * r[1]
 
 
 def _unpriced(ctx: Ctx, name: str, svc: Service, what: str) -> CostLine:
@@ -82,7 +82,7 @@ def request_line(ctx: Ctx, name: str, svc: Service) -> None:
     lo = a_lo * ps_act + i_lo * ps_idle + req_price.cost(reqs[0])
     hi = a_hi * ps_act + i_hi * ps_idle + req_price.cost(reqs[1])
     ctx.pool("run-req-cpu", a_lo * svc.cpu, a_hi * svc.cpu)
-    ctx.pool("run-req-gib", a_lo * svc.memory_gib, a_hi * svc.memory_gib)
+    ctx.pool("run-req-gib", a_lo * gib(svc), a_hi * gib(svc))
     ctx.pool("run-requests", reqs[0], reqs[1])
 
     notes: list[str] = [f"request-based, {_shape(svc)}"]
@@ -159,7 +159,7 @@ def instance_line(ctx: Ctx, name: str, svc: Service) -> None:
     ps = per_second(inst, svc)
     lo, hi = s_lo * ps, s_hi * ps
     ctx.pool("run-inst-cpu", s_lo * svc.cpu, s_hi * svc.cpu)
-    ctx.pool("run-inst-gib", s_lo * svc.memory_gib, s_hi * svc.memory_gib)
+    ctx.pool("run-inst-gib", s_lo * gib(svc), s_hi * gib(svc))
     notes = [f"instance-based (CPU always allocated), {_shape(svc)}", drive]
     if svc.min_instances:
         notes.append(f"min {svc.min_instances} instance{'s' if svc.min_instances > 1 else ''}, always-allocated "
@@ -191,7 +191,7 @@ def job_line(ctx: Ctx, name: str, svc: Service) -> None:
                  f"{rng(*u.seconds_per_execution)} s")
     ps = per_second(jobs, svc)
     ctx.pool("run-inst-cpu", s_lo * svc.cpu, s_hi * svc.cpu)
-    ctx.pool("run-inst-gib", s_lo * svc.memory_gib, s_hi * svc.memory_gib)
+    ctx.pool("run-inst-gib", s_lo * gib(svc), s_hi * gib(svc))
     notes = [f"Cloud Run Job, {_shape(svc)}", drive, f"{usd(ps * 3600)}/task-hour"]
     if jobs[2]:
         notes.append(jobs[2])

@@ -7,6 +7,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from estimators.report import HOURS, CostLine, Ctx, ceil_step, num, usd
+from estimators.report import gib as svc_gib
 from estimators.workload import job_task_seconds, replicas
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ def autopilot_shape(rules: dict[str, Any], svc: Service) -> tuple[float, float]:
     ap = rules["gke"]["autopilot"]
     step = ap["cpu_step"]
     cpu = max(ap["min_cpu"], ceil_step(svc.cpu, step))
-    gib = max(svc.memory_gib, ap["min_gib"])
+    gib = max(svc_gib(svc), ap["min_gib"])
     if gib > cpu * ap["max_gib_per_cpu"]:
         cpu = ceil_step(gib / ap["max_gib_per_cpu"], step)
     gib = max(gib, cpu * ap["min_gib_per_cpu"])
@@ -58,7 +59,7 @@ def estimate_autopilot(ctx: Ctx) -> None:
             continue
         cpu, gib = autopilot_shape(ctx.rules, svc)
         shape = f"pod requests {cpu:g} vCPU / {gib:g} GiB"
-        if (cpu, gib) != (svc.cpu, svc.memory_gib):
+        if (cpu, gib) != (svc.cpu, svc_gib(svc)):
             shape += f" (plan asks {svc.cpu_text} vCPU / {svc.memory}; Autopilot rounds to 0.25 vCPU steps, 1–6.5 GiB per vCPU)"
         if svc.role == "job":
             s_lo, s_hi = job_task_seconds(svc)
@@ -147,7 +148,7 @@ def _pods(ctx: Ctx, which: int) -> list[tuple[str, float, float]]:
         if svc.role == "job":
             continue
         count = math.ceil(round(replicas(svc)[which], 6))
-        pods += [(name, svc.cpu, svc.memory_gib)] * count
+        pods += [(name, svc.cpu, svc_gib(svc))] * count
     return pods
 
 
@@ -178,7 +179,7 @@ def single_node_month(ctx: Ctx, svc: Service) -> tuple[str, float] | None:
     best: tuple[str, float] | None = None
     for node_type, shape in ctx.rules["gke"]["standard"]["node_types"].items():
         cap = allocatable(ctx.rules, shape["vcpu"], shape["memory_gib"])
-        if svc.cpu > cap[0] or svc.memory_gib > cap[1]:
+        if svc.cpu > cap[0] or svc_gib(svc) > cap[1]:
             continue
         price = node_month(ctx, node_type)
         if price and (best is None or price[0] + price[1] < best[1]):

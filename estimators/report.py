@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -120,11 +121,17 @@ class Ctx:
 
     def price(self, key: str, region: str | None = None) -> tuple[Price | None, str]:
         """A price and a note when it had to come from the reference region ('' otherwise)."""
-        p, fallback = self.catalog.lookup(key, region or self.region)
-        if p is not None and fallback:
-            return p, (f"no {region or self.region} price for this in the {self.catalog.source}; "
-                       f"{fallback} list price used — run `launchdeck prices refresh`")
-        return p, ""
+        region = region or self.region
+        memo = self.catalog.memo
+        hit = memo.get((key, region))
+        if hit is None:
+            p, fallback = self.catalog.lookup(key, region)
+            note = ""
+            if p is not None and fallback:
+                note = (f"no {region} price for this in the {self.catalog.source}; "
+                        f"{fallback} list price used — run `launchdeck prices refresh`")
+            hit = memo[(key, region)] = (p, note)
+        return hit
 
     def rate(self, key: str, region: str | None = None) -> float | None:
         p, _ = self.price(key, region)
@@ -138,6 +145,18 @@ class Ctx:
     def add(self, line: CostLine) -> CostLine:
         self.lines.append(line)
         return line
+
+
+@lru_cache(maxsize=256)
+def _gib(memory: str) -> float:
+    from app.units import parse_memory_mib
+
+    return parse_memory_mib(memory) / 1024
+
+
+def gib(svc: Any) -> float:
+    """A service's memory in GiB; parsed once per distinct string (this runs on every TUI edit)."""
+    return _gib(svc.memory)
 
 
 def ceil_step(value: float, step: float) -> float:
