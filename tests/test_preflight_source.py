@@ -527,3 +527,37 @@ def test_own_iac_without_runtime_roles(tmp_path, files, fid):
     assert f and f[0].severity == "warning"
     tree(tmp_path, {"infra/iam.tf": '# roles/secretmanager.secretAccessor roles/cloudsql.client roles/storage.objectUser\n'})
     assert fid not in ids(check(tmp_path))
+
+
+def test_start_script_lines_that_are_not_servers(tmp_path):
+    script = ("#!/bin/sh\nuntil pg_isready --host localhost; do sleep 1; done\npip install --user uvicorn\n"
+              "exec uvicorn main:app --host 0.0.0.0 --port $PORT\n")
+    df = GOOD_DOCKERFILE.replace("CMD gunicorn -b 0.0.0.0:$PORT main:app", 'CMD ["./run.sh"]')
+    api_tree(tmp_path, df)
+    (tmp_path / "api/run.sh").write_text(script)
+    (tmp_path / "api/requirements.txt").write_text("flask\nuvicorn\n")
+    got = ids(check(tmp_path))
+    assert not got & {"node-bound-to-localhost", "cr-container-failed-to-listen-on-port"}
+    assert "cr-startup-probe-failed" in got  # the runtime pip install
+
+
+def test_requirement_extras_provide_their_packages(tmp_path):
+    api_tree(tmp_path, GOOD_DOCKERFILE.replace("gunicorn -b 0.0.0.0:$PORT main:app",
+                                               "uvicorn main:app --host 0.0.0.0 --port $PORT"))
+    (tmp_path / "api/requirements.txt").write_text("fastapi[standard]==0.115\ncelery[redis]\n")
+    (tmp_path / "api/main.py").write_text("import uvloop\nimport redis\nimport jinja2\nfrom fastapi import FastAPI\n"
+                                          "app = FastAPI()\n")
+    assert "py-module-not-found" not in ids(check(tmp_path))
+
+
+def test_monorepo_context_with_copied_subdirectory(tmp_path):
+    tree(tmp_path, {
+        "Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY backend/requirements.txt .\n"
+                      "RUN pip install -r requirements.txt\nCOPY backend/ .\nUSER 1000\n"
+                      "CMD uvicorn app.main:app --host 0.0.0.0 --port $PORT\n",
+        "backend/requirements.txt": "fastapi\nuvicorn\n",
+        "backend/app/__init__.py": "",
+        "backend/app/main.py": "import numpy\nfrom fastapi import FastAPI\napp = FastAPI()\n",
+    })
+    f = only(check(tmp_path, {"api": {"role": "web", "build": ".", "port": 8080}}), "py-module-not-found")
+    assert f and f[0].severity == "error" and "numpy" in f[0].message and "backend/app/main.py:1" in f[0].message

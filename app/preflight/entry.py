@@ -137,13 +137,18 @@ _SERVER_HINT = re.compile(r"\b(uvicorn|gunicorn|hypercorn|daphne|granian|next|no
                           r"streamlit|fastapi|http-server|nginx|caddy)\b")
 
 
+_UVICORN_CMD = re.compile(r"(^|&&|;|\|\||\bexec|\brun|-m|-c\s*['\"]?|^\S+=\S+)\s*(\S*/)?uvicorn\s")
+
+
 def _runs_uvicorn(line: str) -> bool:
-    tokens = split_command(line)
-    return any(t == "uvicorn" or t.endswith("/uvicorn") for t in tokens) or "-m uvicorn" in line
+    """uvicorn is the command itself (not `pip install uvicorn`, not gunicorn's UvicornWorker)."""
+    return bool(_UVICORN_CMD.search(line.strip() + " "))
 
 
 def bound_to_localhost(line: str, env: set[str] = frozenset()) -> str | None:
     """The loopback address a server command binds, if any (uvicorn, runserver and flask run default to it)."""
+    if not _SERVER_HINT.search(line) or re.search(r"\b(install|curl|wget|pg_isready|psql|redis-cli)\b", line):
+        return None
     if m := _BIND_LOCAL.search(line):
         return m.group(1) or m.group(2)
     if _runs_uvicorn(line) and "--host" not in line and "--uds" not in line and "UVICORN_HOST" not in env:
@@ -158,7 +163,7 @@ def bound_to_localhost(line: str, env: set[str] = frozenset()) -> str | None:
 
 def hard_coded_port(line: str, env: set[str] = frozenset()) -> int | None:
     """A literal port a server command listens on (None when it uses $PORT or names no port)."""
-    if not _SERVER_HINT.search(line) or "PORT" in line:
+    if not _SERVER_HINT.search(line) or "PORT" in line or re.search(r"\b(install|curl|wget|docker)\b", line):
         return None
     m = _PORT_FLAG.search(line)
     if not m:

@@ -39,6 +39,8 @@ IMPORT_TO_DIST = {
     "huggingface_hub": ["huggingface-hub"], "sentence_transformers": ["sentence-transformers"],
     "typing_extensions": ["typing-extensions"], "ruamel": ["ruamel-yaml"], "lxml": ["lxml"],
     "jinja2": ["jinja2"], "markupsafe": ["markupsafe"], "redis": ["redis"],
+    "vertexai": ["google-cloud-aiplatform"], "email_validator": ["email-validator"], "jwt_": ["pyjwt"],
+    "Bio": ["biopython"], "pymupdf": ["pymupdf"], "tensorboard": ["tensorboard"], "sklearn_crfsuite": ["sklearn-crfsuite"],
 }  # fmt: skip
 
 # distribution -> distributions it installs with it (so importing them is fine without listing them).
@@ -76,6 +78,14 @@ IMPLIED = {
     "google-cloud-pubsub": ["google-api-core", "google-auth", "grpcio", "protobuf"],
     "google-cloud-logging": ["google-api-core", "google-auth", "google-cloud-core", "protobuf"],
     "google-api-core": ["google-auth", "protobuf", "requests", "googleapis-common-protos"],
+    "uvicorn[standard]": ["uvloop", "httptools", "websockets", "watchfiles", "python-dotenv", "pyyaml"],
+    "fastapi[standard]": ["uvicorn", "jinja2", "python-multipart", "email-validator", "httpx", "fastapi-cli",
+                          "uvicorn[standard]"],
+    "fastapi[all]": ["uvicorn", "jinja2", "python-multipart", "email-validator", "httpx", "itsdangerous", "pyyaml",
+                     "ujson", "orjson", "uvicorn[standard]", "pydantic-settings", "pydantic-extra-types"],
+    "pydantic[email]": ["email-validator"], "sqlmodel": ["sqlalchemy", "pydantic"],
+    "flask-socketio": ["python-socketio", "flask"], "channels": ["django", "asgiref"],
+    "djangorestframework": ["django"], "dj-database-url": [], "whitenoise": [],
     "google-auth": ["cachetools", "pyasn1-modules", "rsa"], "huggingface-hub": ["filelock", "fsspec", "pyyaml",
                                                                                 "requests", "tqdm", "packaging"],
 }  # fmt: skip
@@ -106,9 +116,10 @@ def stdlib_names() -> frozenset[str]:
 class ModuleIndex:
     """Finds local modules under a build context (and its src/ layout)."""
 
-    def __init__(self, context: Path):
+    def __init__(self, context: Path, extra_roots: list[Path] | None = None):
         self.context = context
         self.roots = [context] + ([context / "src"] if (context / "src").is_dir() else [])
+        self.roots += [r for r in extra_roots or [] if r.is_dir() and r not in self.roots]
 
     def resolve(self, dotted: str) -> Path | None:
         parts = dotted.split(".")
@@ -269,11 +280,22 @@ class Requirements:
         while frontier:
             d = frontier.pop()
             for implied in IMPLIED.get(d, []):
-                n = normalize(implied)
+                n = implied if "[" in implied else normalize(implied)
                 if n not in have:
                     have.add(n)
                     frontier.append(n)
         return have
+
+
+def _with_extras(name: str, extras: str | None) -> set[str]:
+    """`uvicorn[standard]` -> {uvicorn, uvicorn[standard], standard}: extras usually name the dists they add."""
+    base = normalize(name)
+    out = {base}
+    for extra in (extras or "").split(","):
+        extra = extra.strip().lower()
+        if extra:
+            out |= {f"{base}[{extra}]", normalize(extra)}
+    return out
 
 
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[([^\]]*)\])?")
@@ -302,10 +324,7 @@ def parse_requirements_txt(path: Path, seen: set[Path] | None = None) -> set[str
             continue
         m = _REQ_NAME.match(line)
         if m and "://" not in line.split("@")[0] and not line.startswith((".", "/")):
-            out.add(normalize(m.group(1)))
-            for extra in (m.group(3) or "").split(","):
-                if extra.strip():
-                    out.add(normalize(extra.strip()))
+            out |= _with_extras(m.group(1), m.group(3))
     return out
 
 
@@ -326,8 +345,7 @@ def parse_pyproject(path: Path) -> set[str]:
     for spec in specs:
         m = _REQ_NAME.match(spec)
         if m:
-            out.add(normalize(m.group(1)))
-            out |= {normalize(e.strip()) for e in (m.group(3) or "").split(",") if e.strip()}
+            out |= _with_extras(m.group(1), m.group(3))
     poetry = data.get("tool", {}).get("poetry", {})
     out |= {normalize(k) for k in poetry.get("dependencies", {}) if k.lower() != "python"}
     for group in poetry.get("group", {}).values():
@@ -367,8 +385,7 @@ def requirements_for(context: Path, dockerfile_runs: list[str]) -> Requirements 
                 if re.match(r"^[A-Za-z0-9]", tok) and "$" not in tok:
                     mm = _REQ_NAME.match(tok.strip("'\""))
                     if mm:
-                        dists.add(normalize(mm.group(1)))
-                        dists |= {normalize(e) for e in (mm.group(3) or "").split(",") if e}
+                        dists |= _with_extras(mm.group(1), mm.group(3))
         if re.search(r"\b(poetry\s+install|uv\s+sync|pipenv\s+install|pdm\s+install|pip3?\s+install\s+(-e\s+)?\.)",
                      run):
             project_install = True

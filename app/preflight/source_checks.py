@@ -176,6 +176,19 @@ def _start_command(ctx: Context) -> StartCommand:
     return start
 
 
+def _copied_roots(ctx: Context) -> list[Path]:
+    """Directories the Dockerfile copies into WORKDIR (COPY backend/ .), so their modules import as top-level."""
+    if ctx.dockerfile is None:
+        return []
+    workdirs = {"."} | {i.args.strip().rstrip("/") for i in ctx.dockerfile.final_instructions("WORKDIR")}
+    roots = []
+    for ins in ctx.dockerfile.final_instructions("COPY"):
+        parts = [p for p in ins.args.split() if not p.startswith("--")]
+        if len(parts) == 2 and parts[1].rstrip("/") in workdirs | {"./", ""} and parts[0] not in (".", "./"):
+            roots.append(ctx.directory / parts[0])
+    return roots
+
+
 def _env_names(ctx: Context, start: StartCommand) -> set[str]:
     env = names(ctx.service) | PROVIDED
     if ctx.dockerfile:
@@ -192,7 +205,7 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
     env = _env_names(ctx, start)
     yield from command_findings(plan, target, ctx.name, ctx.service, start, env)
     yield from _nextjs_hostname(ctx, root, start, env)
-    index = ModuleIndex(ctx.directory)
+    index = ModuleIndex(ctx.directory, _copied_roots(ctx))
     entries = python_entries(index, ctx.directory, start)
     resolved = bool(entries)
     py_files: list[Path] = []
