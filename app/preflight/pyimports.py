@@ -421,6 +421,8 @@ def _find_in_context(context: Path, name: str) -> Path | None:
         if cand.is_file():
             return cand
     # Files copied from elsewhere into WORKDIR: match the path tail.
+    from app.preflight.walk import code_files
+
     tail = Path(name).name
-    hits = sorted(p for p in context.rglob(tail) if "node_modules" not in p.parts)
+    hits = [p for p in code_files(context, (tail,), max_files=50) if p.name == tail]
     return hits[0] if hits else None

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.preflight.catalog import Finding, render
-from app.preflight.walk import SKIP_DIRS, read_text, rel
+from app.preflight.walk import SKIP_DIRS, code_files, read_text, rel
 
 _SCRIPT_NAMES = re.compile(r"(\.(sh|bash|mk)$|^(Makefile|makefile|GNUmakefile|justfile|Justfile)$|"
                            r"^Taskfile\.ya?ml$|^cloudbuild[\w.-]*\.ya?ml$|^\.gitlab-ci\.yml$|^package\.json$)")
@@ -60,7 +60,7 @@ def _runs_locally(path: Path, text: str) -> bool:
 def iam_findings(root: Path) -> Iterator[Finding]:
     """Secrets, buckets and Cloud SQL wired up in the team's own IaC/scripts without the runtime SA's role."""
     files = [p for p in script_files(root) if p.name != "package.json"]
-    files += sorted(p for p in root.glob("**/*.tf") if not set(p.parts) & SKIP_DIRS and ".terraform" not in p.parts)
+    files += code_files(root, (".tf",), max_files=200)
     texts = {p: read_text(p) or "" for p in files[:200]}
     everything = "\n".join(texts.values())
     rules = (
