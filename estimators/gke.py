@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from estimators.report import HOURS, CostLine, Ctx, ceil_step, num, usd
+from estimators.report import HOURS, CostLine, Ctx, ceil_step, num, rng, usd
 from estimators.report import gib as svc_gib
 from estimators.workload import job_task_seconds, replicas
 
@@ -68,7 +68,7 @@ def estimate_autopilot(ctx: Ctx) -> None:
         else:
             n_lo, n_hi = replicas(svc)
             lo, hi = n_lo * hour * HOURS, n_hi * hour * HOURS
-            drive = f"{n_lo:g}–{n_hi:g} replica{'s' if n_hi != 1 else ''} running all month (pods do not scale to zero)"
+            drive = f"{rng(n_lo, n_hi)} replica{'s' if n_hi != 1 else ''} running all month (pods do not scale to zero)"
         notes = [shape, drive, f"{usd(hour * HOURS)}/pod-month incl. 1 GiB ephemeral storage"]
         if r[3]:
             notes.append(r[3])
@@ -215,7 +215,7 @@ def estimate_standard(ctx: Ctx) -> None:
         std = ctx.rules["gke"]["standard"]
         ctx.add(CostLine("gke:boot-disks", "GKE node boot disks", "storage", None, len(lo[1]) * lo[3],
                          len(hi[1]) * hi[3], f"{std['boot_disk_gib']} GiB pd-balanced per node "
-                         f"({usd(hi[3])}/node-month), {len(lo[1])}–{len(hi[1])} nodes"))
+                         f"({usd(hi[3])}/node-month), {rng(len(lo[1]), len(hi[1]))} node(s)"))
         for name, svc in ctx.plan.services.items():
             if svc.role == "job":
                 ctx.add(CostLine(f"service:{name}", f"{name} (Kubernetes Job)", "compute", name, 0.0, 0.0,

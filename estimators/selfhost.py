@@ -14,12 +14,14 @@ def estimate(ctx: Ctx) -> None:
     hw = sh.hardware_usd / sh.lifetime_months
     ctx.add(CostLine("selfhost:hardware", "Hardware, amortised", "selfhost", None, hw, hw,
                      f"{usd(sh.hardware_usd)} over {sh.lifetime_months} months (plan selfhost.hardware_usd / "
-                     "lifetime_months); 3–5 years is the usual range, US tax rules put computers in the 5-year "
-                     "class (source: IRS MACRS via selfhost.yaml)"))
+                     f"lifetime_months), running all {len(ctx.plan.services)} services"
+                     f"{' plus Postgres and Redis' if ctx.plan.postgres and ctx.plan.redis else ''} as containers; "
+                     "3–5 years is the usual range, US tax rules put computers in the 5-year class (source: IRS "
+                     "MACRS via selfhost.yaml)"))
     kwh = sh.watts * HOURS / 1000
     power = kwh * sh.kwh_usd
     ctx.add(CostLine("selfhost:electricity", "Electricity", "selfhost", None, power, power,
-                     f"{sh.watts:g} W average × {HOURS:g} h = {kwh:.1f} kWh × {usd(sh.kwh_usd)}/kWh "
+                     f"{sh.watts:g} W average × {HOURS:g} h = {kwh:.1f} kWh × ${sh.kwh_usd:g}/kWh "
                      "(US residential average $0.1872/kWh, EIA 2026-04; EU €0.2872, Eurostat 2025-H1)"))
     ups = rules["ups"]
     price = sh.ups_usd if sh.ups_usd is not None else ups["price_usd"]
