@@ -95,27 +95,34 @@ def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_cli_generate_edit_regenerate(tmp_path):
-    out = tmp_path / "out"
-    first = _cli("generate", str(EXAMPLE), "--target", "cloud-run", "--out", str(out), "--format", "json")
+def test_cli_generate_reports_files_and_verdicts(tmp_path):
+    first = _cli("generate", str(EXAMPLE), "--target", "cloud-run", "--out", str(tmp_path), "--format", "json")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
     assert report["ok"] is True and report["target"] == "cloud-run"
     assert {f["action"] for f in report["files"]} == {"written"}
+    assert {f["path"] for f in report["files"]} == {
+        p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file() and ".launchdeck" not in p.parts}
     assert {v["validator"] for v in report["validation"]} >= {"hcl2", "tf-schema", "terraform-fmt", "shellcheck",
                                                               "actionlint"}
-    services = out / "terraform/services.tf"
-    services.write_text(services.read_text() + "\n# my own note\n")
+
+
+@pytest.mark.slow
+def test_cli_regenerate_keeps_hand_edit(tmp_path):
+    out = tmp_path / "out"
+    assert _cli("generate", str(EXAMPLE), "--target", "compose", "--out", str(out)).returncode == 0
+    compose = out / "docker-compose.yml"
+    compose.write_text(compose.read_text() + "# my own note\n")
     plan = tmp_path / "plan.yaml"
-    plan.write_text(EXAMPLE.read_text().replace("max_instances: 3", "max_instances: 5"))
-    second = _cli("generate", str(plan), "--target", "cloud-run", "--out", str(out))
+    plan.write_text(EXAMPLE.read_text().replace("memory: 4Gi", "memory: 8Gi"))
+    second = _cli("generate", str(plan), "--target", "compose", "--out", str(out))
     assert second.returncode == 0, second.stderr
-    assert "edited by hand" in second.stdout and "services.tf.new" in second.stdout
-    assert services.read_text().endswith("# my own note\n")
-    assert "max_instance_count = 5" in (out / "terraform/services.tf.new").read_text()
-    dry = _cli("generate", str(plan), "--target", "cloud-run", "--out", str(out), "--dry-run", "--force")
-    assert dry.returncode == 0 and "+++ b/terraform/services.tf" in dry.stdout
-    assert services.read_text().endswith("# my own note\n")
+    assert "edited by hand" in second.stdout and "docker-compose.yml.new" in second.stdout
+    assert compose.read_text().endswith("# my own note\n")
+    assert "memory: 8192M" in (out / "docker-compose.yml.new").read_text()
+    dry = _cli("generate", str(plan), "--target", "compose", "--out", str(out), "--dry-run", "--force")
+    assert dry.returncode == 0 and "+++ b/docker-compose.yml" in dry.stdout and "-# my own note" in dry.stdout
+    assert compose.read_text().endswith("# my own note\n")
 
 
 def test_cli_bad_input_exits_2(tmp_path):

@@ -18,6 +18,7 @@ from app.generators.common import (
     images,
     is_public,
     memory_text,
+    short,
     slug,
     uses_postgres,
 )
@@ -189,13 +190,13 @@ def load_balancer(plan: Plan) -> list[Block]:
     for name in names:
         out += [
             block("resource", "google_compute_region_network_endpoint_group", ident(name), body=[
-                ("name", f"{prefix}-{slug(name)}-neg"), ("region", Raw("var.region")),
+                ("name", short(f"{prefix}-{slug(name)}-neg", 63)), ("region", Raw("var.region")),
                 ("network_endpoint_type", "SERVERLESS"),
                 block("cloud_run", body=[("service", Raw(f"google_cloud_run_v2_service.{ident(name)}.name"))])]),
             block("resource", "google_compute_backend_service", ident(name), comment=(
                 "No timeout_sec: Google rejects it for serverless NEGs. Long-lived requests and WebSockets\n"
                 "are bounded by the Cloud Run service timeout instead (template.timeout)."), body=[
-                ("name", f"{prefix}-{slug(name)}"), ("load_balancing_scheme", "EXTERNAL_MANAGED"),
+                ("name", short(f"{prefix}-{slug(name)}", 63)), ("load_balancing_scheme", "EXTERNAL_MANAGED"),
                 ("protocol", "HTTPS"),
                 block("backend", body=[("group", Raw(f"google_compute_region_network_endpoint_group.{ident(name)}.id"))])]),
         ]

@@ -187,7 +187,7 @@ def cache(plan: Plan) -> list[Block]:
         return []
     r = plan.redis
     return [block("resource", "google_redis_instance", "cache", body=[
-        ("name", f"{slug(plan.name)}-cache"), ("tier", "STANDARD_HA" if r.tier == "standard" else "BASIC"),
+        ("name", short(f"{slug(plan.name)}-cache", 40)), ("tier", "STANDARD_HA" if r.tier == "standard" else "BASIC"),
         ("memory_size_gb", max(1, math.ceil(r.size_gb))), ("region", Raw("var.region")),
         ("redis_version", r.version), ("authorized_network", network_ref()),
         ("depends_on", [api_ref("redis")])])]
@@ -197,7 +197,7 @@ def buckets(plan: Plan) -> list[Block]:
     out: list[Block] = []
     for name, b in plan.buckets.items():
         body: list = [
-            ("name", Raw(f'"${{var.project_id}}-{slug(plan.name)}-{slug(name)}"')), ("location", Raw("var.region")),
+            ("name", Raw(f'"${{var.project_id}}-{short(f"{slug(plan.name)}-{slug(name)}", 32)}"')), ("location", Raw("var.region")),
             ("storage_class", b.storage_class), ("uniform_bucket_level_access", True),
             ("public_access_prevention", "inherited" if b.public else "enforced"),
         ]
