@@ -561,3 +561,22 @@ def test_monorepo_context_with_copied_subdirectory(tmp_path):
     })
     f = only(check(tmp_path, {"api": {"role": "web", "build": ".", "port": 8080}}), "py-module-not-found")
     assert f and f[0].severity == "error" and "numpy" in f[0].message and "backend/app/main.py:1" in f[0].message
+
+
+def test_node_imports_versus_package_json(tmp_path):
+    tree(tmp_path, {
+        "web/Dockerfile": NODE_DOCKERFILE,
+        "web/package.json": '{"name": "web", "dependencies": {"express": "4", "@aws-sdk/client-s3": "3"}}',
+        "web/tsconfig.json": '{"compilerOptions": {"paths": {"@lib/*": ["src/lib/*"]}}}',
+        "web/server.js": "const express = require('express');\nconst fs = require('node:fs');\n"
+                         "const path = require('path');\nimport { S3Client } from '@aws-sdk/client-s3';\n"
+                         "import helper from './helper';\nimport { x } from '@lib/x';\nimport type { T } from 'ghost';\n"
+                         "const app = express();\napp.listen(process.env.PORT);\nconst sharp = require('sharp');\n",
+    })
+    f = only(check(tmp_path, {"web": {"role": "web", "build": "./web", "port": 8080}}), "node-module-not-found")
+    assert f and "sharp" in f[0].message and "web/server.js:10" in f[0].message
+    for ok in ("express", "fs", "path", "helper", "@lib", "ghost", "client-s3"):
+        assert ok not in f[0].message.split("imports", 1)[1]
+    pkg = tmp_path / "web/package.json"
+    pkg.write_text(pkg.read_text().replace('"express": "4"', '"express": "4", "sharp": "0.33"'))
+    assert "node-module-not-found" not in ids(check(tmp_path, {"web": {"role": "web", "build": "./web", "port": 8080}}))

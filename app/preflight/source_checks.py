@@ -222,6 +222,8 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
         if (ctx.directory / "package.json").is_file() else []
     yield from _env_findings(plan, target, root, ctx, py_files, js_files, env, resolved or not py_files)
     yield from _node_listen(ctx, root, js_files, target)
+    if js_files:
+        yield from _node_import_findings(ctx, root, js_files)
     if sites:
         runs = [i.args for i in ctx.dockerfile.all_instructions("RUN")] if ctx.dockerfile else []
         yield from _import_findings(ctx, root, sites, runs, resolved)
@@ -407,6 +409,16 @@ def _import_findings(ctx: Context, root: Path, sites: list, runs: list[str], res
     yield render("py-module-not-found", service=ctx.name, severity=severity, path=f"services.{ctx.name}.build",
                  where=f"{rel(first.file, root)}:{first.line}", modules=join_names(set(missing)),
                  reqs=req_names, dists=", ".join(sorted({c[0] for c, _ in missing.values()})))
+
+
+def _node_import_findings(ctx: Context, root: Path, files: list[Path]) -> Iterator[Finding]:
+    from app.preflight.nodeimports import missing_imports
+
+    missing = missing_imports(ctx.directory, files)
+    if missing:
+        first = missing[0]
+        yield render("node-module-not-found", service=ctx.name, path=f"services.{ctx.name}.build",
+                     where=f"{rel(first.file, root)}:{first.line}", modules=join_names({m.package for m in missing}))
 
 
 def _model_download_findings(ctx: Context, root: Path, files: list[Path]) -> Iterator[Finding]:
