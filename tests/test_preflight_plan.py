@@ -375,3 +375,15 @@ def test_service_without_image_or_build():
     assert "cr-image-not-found" in ids(run_preflight(plan({"api": WEB})))
     assert "cr-image-not-found" not in ids(run_preflight(plan({"api": {**WEB, "image": "nginx:1.27"}})))
     assert "cr-image-not-found" not in ids(run_preflight(plan({"api": {**WEB, "build": "./api"}})))
+
+
+def test_startup_blockers_are_errors_that_stop_the_container():
+    from app.preflight import WILL_NOT_START, startup_blockers
+
+    p = plan({"w": {"role": "worker", "image": "x", "command": "celery -A app worker"}},
+             ingress={"max_upload_mb": 100})
+    found = run_preflight(p)
+    blockers = {f.id for f in startup_blockers(found)}
+    assert "cr-worker-deployed-as-service" in blockers
+    assert "cr-request-too-large-413" not in blockers and "cr-request-too-large-413" in ids(found)
+    assert set(catalog()) >= WILL_NOT_START

@@ -53,4 +53,22 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-__all__ = ["Finding", "SEVERITY_ORDER", "has_errors", "render", "run_preflight", "sort_findings"]
+# Error findings that mean the deployed container will not start or never gets traffic (as opposed to
+# errors that break a feature later). `generate` refuses to write a config with one of these unless --force.
+WILL_NOT_START = frozenset({
+    "target-rejects-value", "cr-image-not-found", "cr-exec-format-error", "cr-worker-deployed-as-service",
+    "cr-container-failed-to-listen-on-port", "node-bound-to-localhost", "py-module-not-found",
+    "gcloud-env-vars-wiped", "db-dial-localhost-fallback", "cr-memory-limit-exceeded", "k8s-oomkilled",
+    "compose-port-already-allocated", "secret-value-in-env",
+})  # fmt: skip
+
+
+def startup_blockers(findings: list[Finding]) -> list[Finding]:
+    """The error findings that say the deploy will not start (see WILL_NOT_START)."""
+    return [f for f in findings if f.severity == "error" and f.id in WILL_NOT_START]
+
+
+__all__ = [
+    "Finding", "SEVERITY_ORDER", "WILL_NOT_START", "has_errors", "render", "run_preflight", "sort_findings",
+    "startup_blockers",
+]
