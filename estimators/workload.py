@@ -65,8 +65,9 @@ def replicas(svc: Service) -> Pair:
         lo, hi = worker_instances(svc)
         return max(lo, base), max(hi, base)
     if svc.role == "web":
-        # Enough pods to carry the high case's request time, at least min_instances, at most max.
-        need = math.ceil(round(active_seconds(svc)[1] / SECONDS, 6))
+        # Enough pods to carry the high case's in-flight requests at the service's concurrency,
+        # at least min_instances (and 1), at most max_instances.
+        need = math.ceil(round(active_seconds(svc)[1] / SECONDS / svc.concurrency, 6))
         return base, float(min(max(base, need), max(svc.max_instances, 1)))
     return base, base
 
