@@ -77,7 +77,7 @@ def render(findings: list, fmt: str, target: str, source: Path | None) -> str:
         return to_json({"target": target, "findings": [f.to_dict() for f in findings]})
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     summary = (f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info "
-               f"for target {target}" + (f", source {source}" if source else ", plan only (no source tree)"))
+               f"for target {target}" + (f", source {_shown(source)}" if source else ", plan only (no source tree)"))
     rows = [(f.severity, f.id, f.service or "-", f.message, f.fix) for f in findings]
     headers = ("severity", "id", "service", "problem", "fix")
     if fmt == "md":
@@ -85,3 +85,10 @@ def render(findings: list, fmt: str, target: str, source: Path | None) -> str:
     if not rows:
         return f"No findings: {summary}."
     return text_table(headers, rows, title=f"launchdeck doctor: {target}") + "\n" + summary
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
