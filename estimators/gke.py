@@ -112,7 +112,15 @@ def allocatable(rules: dict[str, Any], vcpu: float, gib: float) -> tuple[float, 
 
 
 def node_month(ctx: Ctx, node_type: str) -> tuple[float, float, str] | None:
-    """(VM $/month, boot disk $/month, fallback note) for a node type."""
+    """(VM $/month, boot disk $/month, fallback note) for a node type (memoised per catalog and region)."""
+    memo = ctx.catalog.memo
+    key = ("node", f"{node_type}@{ctx.region}")
+    if key not in memo:
+        memo[key] = _node_month(ctx, node_type)
+    return memo[key]
+
+
+def _node_month(ctx: Ctx, node_type: str) -> tuple[float, float, str] | None:
     shape = ctx.rules["gke"]["standard"]["node_types"][node_type]
     core, n1 = ctx.price(f"gce.{shape['family']}.core")
     ram, n2 = ctx.price(f"gce.{shape['family']}.ram")

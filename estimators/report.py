@@ -77,6 +77,7 @@ class CostReport:
         }
 
 
+@lru_cache(maxsize=4096)
 def usd(v: float) -> str:
     """Compact money for notes: $0.000024, $0.0144, $9.86, $1,393."""
     a = abs(v)
@@ -100,6 +101,7 @@ def usd_range(lo: float, hi: float) -> str:
     return usd(lo) if abs(hi - lo) < 0.005 else f"{usd(lo)}–{usd(hi)}"
 
 
+@lru_cache(maxsize=4096)
 def num(v: float) -> str:
     if v >= 1e6 and v % 1e5 == 0:
         return f"{v / 1e6:g}M"
