@@ -170,15 +170,17 @@ class _Importer:
         cmd = parts.sniff(svc.get("command")).lower()
         if found is None and roles.dev_command(cmd):
             flower = re.search(r"\bflower\b|start-flower", cmd)
-            if flower or not parts.parse_ports(svc.get("ports")):
-                found = ("devtool", "Celery monitoring UI" if flower else "file watcher for development")
+            studio = "prisma studio" in " ".join(cmd.split())
+            if flower or studio or not parts.parse_ports(svc.get("ports")):
+                found = ("devtool", "Celery monitoring UI" if flower else "database admin UI" if studio
+                         else "file watcher for development")
         if "role" in override:
             return "app"
         if found:
             kind, note = found
             if kind in ("postgres", "redis", "minio", "minio-client"):
                 return kind
-            if kind == "proxy" and (svc.get("build") or self._static_site(svc)):
+            if kind == "proxy" and (svc.get("build") or self._static_site(svc)) and not self._proxy_name(name):
                 return "app"
             label = {"devtool": "dev tool", "observability": "observability tool", "proxy": "reverse proxy"}
             if kind == "datastore":
@@ -192,11 +194,20 @@ class _Importer:
             else:
                 self._unmapped(name, svc, "skipped", f"{label[kind]} ({note}), skipped")
             return "unmapped"
+        if svc.get("build") and self._proxy_name(name) and _depends(svc):
+            self._unmapped(name, svc, "skipped", "reverse proxy, skipped (Cloud Run and the load balancer "
+                                                 "route traffic)")
+            return "unmapped"
         profiles = [str(p) for p in svc.get("profiles") or []]
         if profiles and all(_DEV_PROFILES.match(p) for p in profiles):
             self._unmapped(name, svc, "skipped", f"only in profile {', '.join(profiles)}, skipped")
             return "unmapped"
         return "app"
+
+    @staticmethod
+    def _proxy_name(name: str) -> bool:
+        return bool(re.fullmatch(r"(nginx|caddy|traefik|haproxy|envoy|proxy|reverse-?proxy|gateway|lb|"
+                                 r"load-?balancer|ingress|https-portal|[a-z0-9]+[-_](proxy|nginx))", name.lower()))
 
     def _static_site(self, svc: dict[str, Any]) -> bool:
         vols = " ".join(parts.sniff(v.get("target") if isinstance(v, dict) else v) for v in svc.get("volumes") or [])
@@ -267,7 +278,7 @@ class _Importer:
 
     # -- app services -------------------------------------------------------------------------
 
-    def _references(self, services: dict[str, Any]) -> tuple[dict[str, str], dict[str, int]]:
+    def _references(self, services: dict[str, Any]) -> tuple[dict[str, str], dict[str, int | None]]:
         """Services other services reach over ws:// (name -> who) and http:// (name -> port)."""
         host_ports: dict[int, str] = {}
         for name, svc in services.items():
@@ -275,7 +286,7 @@ class _Importer:
                 for p in parts.parse_ports(svc.get("ports")):
                     host_ports.setdefault(p.host or p.container, name)
         ws: dict[str, str] = {}
-        http: dict[str, int] = {}
+        http: dict[str, int | None] = {}
         url = re.compile(r"\b(wss?|https?)://([A-Za-z0-9_.-]+)(?::(\d+))?")
         for name, env in self.env.items():
             for value in env.values():
@@ -287,8 +298,8 @@ class _Importer:
                         continue
                     if scheme.startswith("ws"):
                         ws.setdefault(target, name)
-                    elif port:
-                        http.setdefault(target, int(port))
+                    else:
+                        http.setdefault(target, int(port) if port else None)
         return ws, http
 
     def _proxied(self, services: dict[str, Any]) -> set[str]:
@@ -300,7 +311,7 @@ class _Importer:
         return out
 
     def _service(self, name: str, svc: dict[str, Any], data: dict[str, Any], ws_refs: dict[str, str],
-                 http_refs: dict[str, int], proxied: set[str]) -> dict[str, Any]:
+                 http_refs: dict[str, int | None], proxied: set[str]) -> dict[str, Any]:
         from app.compose_service import build_service
 
         return build_service(self, name, svc, data, ws_refs, http_refs, proxied)

@@ -187,7 +187,8 @@ def resources(svc: dict[str, Any]) -> tuple[float | None, float | None]:
     return cpus, mem
 
 
-_HEALTH_URL = re.compile(r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::(\d+))?(/[^\s'\"|;&]*)?")
+# A container checking itself: usually localhost, sometimes its own service name.
+_HEALTH_URL = re.compile(r"https?://(?:[A-Za-z0-9_.-]+|\[::1\])(?::(\d+))?(/[^\s'\"|;&]*)?")
 _HEALTH_BARE = re.compile(r"(?:^|\s)(?:localhost|127\.0\.0\.1):(\d+)(/[^\s'\"|;&]*)")
 
 

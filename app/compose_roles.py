@@ -19,9 +19,9 @@ _IMAGES: tuple[tuple[str, str, str], ...] = (
     (r"phpmyadmin", "devtool", "database admin UI"),
     (r"mongo-express", "devtool", "database admin UI"),
     (r"pgweb|sqlpad|cloudbeaver|dbgate", "devtool", "database admin UI"),
-    (r"redis-?commander|redisinsight|redis-stack(?!-server)", "devtool", "Redis admin UI"),
+    (r"redis-?commander|redisinsight", "devtool", "Redis admin UI"),
     (r"mailhog|mailpit|maildev|mailcatcher|smtp4dev|greenmail", "devtool", "mail catcher for development"),
-    (r"portainer|dozzle|watchtower", "devtool", "container admin tool"),
+    (r"portainer|dozzle|watchtower|autoheal|docker-socket-proxy|ofelia", "devtool", "container admin tool"),
     (r"(^|/)flower$", "devtool", "Celery monitoring UI"),
     (r"bull-?board|bull-arena|(^|/)arena$", "devtool", "queue dashboard"),
     (r"kafka-ui|kafdrop|akhq|redpanda-console", "devtool", "Kafka admin UI"),
@@ -33,11 +33,14 @@ _IMAGES: tuple[tuple[str, str, str], ...] = (
     (r"prometheus|alertmanager|node-exporter|cadvisor|statsd|pushgateway", "observability", "metrics"),
     (r"grafana|kibana|(^|/)loki$|promtail|fluentd|fluent-bit|logstash|(^|/)vector$|datadog|uptime-kuma",
      "observability", "logs and dashboards"),
-    (r"traefik|haproxy|envoy|nginx-proxy|(^|/)kong$|varnish|acme-companion|certbot|cloudflared",
+    (r"traefik|haproxy|envoy|nginx-proxy|(^|/)kong$|varnish|acme-companion|certbot|cloudflared|https-portal|"
+     r"(^|/)squid$",
      "proxy", "reverse proxy"),
     (r"(^|/)(nginx|caddy|httpd)$|nginxinc/|openresty", "proxy", "reverse proxy"),
-    (r"postgis|timescaledb|pgvector|postgres|supabase/postgres|paradedb", "postgres", ""),
-    (r"valkey|keydb|dragonfly|(^|/)redis(-stack-server)?$|bitnami/redis$", "redis", ""),
+    # The last path part names the server: `postgrest` and `postgres-meta` are apps that talk to one.
+    (r"(^|/)[\w.-]*(postgres|postgresql|postgis|pgvector|pgvecto-rs|timescaledb(-ha|-postgis)?|paradedb)$",
+     "postgres", ""),
+    (r"(^|/)(redis|redis-stack|redis-stack-server|redis-cluster|valkey|keydb|dragonfly|dragonflydb)$", "redis", ""),
     (r"minio/mc$|(^|/)mc$", "minio-client", ""),
     (r"(^|/)minio$", "minio", ""),
     (r"mysql|mariadb|percona", "datastore", "MySQL/MariaDB: Cloud SQL for MySQL is not planned by launchdeck"),
@@ -53,6 +56,7 @@ _IMAGES: tuple[tuple[str, str, str], ...] = (
      "(SendGrid, Mailgun, ...) or a relay"),
     (r"(^|/)(nats|etcd|consul|vault)$|beanstalkd|activemq|nsqd?$|contribsys/faktory$|(^|/)faktory$",
      "datastore", "infrastructure service without a managed mapping"),
+    (r"temporalio/(auto-setup|server)|(^|/)temporal$", "datastore", "Temporal server: Temporal Cloud or a VM"),
 )
 _IMAGE_RULES = tuple((re.compile(p), kind, note) for p, kind, note in _IMAGES)
 
@@ -101,7 +105,7 @@ _CONSUMERS: tuple[tuple[str, str], ...] = (
     (r"\bbullmq?\b|\bbull\b", "bull queue worker"),
     (r"\bsupercronic\b|\bcrond?\b|\bcron\b|\bscheduler\b|\bclock(work)?\b|schedule:(work|run)", "scheduler"),
     (r"\bconsumer\b|\bconsume\b", "queue consumer"),
-    (r"(^|[\s/._]|(?<=\w)-)workers?(\.(js|ts|py|rb|mjs))?(\s|$)|:worker\b|\bworker:", "worker"),
+    (r"(^|[\s/._]|(?<=\w)-)workers?(\.(js|ts|py|rb|mjs|sh|cjs))?(\s|$)|:worker\b|\bworker:", "worker"),
 )
 
 _SERVERS: tuple[tuple[str, str, int | None], ...] = (
@@ -139,10 +143,16 @@ _CONSUMER_RULES = tuple((re.compile(p, re.I), w) for p, w in _CONSUMERS)
 _SERVER_RULES = tuple((re.compile(p, re.I), w, port) for p, w, port in _SERVERS)
 _WS_RULES = tuple((re.compile(p, re.I), w) for p, w in _WS_COMMAND)
 _ONE_OFF_NAME = re.compile(r"(^|[-_])(migrate|migrations?|db-?init|init|setup|seed|bootstrap|createbuckets|"
-                           r"create-?buckets|provision|pre-?start|release)($|[-_])", re.I)
+                           r"create-?buckets|provision|pre-?start|release|migrator)($|[-_])", re.I)
 # Development-only helpers that run beside the app: asset watchers, docs servers.
 _DEV_COMMAND = re.compile(r"--watch\b|\b(npm|yarn|pnpm)\s+(run\s+)?watch\b|\bmkdocs\s+serve|start-flower|"
-                          r"\bcelery\b.*\bflower\b", re.I)
+                          r"\bcelery\b.*\bflower\b|prisma\s+studio", re.I)
+_WORKER_NAME = re.compile(r"(^|[-_])(workers?|consumers?|sidekiq|celery|celeryworker|rq-?worker)($|[-_])", re.I)
+
+
+def worker_name(name: str, image: str) -> bool:
+    """The service or its image is named as a background worker (`langfuse-worker`, `appwrite-worker-mails`)."""
+    return bool(_WORKER_NAME.search(name) or _WORKER_NAME.search(image.rsplit("/", 1)[-1]))
 _WS_IMAGE = re.compile(r"anycable-go|centrifugo|soketi|mercure|hocuspocus|socket\.?io|websocket")
 
 

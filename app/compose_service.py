@@ -53,6 +53,9 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
     generic = cons in ("worker", "queue consumer", "scheduler")
     if cons and not (generic and (srv or published)):
         return RoleGuess("worker", f"{cons} command{', no port' if not published else ''}")
+    if roles.worker_name(name, parts.image_name(svc.get("image"))) and not srv:
+        extra = f" (port {published} looks like health or metrics)" if published else ""
+        return RoleGuess("worker", f"name says it is a background worker{extra}")
     ws = roles.websocket_in_command(cmd)
     port = published or (expose[0] if expose else None) or ctx["traefik_port"] or ctx["http_port"] \
         or roles.port_from_command(cmd) or ctx["env_port"] or ctx["health_port"] or (srv[1] if srv else None)
@@ -65,7 +68,8 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
         return RoleGuess("websocket", f"sets {ws_env}", port)
     if name in ctx["ws_refs"]:
         return RoleGuess("websocket", f"{ctx['ws_refs'][name]} connects to it over ws://", port)
-    listens = bool(published or expose or srv or ctx["traefik"] or ctx["proxied"] or ctx["http_port"])
+    listens = bool(published or expose or srv or ctx["traefik"] or ctx["proxied"] or ctx["http_ref"]
+                   or ctx["health_port"])
     if roles.websocket_name(name) and listens:
         return RoleGuess("websocket", f"name '{name}' says it serves websockets", port)
     if published:
@@ -76,8 +80,9 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
         return RoleGuess("web", "routed by proxy labels", port)
     if ctx["proxied"]:
         return RoleGuess("web", "the reverse proxy forwards to it", port)
-    if ctx["http_port"]:
-        return RoleGuess("web", f"other services call it on port {ctx['http_port']}", port)
+    if ctx["http_ref"]:
+        on = f" on port {ctx['http_port']}" if ctx["http_port"] else ""
+        return RoleGuess("web", f"other services call it over http{on}", port)
     if srv:
         return RoleGuess("web", f"runs {srv[0]}", port)
     if ctx["health_port"]:
@@ -85,11 +90,24 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
     if cons:
         return RoleGuess("worker", f"{cons}, no port")
     restart = svc.get("restart")
-    if restart is False or str(restart) in ("no", "on-failure") or str(restart).startswith("on-failure:"):
-        return RoleGuess("job", f"restart: {restart or 'no'!s} and no port: runs once")
+    if restart is False or str(restart) == "no":
+        return RoleGuess("job", "restart: \"no\" and no port: runs once")
     if roles.one_off_name(name):
         return RoleGuess("job", f"name '{name}' and no port: a one-off task")
+    image = svc.get("image")
+    if parts.image_name(image) and not svc.get("build") and not ctx["image_shared"]:
+        # A third-party image of its own is far more often a server (API, UI) than a queue consumer.
+        return RoleGuess("web", f"third-party server image {parts.image_name(image)} (no port published: check it)")
     return RoleGuess("worker", "no port published or exposed: runs in the background")
+
+
+def _image_shared(imp: _Importer, name: str, svc: dict[str, Any]) -> bool:
+    """Another service runs the same image (the usual shape of a worker beside its web process)."""
+    image = str(svc.get("image") or "").rsplit(":", 1)[0]  # as written: `$SNUBA_IMAGE` is shared too
+    services = imp.doc.get("services") or {}
+    return bool(image) and any(other != name and isinstance(s, dict)
+                               and str(s.get("image") or "").rsplit(":", 1)[0] == image
+                               for other, s in services.items())
 
 
 def _compose_secrets(value: Any) -> list[str]:
@@ -118,7 +136,7 @@ def _refs(value: str, host: str) -> bool:
 
 
 def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str, Any],
-                  ws_refs: dict[str, str], http_refs: dict[str, int], proxied: set[str]) -> dict[str, Any]:
+                  ws_refs: dict[str, str], http_refs: dict[str, int | None], proxied: set[str]) -> dict[str, Any]:
     from app.compose_import import ImportRow, parts_plain, split_env
 
     override = parts_plain(svc.get("x-launchdeck") or {})
@@ -133,7 +151,8 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
     health_port, health_path = parts.health_check(svc.get("healthcheck"))
     env_port = parts.sniff(env.get("PORT") or "")
     ctx = {"tcp": tcp, "expose": parts.parse_expose(svc.get("expose")), "traefik": traefik,
-           "traefik_port": traefik_port, "http_port": http_refs.get(name), "ws_refs": ws_refs,
+           "traefik_port": traefik_port, "http_port": http_refs.get(name), "http_ref": name in http_refs,
+           "ws_refs": ws_refs, "image_shared": _image_shared(imp, name, svc),
            "proxied": name in proxied, "health_port": health_port,
            "env_port": int(env_port) if env_port.isdigit() else None}
     guess = guess_role(imp, name, svc, cmd, ctx)

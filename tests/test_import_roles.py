@@ -50,6 +50,20 @@ EXPECTED: dict[str, dict[str, str]] = {
         "events-consumer": "worker", "post-process-forwarder-errors": "worker", "sentry-cleanup": "worker",
         "nginx": "skipped", "relay": "web",
     },
+    "airflow_like.yml": {
+        "postgres": "postgres", "redis": "redis", "airflow-webserver": "web", "airflow-scheduler": "worker",
+        "airflow-worker": "worker", "airflow-triggerer": "worker", "airflow-init": "job", "airflow-cli": "skipped",
+        "flower": "skipped",
+    },
+    "supabase_like.yml": {
+        "studio": "web", "kong": "skipped", "auth": "web", "rest": "web", "realtime": "websocket",
+        "storage": "web", "imgproxy": "web", "meta": "web", "functions": "web", "analytics": "web",
+        "db": "postgres", "vector": "skipped",
+    },
+    "langfuse_like.yml": {
+        "langfuse-worker": "worker", "langfuse-web": "web", "clickhouse": "unmapped", "minio": "buckets",
+        "redis": "redis", "postgres": "postgres",
+    },
     "../../../assets/example/docker-compose.yml": {
         "frontend": "web", "backend": "web", "realtime": "websocket", "worker": "worker", "migrate": "job",
         "db": "postgres", "redis": "redis", "minio": "buckets", "adminer": "skipped",
