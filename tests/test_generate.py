@@ -286,6 +286,7 @@ def test_deploy_script_and_workflow(target):
     assert script.startswith("#!/usr/bin/env bash\n") and "set -euo pipefail" in script
     assert "docker buildx build" in script and "--platform linux/amd64 --push" in script
     assert "--set-env-vars" not in script
+    assert "BUILD_ONLY" in script and "terraform" in files["DEPLOY.md"]
     if target.startswith("cloud-run"):
         assert "--env-vars-file" in script and "--set-secrets" in script
         env = yaml.safe_load(files["env/backend.yaml"])
