@@ -72,8 +72,24 @@ def estimate_autopilot(ctx: Ctx) -> None:
         notes = [shape, drive, f"{usd(hour * HOURS)}/pod-month incl. 1 GiB ephemeral storage"]
         if r[3]:
             notes.append(r[3])
-        ctx.add(CostLine(f"service:{name}", f"{name} (GKE Autopilot)", "compute", name, lo, hi, "; ".join(notes)))
+        alts = [run_job_alternative(ctx, svc)] if svc.role == "worker" else []
+        ctx.add(CostLine(f"service:{name}", f"{name} (GKE Autopilot)", "compute", name, lo, hi, "; ".join(notes),
+                         [a for a in alts if a]))
     cluster_lines(ctx, "autopilot")
+
+
+def run_job_alternative(ctx: Ctx, svc: Service) -> str:
+    """A worker as a Cloud Run Job: billed only while there is work."""
+    from estimators.cloud_run import per_second, rates
+    from estimators.workload import worker_busy_seconds
+
+    jobs = rates(ctx, "jobs")
+    if jobs is None:
+        return ""
+    ps = per_second(jobs, svc)
+    b_lo, b_hi = worker_busy_seconds(svc)
+    return (f"as a Cloud Run Job that runs only while the queue has work: {usd(b_lo * ps)}–{usd(b_hi * ps)}/month "
+            f"({usd(ps * 3600)}/hour, before Cloud Run's free tier)")
 
 
 def cluster_lines(ctx: Ctx, kind: str) -> None:
@@ -218,12 +234,16 @@ def estimate_standard(ctx: Ctx) -> None:
         if hi[4]:
             notes.append(hi[4])
         label = lo[0] if lo[0] == hi[0] else f"{lo[0]} / {hi[0]}"
-        ctx.add(CostLine("gke:nodes", f"GKE Standard nodes ({label})", "compute", None, len(lo[1]) * lo[2],
-                         len(hi[1]) * hi[2], "; ".join(notes)))
+        nodes = ctx.add(CostLine("gke:nodes", f"GKE Standard nodes ({label})", "compute", None,
+                                 len(lo[1]) * lo[2], len(hi[1]) * hi[2], "; ".join(notes)))
         std = ctx.rules["gke"]["standard"]
         ctx.add(CostLine("gke:boot-disks", "GKE node boot disks", "storage", None, len(lo[1]) * lo[3],
                          len(hi[1]) * hi[3], f"{std['boot_disk_gib']} GiB pd-balanced per node "
                          f"({usd(hi[3])}/node-month), {rng(len(lo[1]), len(hi[1]))} node(s)"))
+        for name, svc in ctx.plan.services.items():
+            alt = run_job_alternative(ctx, svc) if svc.role == "worker" else ""
+            if alt:
+                nodes.alternatives.append(f"worker {name} {alt} (and smaller nodes)")
         for name, svc in ctx.plan.services.items():
             if svc.role == "job":
                 ctx.add(CostLine(f"service:{name}", f"{name} (Kubernetes Job)", "compute", name, 0.0, 0.0,
