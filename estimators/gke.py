@@ -243,7 +243,7 @@ def estimate_standard(ctx: Ctx) -> None:
         for name, svc in ctx.plan.services.items():
             alt = run_job_alternative(ctx, svc) if svc.role == "worker" else ""
             if alt:
-                nodes.alternatives.append(f"worker {name} {alt} (and smaller nodes)")
+                nodes.alternatives.append(f"{name} {alt}, on smaller nodes")
         for name, svc in ctx.plan.services.items():
             if svc.role == "job":
                 ctx.add(CostLine(f"service:{name}", f"{name} (Kubernetes Job)", "compute", name, 0.0, 0.0,
