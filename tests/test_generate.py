@@ -383,3 +383,10 @@ def test_service_names_that_match_internal_resources_do_not_collide():
     files = generate(plan, "cloud-run-jobs")
     bad = [v for v in validate_files({p: t for p, t in files.items() if p.endswith(".tf")}) if not v.ok]
     assert not bad, bad
+
+
+def test_generate_refuses_a_target_the_plan_does_not_fit():
+    with pytest.raises(ValueError, match="concurrency"):
+        generate(_plan("gke-websocket"), "cloud-run")
+    with pytest.raises(ValueError, match="unknown target"):
+        generate(_plan(), "heroku")

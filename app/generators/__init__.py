@@ -15,17 +15,21 @@ __all__ = ["SecretInEnv", "generate"]
 def generate(plan: Plan, target: str | None = None) -> dict[str, str]:
     """Every file the target needs, keyed by path relative to the output directory."""
     from app.generators import compose, gke, scripts, terraform_cloud_run
+    from app.plan import TARGETS, target_problems
 
     target = target or plan.target
+    if target not in TARGETS:
+        raise ValueError(f"unknown target {target!r} (allowed: {', '.join(TARGETS)})")
     if target != plan.target:
+        problems = target_problems(plan, target)
+        if problems:  # the CLI reports these with file and line before getting here
+            raise ValueError("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
         plan = plan.model_copy(update={"target": target})
     check_no_secret_values(plan)
     if target in ("cloud-run", "cloud-run-jobs"):
         files = {**terraform_cloud_run.files(plan), **scripts.files(plan)}
     elif target in ("gke-autopilot", "gke-standard"):
         files = {**gke.files(plan), **scripts.files(plan)}
-    elif target == "compose":
-        files = compose.files(plan)
     else:
-        raise ValueError(f"unknown target {target!r}")
+        files = compose.files(plan)
     return dict(sorted(files.items()))
