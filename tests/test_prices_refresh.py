@@ -106,3 +106,14 @@ def test_a_catalog_without_usable_skus_leaves_the_cache_alone(monkeypatch, cache
         assert main(["prices", "refresh"]) == 2
     assert "none launchdeck prices with" in capsys.readouterr().err
     assert not cache_file().exists()
+
+
+def test_unreachable_catalog_is_one_line_exit_2(monkeypatch, cache, capsys):
+    f = FakeCatalog()
+    f.start()
+    target = f.target
+    f.stop()  # nothing listens there any more
+    monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", target)
+    assert main(["prices", "refresh"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "unreachable" in err
