@@ -580,3 +580,47 @@ def test_node_imports_versus_package_json(tmp_path):
     pkg = tmp_path / "web/package.json"
     pkg.write_text(pkg.read_text().replace('"express": "4"', '"express": "4", "sharp": "0.33"'))
     assert "node-module-not-found" not in ids(check(tmp_path, {"web": {"role": "web", "build": "./web", "port": 8080}}))
+
+
+def test_migrations_in_a_startup_hook(tmp_path):
+    tree(tmp_path, {
+        "api/Dockerfile": GOOD_DOCKERFILE.replace("gunicorn -b 0.0.0.0:$PORT main:app",
+                                                  "uvicorn main:app --host 0.0.0.0 --port $PORT"),
+        "api/requirements.txt": "fastapi\nuvicorn\nalembic\n",
+        "api/main.py": "from alembic import command\nfrom alembic.config import Config\nfrom fastapi import FastAPI\n"
+                       "app = FastAPI()\n\n@app.on_event('startup')\ndef migrate() -> None:\n"
+                       "    command.upgrade(Config('alembic.ini'), 'head')\n\n@app.get('/')\ndef root():\n"
+                       "    return {}\n",
+    })
+    f = only(check(tmp_path), "cr-startup-probe-failed")
+    assert f and "start-up hook" in f[0].message and "api/main.py:6" in f[0].message
+    (tmp_path / "api/main.py").write_text("from fastapi import FastAPI\napp = FastAPI()\n\n@app.on_event('startup')\n"
+                                          "def hello() -> None:\n    print('up')\n")
+    assert "cr-startup-probe-failed" not in ids(check(tmp_path))
+
+
+def test_model_download_at_import_in_web_service_blocks_probe(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "api/requirements.txt").write_text("flask\ngunicorn\ntransformers\ntorch\n")
+    (tmp_path / "api/main.py").write_text(FLASK_APP + "from transformers import pipeline\nnlp = pipeline('ner')\n")
+    got = ids(check(tmp_path, {"api": {**API, "cpu": 2, "memory": "8Gi", "min_instances": 1}}))
+    assert {"hf-hub-download-at-startup", "cr-startup-probe-failed"} <= got
+
+
+def test_web_service_whose_image_runs_a_plain_script(tmp_path):
+    api_tree(tmp_path, GOOD_DOCKERFILE.replace("gunicorn -b 0.0.0.0:$PORT main:app", "python poller.py"))
+    (tmp_path / "api/poller.py").write_text("import time\n\nwhile True:\n    time.sleep(5)\n")
+    f = only(check(tmp_path), "cr-container-failed-to-listen-on-port")
+    assert f and f[0].severity == "warning" and "poller.py" in f[0].message
+    (tmp_path / "api/poller.py").write_text("from flask import Flask\napp = Flask(__name__)\n"
+                                            "app.run(host='0.0.0.0', port=8080)\n")
+    assert "cr-container-failed-to-listen-on-port" not in ids(check(tmp_path))
+
+
+def test_code_reads_bucket_variable_but_service_has_no_buckets(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "api/main.py").write_text(FLASK_APP + "import os\nBUCKET = os.getenv('GCS_BUCKET_STEMS', 'stems')\n")
+    f = only(check(tmp_path, buckets={"stems": {}}), "gcs-permission-denied")
+    assert f and "GCS_BUCKET_STEMS" in f[0].message
+    svc = {**API, "buckets": ["stems"]}
+    assert "gcs-permission-denied" not in ids(check(tmp_path, {"api": svc}, buckets={"stems": {}}))

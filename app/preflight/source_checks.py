@@ -3,6 +3,7 @@ build/deploy scripts and compose volumes. Files are read, never executed."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,17 +88,26 @@ def source_findings(plan: Plan, target: str, root: Path) -> tuple[list[Finding],
     dockerfiles = [c.dockerfile.path for c in contexts if c.dockerfile]
     arm_hint = arm64_evidence(dockerfiles + _compose_files(root))
     out: list[Finding] = []
-    out += _dockerfile_findings(contexts, target, root)
+    out += _safe(_dockerfile_findings(contexts, target, root))
     updates: dict[str, dict] = {}
     for ctx in contexts:
-        out += _service_findings(plan, target, root, ctx, updates.setdefault(ctx.name, {}))
-    out += script_findings(root, arm_hint)
+        out += _safe(_service_findings(plan, target, root, ctx, updates.setdefault(ctx.name, {})))
+    out += _safe(script_findings(root, arm_hint))
     if target in GCP_TARGETS:
-        out += iam_findings(root)
-    out += _compose_volume_findings(root, target)
+        out += _safe(iam_findings(root))
+    out += _safe(_compose_volume_findings(root, target))
     services = {name: (svc.model_copy(update=updates[name]) if updates.get(name) else svc)
                 for name, svc in plan.services.items()}
     return out, plan.model_copy(update={"services": services})
+
+
+def _safe(found: Iterator[Finding]) -> list[Finding]:
+    """Collect a check's findings; a file we cannot make sense of ends that check, not the whole run."""
+    out: list[Finding] = []
+    with contextlib.suppress(OSError, ValueError, RecursionError, UnicodeError, KeyError, IndexError,
+                             AttributeError, TypeError):
+        out.extend(found)
+    return out
 
 
 # ---------------------------------------------------------------- Dockerfiles
@@ -234,7 +244,11 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
     if ctx.service.role == "web" and (resolved or not py_files) and _serves_websockets(py_files + js_files):
         update["role"] = "websocket"
     if ctx.service.role != "job":
-        yield from _model_download_findings(ctx, root, py_files)
+        yield from _model_download_findings(ctx, root, py_files, target)
+    if ctx.service.role in ("web", "websocket") and target != "compose":
+        yield from _startup_hook_findings(ctx, root, py_files, target)
+    if resolved and ctx.service.role in ("web", "websocket") and not ctx.service.command:
+        yield from _no_server_findings(ctx, root, start, sites, js_files)
     yield from _bucket_code_findings(plan, target, root, ctx, py_files + js_files)
     if target in CLOUD_RUN_TARGETS and plan.ingress.max_upload_mb is None and ctx.service.role == "web":
         yield from _upload_limit_findings(ctx, root, py_files + js_files)
@@ -421,7 +435,11 @@ def _node_import_findings(ctx: Context, root: Path, files: list[Path]) -> Iterat
                      where=f"{rel(first.file, root)}:{first.line}", modules=join_names({m.package for m in missing}))
 
 
-def _model_download_findings(ctx: Context, root: Path, files: list[Path]) -> Iterator[Finding]:
+def _probe_id(target: str) -> str:
+    return "k8s-startup-probe-failed" if target.startswith("gke") else "cr-startup-probe-failed"
+
+
+def _model_download_findings(ctx: Context, root: Path, files: list[Path], target: str) -> Iterator[Finding]:
     for path in files:
         text = read_text(path) or ""
         if not re.search(r"transformers|huggingface_hub|whisper|sentence_transformers|torch\.hub|diffusers|demucs",
@@ -430,14 +448,84 @@ def _model_download_findings(ctx: Context, root: Path, files: list[Path]) -> Ite
         m = _HEAVY_CALLS.search(text)
         if m:
             line = text.count("\n", 0, m.start()) + 1
+            where = f"{rel(path, root)}:{line}"
             yield render("hf-hub-download-at-startup", service=ctx.name, path=f"services.{ctx.name}.build",
-                         where=f"{rel(path, root)}:{line}", call=m.group(1) + "()")
+                         where=where, call=m.group(1) + "()")
+            if ctx.service.role in ("web", "websocket") and target != "compose":
+                yield render(_probe_id(target), service=ctx.name, path=f"services.{ctx.name}.build",
+                             work="a model download at import time", where=where)
             return
+
+
+_HOOK = re.compile(r"on_event\(\s*['\"]startup['\"]\s*\)|^\s*(async\s+)?def\s+lifespan\b|before_first_request|"
+                   r"@app\.on_startup|app\.router\.lifespan_context", re.MULTILINE)
+_HOOK_WORK = (
+    (re.compile(r"command\.upgrade\(|alembic|\bmigrate\(|run_migrations|call_command\(\s*['\"]migrate"),
+     "database migrations"),
+    (re.compile(r"snapshot_download|hf_hub_download|from_pretrained|urlretrieve|download_model|"
+                r"\.download_to_filename\(|load_model\(|pipeline\("), "a model download"),
+)
+
+
+def _startup_hook_findings(ctx: Context, root: Path, files: list[Path], target: str) -> Iterator[Finding]:
+    """Migrations or model downloads inside a FastAPI/Starlette/Flask start-up hook block the first listen."""
+    for path in files:
+        text = read_text(path) or ""
+        for m in _HOOK.finditer(text):
+            body = _block_after(text, m.end())
+            for pattern, what in _HOOK_WORK:
+                if pattern.search(body):
+                    line = text.count("\n", 0, m.start()) + 1
+                    yield render(_probe_id(target), service=ctx.name, path=f"services.{ctx.name}.build",
+                                 work=f"{what} in a start-up hook", where=f"{rel(path, root)}:{line}")
+                    return
+
+
+def _block_after(text: str, pos: int) -> str:
+    """The text of the function that starts at pos: up to the next line that is not indented."""
+    lines = text[pos:].splitlines()
+    out = lines[:1]
+    seen_def = bool(re.match(r"\s*(async\s+)?def\b", text[max(0, text.rfind("\n", 0, pos)):pos].strip()))
+    for line in lines[1:]:
+        if not seen_def and re.match(r"(async\s+)?def\b", line):
+            seen_def = True  # the function under a decorator
+        elif line and not line[0].isspace() and not line.startswith((")", "@")):
+            break
+        out.append(line)
+    return "\n".join(out)
+
+
+_SERVER_MODULES = frozenset({
+    "fastapi", "flask", "django", "starlette", "aiohttp", "sanic", "tornado", "uvicorn", "gunicorn", "hypercorn",
+    "bottle", "falcon", "quart", "litestar", "streamlit", "gradio", "grpc", "waitress", "cherrypy", "pyramid",
+    "socketio", "websockets", "twisted", "dash", "panel", "bokeh", "functions_framework", "connexion", "robyn",
+    "granian", "daphne", "channels", "http", "socketserver", "wsgiref", "aiohttp_jinja2", "nicegui", "chainlit",
+})  # fmt: skip
+
+
+def _no_server_findings(ctx: Context, root: Path, start: StartCommand, sites: list, js_files: list[Path]) -> Iterator[Finding]:
+    """A web service whose image runs a plain Python script that imports no HTTP server at all."""
+    if js_files or not re.match(r"^(exec\s+)?python[\d.]*\s+(-u\s+)?(-m\s+)?\S+", start.text.strip()):
+        return
+    tops = {s.module.split(".")[0] for s in sites}
+    if tops & _SERVER_MODULES or "http.server" in {s.module for s in sites}:
+        return
+    yield render("cr-container-failed-to-listen-on-port", variant="noserver", service=ctx.name, severity="warning",
+                 path=f"services.{ctx.name}.role", where=start.where, command=start.text)
 
 
 def _bucket_code_findings(plan: Plan, target: str, root: Path, ctx: Context, files: list[Path]) -> Iterator[Finding]:
     if target not in GCP_TARGETS or ctx.service.buckets or any("BUCKET" in k.upper() for k in ctx.service.env):
         return  # with a bucket variable in env the plan check already speaks
+    py = [f for f in files if f.suffix == ".py"]
+    reads = envscan.python_reads(py)[0] + envscan.js_reads([f for f in files if f.suffix != ".py"])
+    bucket_reads = sorted({r.name for r in reads if "BUCKET" in r.name.upper()})
+    if bucket_reads and plan.buckets:
+        first = min((r for r in reads if r.name in bucket_reads), key=lambda r: (str(r.file), r.line))
+        yield render("gcs-permission-denied", service=ctx.name, path=f"services.{ctx.name}.buckets",
+                     evidence=f"reads {join_names(bucket_reads)} ({_fmt_where(first, root)})",
+                     missing=f"services.{ctx.name}.buckets is empty")
+        return
     for path in files:
         text = read_text(path) or ""
         m = _GCS_CLIENT.search(text)
