@@ -254,7 +254,8 @@ def test_compose_stack():
     app = services["app"]
     assert app["depends_on"]["postgres"] == {"condition": "service_healthy"}
     assert app["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
-    assert app["depends_on"]["thumbs"] == {"condition": "service_started"}
+    assert app["depends_on"]["thumbs"] == {"condition": "service_healthy"}
+    assert services["thumbs"]["healthcheck"]["test"] == ["CMD-SHELL", "kill -0 1"]
     assert app["ports"] == ["18000:8000"]
     assert "/health/" in app["healthcheck"]["test"][1]
     assert app["restart"] == "unless-stopped" and services["migrate"]["restart"] == "no"

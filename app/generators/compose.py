@@ -42,7 +42,13 @@ def _http_check(port: int, path: str) -> dict[str, Any]:
 
 
 def _has_check(svc: Service) -> bool:
-    return svc.role in ("web", "websocket") and svc.port is not None
+    return svc.role == "worker" or (svc.role in ("web", "websocket") and svc.port is not None)
+
+
+# A worker serves nothing to probe: check that its main process is alive, so dependents can wait
+# for `service_healthy` and `docker ps` shows its state.
+WORKER_CHECK = {"test": ["CMD-SHELL", "kill -0 1"], "interval": "30s", "timeout": "5s", "retries": 3,
+                "start_period": "30s"}
 
 
 def _image(plan: Plan, name: str) -> str:
@@ -89,7 +95,9 @@ def app_service(plan: Plan, name: str, svc: Service) -> dict[str, Any]:
     deps = _depends(plan, svc)
     if deps:
         s["depends_on"] = deps
-    if _has_check(svc):
+    if svc.role == "worker":
+        s["healthcheck"] = dict(WORKER_CHECK)
+    elif _has_check(svc):
         s["healthcheck"] = _http_check(svc.port, svc.health_path)  # type: ignore[arg-type]
     s["deploy"] = _limits(svc)
     return s
