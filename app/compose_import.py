@@ -149,6 +149,9 @@ class _Importer:
         top = self.doc.get("x-launchdeck")
         if isinstance(top, dict):
             data = _deep_merge(data, parts_plain(top))
+        for row in self.rows:  # x-launchdeck may have added buckets: show the final list
+            if row.role == "buckets" and data.get("buckets"):
+                row.why = f"MinIO → Cloud Storage buckets: {', '.join(data['buckets'])}"
         for key in ("unmapped", "buckets"):
             if not data.get(key):
                 data.pop(key, None)

@@ -214,6 +214,21 @@ class Postgres(_Model):
     pool_size: int = Field(default=5, ge=1)
     database: str = "app"
 
+    @field_validator("tier")
+    @classmethod
+    def _tier(cls, value: str) -> str:
+        if not re.fullmatch(r"db-[A-Za-z0-9-]+", value):
+            raise ValueError(f"{value!r} is not a Cloud SQL tier (e.g. db-f1-micro, db-g1-small, db-custom-2-7680)")
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if not re.fullmatch(r"POSTGRES_(9_6|1[0-8])", value):
+            raise ValueError(f"{value!r} is not a Cloud SQL PostgreSQL version (allowed: POSTGRES_9_6, "
+                             "POSTGRES_10 ... POSTGRES_18)")
+        return value
+
 
 class Redis(_Model):
     tier: Literal["basic", "standard"] = "basic"

@@ -206,3 +206,10 @@ def test_assignment_is_validated() -> None:
         s.memory = "lots"
     s.memory = 2 * 1024**3  # bytes become a GCP spelling
     assert s.memory == "2Gi"
+
+
+def test_cloud_sql_tier_and_version_shapes() -> None:
+    assert problems({"postgres": {"tier": "db-custom-2-7680", "version": "POSTGRES_15"}}) == []
+    assert problems({"postgres": {"tier": "db-perf-optimized-N-8"}}) == []
+    assert any("not a Cloud SQL tier" in m for m in problems({"postgres": {"tier": "small"}}))
+    assert any("POSTGRES_9_6" in m for m in problems({"postgres": {"version": "16"}}))
