@@ -141,3 +141,11 @@ def test_load_catalog_prefers_a_good_cache_and_survives_a_bad_one(tmp_path, monk
     target.write_text("{ not json")
     os.utime(target, ns=(1, 1))
     assert load_catalog().source == BUNDLED_SOURCE
+
+
+def test_rules_month_matches_the_estimators():
+    from estimators.report import HOURS, SECONDS
+
+    rules = cat.load_rules()
+    assert rules["hours_per_month"] == HOURS and SECONDS == 2_628_000
+    assert set(rules["cloud_run"]["tier1"]).isdisjoint(rules["cloud_run"]["tier2"])

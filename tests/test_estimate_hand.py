@@ -157,3 +157,11 @@ def test_selfhost_lines_each_with_a_source(catalog):
     assert r.line("selfhost:backup").low == 3
     assert all(line.notes for line in r.lines)
     assert r.total_low == pytest.approx(sum(x.low for x in r.lines))
+
+
+def test_gke_standard_pod_larger_than_any_node_type_is_unpriced(catalog):
+    svc = {"role": "worker", "cpu": 20, "memory": "32Gi", "min_instances": 1}
+    r = estimate(make({"big": svc}, target="gke-standard"), catalog=catalog)
+    nodes = r.line("gke:nodes")
+    assert nodes.low is None and "unpriced" in nodes.notes
+    assert r.total_low == pytest.approx(sum(x.low for x in r.lines if x.low is not None))
