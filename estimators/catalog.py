@@ -270,7 +270,8 @@ def _read(path: Path) -> PriceCatalog:
         except (OSError, ValueError) as exc:
             raise CatalogError(f"{path}: cannot read the price catalog ({exc})") from None
         cached = parse_catalog(doc, load_rules(), path=str(path))
-        _LOADED.clear() if len(_LOADED) > 8 else None
+        if len(_LOADED) > 8:  # refreshed many times in one session: drop stale parses
+            _LOADED.clear()
         _LOADED[key] = cached
     return cached
 

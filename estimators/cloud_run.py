@@ -103,7 +103,7 @@ def request_line(ctx: Ctx, name: str, svc: Service) -> None:
         b = svc.usage.busy_fraction
         notes.append(f"an open socket is an in-flight request: active rate while sockets are open "
                      f"({b[0]:.0%}–{b[1]:.0%} of the month)")
-        alts += websocket_alternatives(ctx, svc, ps_act, ps_idle, hi)
+        alts += websocket_alternatives(ctx, svc, ps_act, ps_idle)
     else:
         notes.append("a worker on request-based billing gets CPU only while serving a request; a queue "
                      "consumer needs instance-based billing or a Cloud Run Job")
@@ -120,7 +120,7 @@ def request_line(ctx: Ctx, name: str, svc: Service) -> None:
                      "; ".join(notes), alts))
 
 
-def websocket_alternatives(ctx: Ctx, svc: Service, ps_act: float, ps_idle: float, current_hi: float) -> list[str]:
+def websocket_alternatives(ctx: Ctx, svc: Service, ps_act: float, ps_idle: float) -> list[str]:
     inst = rates(ctx, "inst")
     out: list[str] = []
     if inst is not None:
@@ -170,7 +170,7 @@ def instance_line(ctx: Ctx, name: str, svc: Service) -> None:
     if svc.role == "websocket":
         act, idle = rates(ctx, "req"), rates(ctx, "idle")
         if act and idle:
-            alts += [a for a in websocket_alternatives(ctx, svc, per_second(act, svc), per_second(idle, svc), hi)
+            alts += [a for a in websocket_alternatives(ctx, svc, per_second(act, svc), per_second(idle, svc))
                      if a.startswith("Server-Sent")]
     ctx.add(CostLine(f"service:{name}", f"{name} (Cloud Run, instance-based)", "compute", name, lo, hi,
                      "; ".join(notes), alts))
