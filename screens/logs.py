@@ -40,6 +40,7 @@ def _redact(text: str) -> str:
 class LogsScreen(DeckScreen):
     MODE = "logs"
     CSS_PATH = "logs.tcss"
+    AUTO_FOCUS = "LogView"
     BINDINGS = [
         Binding("s", "pick_source", "Source"),
         Binding("slash", "filter", "Filter", key_display="/"),
@@ -84,6 +85,7 @@ class LogsScreen(DeckScreen):
         super().on_mount()
         self.set_interval(TICK, self._drain, name="log drain")
         self._show_hint(None)
+        self.query_one(LogView).focus()
         self.start_source(self.deck.log_source)
         self.action_refresh_status(quiet=True)
 
@@ -111,16 +113,29 @@ class LogsScreen(DeckScreen):
         asyncio.run(self._consume(spec, worker))
 
     async def _consume(self, spec: str, worker: Any) -> None:
+        """Run the source, and stop it promptly when the worker is cancelled (even with no new lines)."""
+        pump = asyncio.ensure_future(self._pump(spec, worker))
+        while not pump.done():
+            if worker.is_cancelled:
+                pump.cancel()
+                break
+            await asyncio.wait({pump}, timeout=0.1)
+        try:
+            await pump
+        except asyncio.CancelledError:
+            return
+        if not worker.is_cancelled:
+            self.source_state = f"end of {spec}"
+
+    async def _pump(self, spec: str, worker: Any) -> None:
         from app.hints import get_engine
         from app.logsources import open_source
 
         engine = get_engine()
         plan = self.plan
-        stream = open_source(spec, project=plan.project, region=plan.region, since=None, follow=True)
+        stream = open_source(spec, project=plan.project, region=plan.region, follow=True)
         try:
             async for line in stream:
-                if worker.is_cancelled:
-                    break
                 hint = engine.match_line(line.text)
                 self.pending.append(Entry(line.text, (line.severity or "info").lower(), hint, line.source))
                 while len(self.pending) > PENDING_CAP and not worker.is_cancelled:
@@ -129,8 +144,6 @@ class LogsScreen(DeckScreen):
             aclose = getattr(stream, "aclose", None)
             if aclose is not None:
                 await aclose()
-        if not worker.is_cancelled:
-            self.source_state = f"end of {spec}"
 
     def _drain(self) -> None:
         log = self.query_one(LogView)
@@ -225,7 +238,7 @@ class LogsScreen(DeckScreen):
         names = [f"cloud-run:{n}" if s.role != "job" else f"cloud-run-job:{n}"
                  for n, s in self.plan.services.items()]
         self.notify("Sources: " + ", ".join([*names[:4], "compose", "kubectl:app=NAME", "file:PATH"]),
-                    title="Type a source and press enter", timeout=8)
+                    title="Type a source and press enter", timeout=5)
         source.focus()
 
     def action_demo(self) -> None:
