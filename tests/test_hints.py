@@ -205,3 +205,18 @@ def test_literals_are_sound_for_every_catalog_example():
             for ex in rule.examples:
                 if rx.search(ex):
                     assert lits and any(lit in ex.lower() for lit in lits), (rule.hint.id, rx.pattern)
+
+
+def test_fast_and_portable_prefilters_agree():
+    """The optional ahocorasick_rs pass and the pyahocorasick-only pass find the same candidates."""
+    from app.hints.engine import Engine
+
+    slow = Engine(load_rules())
+    slow._fast = None
+    fast = get_engine()
+    lines = []
+    for name in sorted(EXPECTED):
+        lines += (DATA / name).read_text().splitlines()
+    lines += ["plain noise line"] * 50 + ["caf\u00e9 \u25b2 Memory limit of 512 MiB exceeded with 513 MiB used."]
+    assert slow._prefilter(lines) == fast._prefilter(lines)
+    assert [(h.line, h.hint.id) for h in slow.scan(lines)] == [(h.line, h.hint.id) for h in fast.scan(lines)]

@@ -39,10 +39,13 @@ def read_log(name: str) -> list[str]:
     if data.startswith(b"\x1f\x8b"):
         raise CommandError(f"{label}: is gzip-compressed; decompress it first (zcat FILE | launchdeck scan -)")
     text = data.decode("utf-8", errors="replace")
+    del data  # keep peak memory at text + lines
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return [x[:-1] if x.endswith("\r") else x for x in lines]
+    if "\r" in text:
+        lines = [x[:-1] if x.endswith("\r") else x for x in lines]
+    return lines
 
 
 def scan_rows(lines: list[str], include_info: bool = False) -> list[dict]:

@@ -38,6 +38,7 @@ class Rule:
     umbrella: bool
     prefer_over: frozenset[str]
     need: list[str] = field(default_factory=list)
+    context_ml: list[re.Pattern] = field(default_factory=list)  # the context regexes, multi-line mode
     examples: list[str] = field(default_factory=list)
 
     def test(self, text: str) -> int:
@@ -93,6 +94,7 @@ def load_rules(path: Path | None = None) -> list[Rule]:
             weak=[re.compile(r) for r in m.get("weak", [])],
             exclude=[re.compile(r) for r in m.get("exclude", [])],
             context=[re.compile(r) for r in ctx.get("any", [])],
+            context_ml=[re.compile(r, re.MULTILINE) for r in ctx.get("any", [])],
             within=int(ctx.get("within", 0)),
             traceback=e.get("multiline") == "traceback",
             umbrella=bool(e.get("umbrella")),

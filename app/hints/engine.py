@@ -24,13 +24,18 @@ _CHUNK = 20_000  # lines per automaton pass: bounds the transient joined/lowerca
 _UMBRELLA_WINDOW = 30  # lines either side in which a specific hint outranks an umbrella
 _ADJACENT = 3  # the same hint this close (kubectl describe Reason + Exit Code) counts once
 _SAME_EVENT = 10  # ... and this close with the same quoted names (BuildKit step error + summary)
-_TB_WALK = 400
+_TB_WALK = 200
+_KEY_LEN = 12
 
 _FRAME = re.compile(r'^\s+File "|^\s+at \S+ \(|^\s+at [\w$.<>]+:\d+')
 _TB_HEADER = "Traceback (most recent call last)"
+_EXC_LINE = re.compile(
+    r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Fault|Denied|Forbidden"
+    r"|NotFound|Refused|Timeout|Failure|Unavailable)\b"
+)
 _TB_LINE = re.compile(
-    r"^(?:\s|Traceback \(most recent call last\)|The above exception was|During handling of the above"
-    r"|\(Background on this error|\^+$|$)|^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?::\s|:$|$)"
+    r"^(?:\s+File \"|\s{4,}\S|\s*\^+\s*$|Traceback \(most recent call last\)|The above exception was"
+    r"|During handling of the above|\(Background on this error|\s*$)"
 )
 _REPEAT = re.compile(r"\(x(\d+) over ")
 _SHAPE = re.compile(r"0x[0-9a-f]+|[0-9a-f]{8,}|\d+", re.IGNORECASE)
@@ -69,13 +74,17 @@ class Engine:
                     break
                 keys |= lits or set()
             for k in keys:
-                table.setdefault(k, set()).add(i)
+                # Keys are cut to _KEY_LEN chars: a much smaller automaton (fewer cache misses) finds
+                # the same candidate lines almost exactly; the rules verify every candidate anyway.
+                table.setdefault(k[:_KEY_LEN], set()).add(i)
+                self.literals.append(k)
         auto = ahocorasick.Automaton()
         for k, ids in table.items():
             auto.add_word(k, tuple(sorted(ids)))
         auto.make_automaton()
         self._auto = auto
-        self.literals = sorted(table)
+        self._fast = _fast_finder(sorted(table))
+        self.literals = sorted(set(self.literals))
 
     # -- single line ---------------------------------------------------------------------------
 
@@ -168,7 +177,8 @@ class Engine:
 
             def context_ok(r: Rule, idx=idx) -> bool:
                 lo, hi = max(0, idx - r.within), min(len(texts), idx + r.within + 1)
-                return any(rx.search(norm(j)) for j in range(lo, hi) for rx in r.context)
+                blob = "\n".join(texts[lo:hi])  # one C-level search per regex instead of one per line
+                return any(rx.search(blob) for rx in r.context_ml)
 
             pick = self._best(matched, context_ok)
             if pick:
@@ -185,6 +195,9 @@ class Engine:
             if "\x1b" in blob:
                 blob = ANSI.sub("", blob)  # colour codes can sit inside a literal
             low = blob.lower()
+            if self._fast is not None:
+                self._prefilter_fast(low, start, cands)
+                continue
             line, pos = start, 0
             count = low.count
             for end, ids in auto_iter(low):
@@ -200,22 +213,48 @@ class Engine:
                 cands.setdefault(i, set()).update(self.always)
         return cands
 
+    def _prefilter_fast(self, low: str, start: int, cands: dict[int, set[int]]) -> None:
+        """Rust Aho-Corasick (ahocorasick_rs, SIMD) finds candidate lines over bytes; each candidate
+        line then gets its full, overlapping set of rule ids from the pyahocorasick automaton."""
+        data = low.encode("utf-8", "surrogatepass")
+        line, pos = start, 0
+        last = -1
+        count, rfind, find = data.count, data.rfind, data.find
+        for _key, s, _e in self._fast.find_matches_as_indexes(data):
+            line += count(b"\n", pos, s)
+            pos = s
+            if line == last:
+                continue
+            last = line
+            a = rfind(b"\n", 0, s) + 1
+            b = find(b"\n", s)
+            text = data[a:b if b >= 0 else len(data)].decode("utf-8", "replace")
+            ids: set[int] = set()
+            for _end, found in self._auto.iter(text):
+                ids.update(found)
+            if ids:
+                cands[line] = ids
+
     @staticmethod
     def _tracebacks(found: list[_Cand], texts: list[str], norm, reverse: bool) -> list[_Cand]:
         """Once per traceback (chained ones included), on its decisive line."""
         group_of: dict[int, int | None] = {}
 
+        def tb_ish(j: int) -> bool:
+            t = norm(j)
+            return bool(_TB_LINE.match(t) or _EXC_LINE.match(t))
+
         def group(idx: int) -> int | None:
             if idx in group_of:
                 return group_of[idx]
-            if not _TB_LINE.match(norm(idx)):
-                group_of[idx] = None
+            if not _EXC_LINE.match(norm(idx)):
+                group_of[idx] = None  # only an exception line can be a traceback's decisive line
                 return None
             lo = idx
-            while lo > 0 and idx - lo < _TB_WALK and _TB_LINE.match(norm(lo - 1)):
+            while lo > 0 and idx - lo < _TB_WALK and tb_ish(lo - 1):
                 lo -= 1
             hi = idx
-            while hi + 1 < len(texts) and hi - idx < _TB_WALK and _TB_LINE.match(norm(hi + 1)):
+            while hi + 1 < len(texts) and hi - idx < _TB_WALK and tb_ish(hi + 1):
                 hi += 1
             has_header = any(norm(j).startswith(_TB_HEADER) for j in range(lo, hi + 1))
             group_of[idx] = lo if has_header else None
@@ -240,11 +279,14 @@ class Engine:
 
     @staticmethod
     def _drop_umbrellas(found: list[_Cand]) -> list[_Cand]:
-        winners = [c for c in found if c.rule.prefer_over]
-        if winners:
+        # A hit that another nearby hit explicitly outranks (prefer_over) is the same event.
+        beats: dict[str, list[tuple[int, int]]] = {}
+        for w in found:
+            for loser in w.rule.prefer_over:
+                beats.setdefault(loser, []).append((w.idx, max(w.rule.within, 10)))
+        if beats:
             found = [c for c in found if not any(
-                c.rule.hint.id in w.rule.prefer_over and abs(w.idx - c.idx) <= max(w.rule.within, 10)
-                for w in winners)]
+                abs(i - c.idx) <= span for i, span in beats.get(c.rule.hint.id, ()))]
         specific = [c.idx for c in found if not (c.rule.umbrella or c.weak) and c.rule.hint.severity != "info"]
         if not specific:
             return found
@@ -287,6 +329,15 @@ class Engine:
             hits.append(hit)
         hits.sort(key=lambda h: h.line)
         return hits
+
+
+def _fast_finder(keys: list[str]):
+    """An optional, much faster byte-level finder (pip install ahocorasick-rs); None without it."""
+    try:
+        import ahocorasick_rs
+    except ImportError:
+        return None
+    return ahocorasick_rs.BytesAhoCorasick([k.encode() for k in keys])
 
 
 def _sample_stamps(texts: list[str], anchors: list[int]) -> list[str]:
