@@ -101,3 +101,10 @@ def memory_text(mib: float) -> str:
     if mib >= 1024:
         return f"{mib / 1024:.1f} GiB"
     return f"{int(mib)} MiB"
+
+
+def safe_text(text: str) -> str:
+    """A command line safe to print: token-shaped or credential-carrying words masked."""
+    from app.secretish import looks_secret_value
+
+    return " ".join("****" if looks_secret_value(word) else word for word in text.split())

@@ -16,6 +16,7 @@ from app.preflight.facts import (
     is_queue_worker,
     memory_text,
     processes_per_instance,
+    safe_text,
     url_host,
     uses_postgres,
     uses_redis,
@@ -90,7 +91,7 @@ def check_workers(plan: Plan, target: str) -> Iterator[Finding]:
                              path=_svc_path(name, "role"), min_instances=svc.min_instances, port_note=port_note)
         elif target == "cloud-run-jobs" and runs_as_job(svc, target) and is_queue_worker(cmd):
             yield render("crj-task-timeout", service=name, path=_svc_path(name, "command"),
-                         command=cmd, timeout=svc.timeout)
+                         command=safe_text(cmd), timeout=svc.timeout)
 
 
 def check_websockets(plan: Plan, target: str) -> Iterator[Finding]:
@@ -246,7 +247,7 @@ def check_buckets(plan: Plan, target: str) -> Iterator[Finding]:
                              missing=f"{bucket!r} is not in services.{name}.buckets")
             elif bucket is None and not svc.buckets:
                 yield render("gcs-permission-denied", service=name, path=_svc_path(name, "buckets"),
-                             evidence=f"sets env {key}={value}",
+                             evidence=f"sets env {key}={_redact(value)}",
                              missing="the plan lists no bucket for it (services." + name + ".buckets is empty)")
 
 
@@ -308,7 +309,9 @@ def _env_url(plan: Plan, target: str, name: str, key: str, value: str, path: str
 
 
 def _redact(value: str) -> str:
-    return re.sub(r"://([^/\s:@]+):[^/\s@]+@", r"://\1:****@", value)
+    """A value safe to print: credentials in URLs masked, token-shaped values hidden entirely."""
+    masked = re.sub(r"://([^/\s:@]+):[^/\s@]+@", r"://\1:****@", value)
+    return "(a secret-looking value)" if looks_secret_value(masked) else masked
 
 
 def check_uploads(plan: Plan, target: str) -> Iterator[Finding]:

@@ -21,6 +21,7 @@ from app.preflight.facts import (
     command_text,
     join_names,
     names,
+    safe_text,
     uses_redis,
 )  # fmt: skip
 from app.preflight.pyimports import ModuleIndex, dist_candidates, import_tree, requirements_for
@@ -511,7 +512,7 @@ def _no_server_findings(ctx: Context, root: Path, start: StartCommand, sites: li
     if tops & _SERVER_MODULES or "http.server" in {s.module for s in sites}:
         return
     yield render("cr-container-failed-to-listen-on-port", variant="noserver", service=ctx.name, severity="warning",
-                 path=f"services.{ctx.name}.role", where=start.where, command=start.text)
+                 path=f"services.{ctx.name}.role", where=start.where, command=safe_text(start.text))
 
 
 def _bucket_code_findings(plan: Plan, target: str, root: Path, ctx: Context, files: list[Path]) -> Iterator[Finding]:
