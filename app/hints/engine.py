@@ -153,6 +153,10 @@ class Engine:
         raw = [x.rstrip("\r\n") for x in raw] if raw and raw[0].endswith("\n") else raw
         fmt = fmt or detect_format(raw[:200])
         texts, anchors = _records(raw, fmt)
+        if anchors is None:
+            width = wrap_width(raw)
+            if width:
+                texts = unwrap(raw, width)
         return self._scan_texts(texts, anchors)
 
     def _scan_texts(self, texts: list[str], anchors: list[int] | None) -> list[HintHit]:
@@ -329,6 +333,41 @@ class Engine:
             hits.append(hit)
         hits.sort(key=lambda h: h.line)
         return hits
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The terminal width a log was hard-wrapped at (gcloud's interactive output), or None.
+
+    Wrapped output has several lines of exactly the same length W >= 60 and none longer."""
+    if len(lines) > 20_000:
+        return None  # wrapped terminal captures are short; big logs are never hard-wrapped
+    lengths = [len(x) for x in lines]
+    if not lengths:
+        return None
+    longest = max(lengths)
+    if longest < 60 or lengths.count(longest) < 2:
+        return None
+    return longest
+
+
+def unwrap(lines: list[str], width: int) -> list[str]:
+    """Lines of exactly `width` chars joined with their continuation; continuations left empty so
+    line numbers stay those of the first physical line."""
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        if len(lines[i]) == width and i + 1 < len(lines) and lines[i + 1].strip():
+            j = i
+            joined = lines[i]
+            while len(lines[j]) == width and j + 1 < len(lines) and lines[j + 1].strip():
+                j += 1
+                joined += lines[j]
+                out[j] = ""
+            out[i] = joined
+            i = j + 1
+        else:
+            i += 1
+    return out
 
 
 def _fast_finder(keys: list[str]):
