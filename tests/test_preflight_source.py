@@ -624,3 +624,27 @@ def test_code_reads_bucket_variable_but_service_has_no_buckets(tmp_path):
     assert f and "GCS_BUCKET_STEMS" in f[0].message
     svc = {**API, "buckets": ["stems"]}
     assert "gcs-permission-denied" not in ids(check(tmp_path, {"api": svc}, buckets={"stems": {}}))
+
+
+def test_workflow_deploying_celery_as_a_service(tmp_path):
+    api_tree(tmp_path)
+    wf = tmp_path / ".github/workflows/deploy-worker.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_text(textwrap.dedent("""
+        jobs:
+          deploy:
+            runs-on: ubuntu-latest
+            steps:
+              - run: |
+                  gcloud run deploy worker --image gcr.io/p/w \\
+                    --set-env-vars "DATABASE_URL=${{ secrets.DATABASE_URL }}" \\
+                    --command celery --args "-A,app.celery_app,worker" \\
+                    --add-cloudsql-instances p:r:i
+    """))
+    found = check(tmp_path)
+    f = only(found, "cr-worker-deployed-as-service")
+    assert f and f[0].severity == "error" and "deploy-worker.yml" in f[0].message
+    assert {"gcloud-env-vars-wiped", "cloudsql-not-authorized"} <= ids(found)
+    assert "gcloud-env-vars-bad-syntax" not in ids(found)
+    wf.write_text(wf.read_text().replace("--add-cloudsql", "--no-cpu-throttling --add-cloudsql"))
+    assert only(check(tmp_path), "cr-worker-deployed-as-service")[0].severity == "warning"

@@ -106,6 +106,13 @@ def script_findings(root: Path, arm_hint: bool) -> Iterator[Finding]:
                                  detail="builds an image on this machine and pushes it without --platform "
                                         "linux/amd64; on an Apple Silicon Mac that image is linux/arm64")
                     break
+        for line_no, line in _logical_lines(text):
+            if re.search(r"\bgcloud\s+(beta\s+)?run\s+deploy\b", line) and re.search(
+                    r"--(command|args)[=\s]+['\"]?[^'\"]*\b(celery|rq|dramatiq|arq|huey)\b", line):
+                yield render("cr-worker-deployed-as-service", variant="script",
+                             severity="warning" if "--no-cpu-throttling" in line else "error",
+                             where=f"{where_file}:{line_no}")
+                break
         wiped_reported = False
         for line_no, line in _logical_lines(text):
             if "--set-env-vars" not in line:
