@@ -347,7 +347,10 @@ def wrap_width(lines: list[str]) -> int | None:
     longest = max(lengths)
     if longest < 60 or lengths.count(longest) < 2:
         return None
-    return longest
+    # ... and words cut in half at the edge ("cannot serv" / "e traffic").
+    cuts = sum(1 for a, b in zip(lines, lines[1:], strict=False)
+               if len(a) == longest and b and a[-1].isalnum() and b[0].isalnum())
+    return longest if cuts >= 2 else None
 
 
 def unwrap(lines: list[str], width: int) -> list[str]:
