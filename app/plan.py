@@ -13,14 +13,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from app.regions import REGIONS
+from app.targets import CLOUD_RUN_TARGETS, GCP_TARGETS, TARGETS
 from app.units import UnitError, format_cpu, format_memory, parse_cpu, parse_memory_mib
 
 Role = Literal["web", "websocket", "worker", "job"]
 Billing = Literal["request", "instance"]
 Target = Literal["cloud-run", "cloud-run-jobs", "gke-autopilot", "gke-standard", "compose"]
-TARGETS: tuple[str, ...] = ("cloud-run", "cloud-run-jobs", "gke-autopilot", "gke-standard", "compose")
-GCP_TARGETS: tuple[str, ...] = TARGETS[:4]
-CLOUD_RUN_TARGETS: tuple[str, ...] = ("cloud-run", "cloud-run-jobs")
 
 # Cloud Run limits (docs: configuring/services/cpu, memory-limits, concurrency, request-timeout).
 CLOUD_RUN_CPU_STEPS = (1.0, 2.0, 4.0, 6.0, 8.0)

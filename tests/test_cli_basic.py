@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,9 +34,16 @@ def test_help_lists_every_command() -> None:
     listed = proc.stdout.split("positional arguments:")[1]
     for name in COMMANDS:
         assert f"\n    {name} " in listed or f"\n    {name}\n" in listed, name
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
     for name in COMMANDS:
-        sub = cli(name, "--help")
-        assert sub.returncode == 0 and sub.stdout.startswith("usage: launchdeck "), name
+        with pytest.raises(SystemExit) as info:
+            main([name, "--help"])
+        assert info.value.code == 0
+        assert capsys.readouterr().out.startswith(f"usage: launchdeck {name}"), name
 
 
 def test_report_commands_take_format() -> None:

@@ -213,3 +213,13 @@ def test_cloud_sql_tier_and_version_shapes() -> None:
     assert problems({"postgres": {"tier": "db-perf-optimized-N-8"}}) == []
     assert any("not a Cloud SQL tier" in m for m in problems({"postgres": {"tier": "small"}}))
     assert any("POSTGRES_9_6" in m for m in problems({"postgres": {"version": "16"}}))
+
+
+def test_target_names_agree() -> None:
+    import typing
+
+    from app.plan import GCP_TARGETS, TARGETS, Target
+    from app.targets import TARGETS as LIGHT
+
+    assert tuple(typing.get_args(Target)) == TARGETS == LIGHT
+    assert "compose" not in GCP_TARGETS
