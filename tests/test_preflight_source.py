@@ -648,3 +648,13 @@ def test_workflow_deploying_celery_as_a_service(tmp_path):
     assert "gcloud-env-vars-bad-syntax" not in ids(found)
     wf.write_text(wf.read_text().replace("--add-cloudsql", "--no-cpu-throttling --add-cloudsql"))
     assert only(check(tmp_path), "cr-worker-deployed-as-service")[0].severity == "warning"
+
+
+def test_url_read_with_a_localhost_default(tmp_path):
+    tree(tmp_path, {"web/Dockerfile": NODE_DOCKERFILE, "web/package.json": '{"dependencies": {"next": "14"}}',
+                    "web/lib/api.js": "export const API = process.env.NEXT_PUBLIC_API_URL || 'http://localhost:8000';\n"})
+    svc = {"web": {"role": "web", "build": "./web", "port": 8080}}
+    f = only(check(tmp_path, svc), "env-url-points-at-localhost")
+    assert f and f[0].severity == "warning" and "web/lib/api.js:1" in f[0].message
+    svc["web"]["env"] = {"NEXT_PUBLIC_API_URL": "https://api.example.com"}
+    assert "env-url-points-at-localhost" not in ids(check(tmp_path, svc))

@@ -237,7 +237,11 @@ def js_reads(files: list[Path]) -> list[EnvRead]:
             if after == "=" or name in _JS_IGNORE:
                 continue
             kind = DEFAULT if after in ("||", "??") else OPTIONAL
-            reads.append(EnvRead(name, kind, path, text.count("\n", 0, m.start()) + 1))
+            default = None
+            if kind == DEFAULT:
+                lit = re.match(r"\s*(['\"`])([^'\"`\n]*)\1", text[m.end():m.end() + 300])
+                default = lit.group(2) if lit else None
+            reads.append(EnvRead(name, kind, path, text.count("\n", 0, m.start()) + 1, default))
         for m in _JS_DESTRUCTURE.finditer(text):
             line = text.count("\n", 0, m.start()) + 1
             for item in m.group(1).split(","):

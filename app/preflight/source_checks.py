@@ -17,11 +17,13 @@ from app.preflight.entry import StartCommand, find_in_context, python_entries, s
 from app.preflight.facts import (
     DB_PART_RE,
     DB_URL_NAMES,
+    LOCAL_HOSTS,
     REDIS_URL_NAMES,
     command_text,
     join_names,
     names,
     safe_text,
+    url_host,
     uses_redis,
 )  # fmt: skip
 from app.preflight.pyimports import ModuleIndex, dist_candidates, import_tree, requirements_for
@@ -362,6 +364,13 @@ def _env_findings(plan: Plan, target: str, root: Path, ctx: Context, py_files: l
                          path=f"services.{name}.secrets", name=r.name,
                          detail=f"{name}: the code reads {r.name} ({_fmt_where(r, root)}) but the plan does not set "
                                 f"it, so the app {fallback}.")
+    for _key, r in sorted(missing.items()):
+        up = r.name.upper()
+        host = url_host(r.default or "")
+        if r.kind == "default" and host in LOCAL_HOSTS and up not in DB_URL_NAMES and up not in REDIS_URL_NAMES:
+            yield render("env-url-points-at-localhost", variant="default", service=name,
+                         path=f"services.{name}.env.{r.name}", name=r.name, value=r.default,
+                         where=_fmt_where(r, root))
     by_kind: dict[str, list[envscan.EnvRead]] = {}
     for r in missing.values():
         by_kind.setdefault(r.kind, []).append(r)
