@@ -220,3 +220,34 @@ def test_fast_and_portable_prefilters_agree():
     lines += ["plain noise line"] * 50 + ["caf\u00e9 \u25b2 Memory limit of 512 MiB exceeded with 513 MiB used."]
     assert slow._prefilter(lines) == fast._prefilter(lines)
     assert [(h.line, h.hint.id) for h in slow.scan(lines)] == [(h.line, h.hint.id) for h in fast.scan(lines)]
+
+
+def test_demo_log_has_its_known_errors():
+    from app.commands.scan import read_log, scan_rows
+
+    demo = Path(__file__).parent.parent / "assets" / "demo.log"
+    ids = [r["hint"] for r in scan_rows(read_log(str(demo)))]
+    assert len(ids) >= 10 and len(set(ids)) == len(ids)
+    assert {"py-module-not-found", "db-dial-localhost-fallback", "cr-request-too-large-413",
+            "compose-port-already-allocated"} <= set(ids)
+
+
+def test_readme_table_lists_every_id_once(tmp_path):
+    import importlib.util
+    import shutil
+
+    spec = importlib.util.spec_from_file_location(
+        "readme_errors", Path(__file__).parent.parent / "scripts" / "readme_errors.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    (tmp_path / "assets").mkdir()
+    shutil.copy(Path(__file__).parent.parent / "assets" / "hints.yaml", tmp_path / "assets" / "hints.yaml")
+    (tmp_path / "assets" / "preflight.yaml").write_text(
+        "findings:\n- {id: py-module-not-found, severity: error, title: t, message: m, fix: f}\n"
+        "- {id: cr-timeout-too-short, severity: warning, title: Short timeout, message: m, fix: 'Raise {service} timeout'}\n")
+    table = mod.table(tmp_path)
+    ids = [line.split("`")[1] for line in table.splitlines()[2:]]
+    assert len(ids) == len(set(ids)) == len(load_hints()) + 1
+    row = next(line for line in table.splitlines() if "`py-module-not-found`" in line)
+    assert "logs + preflight" in row
+    assert "Raise SERVICE timeout" in table
