@@ -244,6 +244,8 @@ def test_env_pointing_at_secret_manager():
     ("DATABASE_URL", "postgresql://app:hunter2@db.internal/app", True),
     ("SECRET_KEY", "dev-secret-change-me", True),
     ("NEXTAUTH_URL", "https://app.example.com", False),
+    ("SESSION_SECRET", "", True),  # generate refuses secret-sounding names in env, empty or not
+    ("SESSION_SECRET", "${SESSION_SECRET}", True),
     ("LOG_LEVEL", "debug", False),
     ("JWT_ALGORITHM", "HS256", False),
 ])
@@ -387,3 +389,16 @@ def test_startup_blockers_are_errors_that_stop_the_container():
     assert "cr-worker-deployed-as-service" in blockers
     assert "cr-request-too-large-413" not in blockers and "cr-request-too-large-413" in ids(found)
     assert set(catalog()) >= WILL_NOT_START
+
+
+def test_doctor_and_generate_agree_on_secrets_in_env():
+    from app.generators.common import SecretInEnv, check_no_secret_values
+
+    for env in ({"SECRET_KEY": ""}, {"API_TOKEN": "abc"}, {"LOG_LEVEL": "info"}, {"DATABASE_URL": "postgres://h/db"}):
+        p = plan({"api": {**WEB, "image": "x", "env": env}})
+        try:
+            check_no_secret_values(p)
+            refused = False
+        except SecretInEnv:
+            refused = True
+        assert ("secret-value-in-env" in ids(run_preflight(p))) is refused, env

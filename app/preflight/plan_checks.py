@@ -21,7 +21,7 @@ from app.preflight.facts import (
     uses_postgres,
     uses_redis,
 )  # fmt: skip
-from app.secretish import looks_secret_name, looks_secret_value
+from app.secretish import looks_secret, looks_secret_value
 
 GKE_TARGETS = ("gke-autopilot", "gke-standard")
 WEBSOCKET_MAX_TIMEOUT = 3600
@@ -264,14 +264,16 @@ def check_env_values(plan: Plan, target: str) -> Iterator[Finding]:
     for name, svc in plan.services.items():
         for key, value in sorted(svc.env.items()):
             path = _svc_path(name, f"env.{key}")
-            if not value or _PLACEHOLDER.match(value):
-                continue
-            if _SECRET_REF.search(value):
+            if value and _SECRET_REF.search(value):
                 if gcp:
                     yield render("cr-secret-access-denied", service=name, path=path, name=key, value=value)
                 continue
-            if looks_secret_value(value) or (looks_secret_name(key) and not _plain_value(value)):
-                yield render("secret-value-in-env", service=name, path=path, name=key)
+            # The same rule `generate` enforces (it refuses to write these), so doctor warns first.
+            if looks_secret(key, value):
+                plain = not value or _PLACEHOLDER.match(value) or _plain_value(value)
+                yield render("secret-value-in-env", service=name, path=path, name=key,
+                             variant="name" if plain else None)
+            if not value or _PLACEHOLDER.match(value):
                 continue
             yield from _env_url(plan, target, name, key, value, path)
             if "," in value and target in CLOUD_RUN_TARGETS:
