@@ -38,11 +38,13 @@ def test_seed_b_worker_service_uploads_websocket_and_storage_role():
         "cr-request-too-large-413",
         "cr-websocket-cut-at-request-timeout",
         "gcs-permission-denied",
+        "websocket-one-way-sse",  # the socket only pushes progress: Server-Sent Events fit (info)
     }
     by_id = {f.id: f for f in found}
     assert by_id["cr-worker-deployed-as-service"].service == "worker"
     assert by_id["gcs-permission-denied"].service == "worker"
     assert by_id["cr-websocket-cut-at-request-timeout"].service == "realtime"
+    assert by_id["websocket-one-way-sse"].severity == "info"
 
 
 def test_seed_b_plan_alone_already_predicts_its_failures():

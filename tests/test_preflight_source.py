@@ -658,3 +658,15 @@ def test_url_read_with_a_localhost_default(tmp_path):
     assert f and f[0].severity == "warning" and "web/lib/api.js:1" in f[0].message
     svc["web"]["env"] = {"NEXT_PUBLIC_API_URL": "https://api.example.com"}
     assert "env-url-points-at-localhost" not in ids(check(tmp_path, svc))
+
+
+def test_one_way_websocket_suggests_sse(tmp_path):
+    code = ("from fastapi import FastAPI, WebSocket\napp = FastAPI()\n\n@app.websocket('/progress')\n"
+            "async def progress(ws: WebSocket):\n    await ws.accept()\n    await ws.send_json({'p': 1})\n")
+    tree(tmp_path, {"rt/Dockerfile": GOOD_DOCKERFILE, "rt/requirements.txt": "fastapi\nuvicorn\n", "rt/main.py": code})
+    svc = {"rt": {"role": "websocket", "build": "./rt", "port": 8080, "command": "uvicorn main:app --host 0.0.0.0 "
+                  "--port 8080", "timeout": 3600, "min_instances": 1}}
+    f = only(check(tmp_path, svc), "websocket-one-way-sse")
+    assert f and f[0].severity == "info"
+    (tmp_path / "rt/main.py").write_text(code + "    msg = await ws.receive_text()\n")
+    assert "websocket-one-way-sse" not in ids(check(tmp_path, svc))

@@ -246,6 +246,8 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
             update["heavy_deps"] = [*ctx.service.heavy_deps, *heavy]
     if ctx.service.role == "web" and (resolved or not py_files) and _serves_websockets(py_files + js_files):
         update["role"] = "websocket"
+    if update.get("role", ctx.service.role) == "websocket" and target != "compose":
+        yield from _one_way_socket(ctx, root, py_files + js_files)
     if ctx.service.role != "job":
         yield from _model_download_findings(ctx, root, py_files, target)
     if ctx.service.role in ("web", "websocket") and target != "compose":
@@ -263,6 +265,24 @@ def _serves_websockets(files: list[Path]) -> bool:
         if _WS_SERVER.search(text):
             return True
     return False
+
+
+_WS_RECEIVE = re.compile(r"receive_(text|json|bytes)\(|\.receive\(|\.recv\(|iter_(text|json|bytes)\(|"
+                         r"async\s+for\s+\w+\s+in\s+\w*(ws|websocket|socket)\b|\.on\(\s*['\"]message['\"]|"
+                         r"@\w+\.on\(\s*['\"](?!connect|disconnect)\w+|\.on_message\b", re.IGNORECASE)
+_WS_SEND = re.compile(r"send_(text|json|bytes)\(|\.send\(|\.emit\(|broadcast", re.IGNORECASE)
+
+
+def _one_way_socket(ctx: Context, root: Path, files: list[Path]) -> Iterator[Finding]:
+    """A socket that only pushes (progress, notifications): Server-Sent Events would fit Cloud Run better."""
+    texts = {p: read_text(p) or "" for p in files}
+    ws_files = [p for p, t in texts.items() if _WS_SERVER.search(t)]
+    if not ws_files:
+        return
+    body = "\n".join(texts[p] for p in ws_files)
+    if _WS_SEND.search(body) and not _WS_RECEIVE.search(body):
+        yield render("websocket-one-way-sse", service=ctx.name, path=f"services.{ctx.name}.role",
+                     where=rel(ws_files[0], root))
 
 
 def _nextjs_hostname(ctx: Context, root: Path, start: StartCommand, env: set[str]) -> Iterator[Finding]:

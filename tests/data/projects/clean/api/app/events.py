@@ -10,5 +10,8 @@ app = FastAPI()
 @app.websocket("/events")
 async def events(ws: WebSocket) -> None:
     await ws.accept()
-    async for message in redis.pubsub().listen():
+    channel = await ws.receive_text()  # the client picks what to follow, then chats both ways
+    pubsub = redis.pubsub()
+    await pubsub.subscribe(channel)
+    async for message in pubsub.listen():
         await ws.send_json(message)
