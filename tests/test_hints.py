@@ -251,3 +251,43 @@ def test_readme_table_lists_every_id_once(tmp_path):
     row = next(line for line in table.splitlines() if "`py-module-not-found`" in line)
     assert "logs + preflight" in row
     assert "Raise SERVICE timeout" in table
+
+
+_NOISE = ['INFO:     169.254.1.1:40112 - "GET /api/health HTTP/1.1" 200 OK',
+          "[2025-10-15 10:23:41,220: INFO/MainProcess] Task app.tasks.ping[1b2c] succeeded in 0.01s",
+          'Default STARTUP TCP probe succeeded after 1 attempt for container "api-1" on port 8080.',
+          "migrate-1 exited with code 0", "2025-10-15 10:23:44,101 INFO app: ready"]
+
+
+def _wrap(kind: str, i: int, text: str) -> str:
+    ts = f"2025-10-15T10:{i // 60 % 60:02d}:{i % 60:02d}.{i:06d}Z"
+    return {
+        "plain": text, "compose": f"api-1  | {ts} {text}", "kubectl": f"[pod/api-1/api] {ts} {text}",
+        "github-actions": f"2025-10-15T10:00:{i % 60:02d}.{i:07d}Z {text}", "gcloud": f"{ts}  ERROR     {text}",
+        "value": f"{ts}\t{text}", "jsonl": json.dumps({"textPayload": text, "timestamp": ts}),
+        "json-message": json.dumps({"jsonPayload": {"message": text}, "timestamp": ts}),
+        "buildkit": f"#12 {i}.{i % 100:02d} {text}",
+    }[kind]
+
+
+@pytest.mark.parametrize("kind", ["plain", "compose", "kubectl", "github-actions", "gcloud", "value", "jsonl",
+                                  "json-message", "buildkit"])
+def test_every_example_in_every_format_on_its_line(kind):
+    """Each catalog example, dressed in a format's prefixes between noise, is found on its own line."""
+    import random
+
+    rnd = random.Random(kind)
+    engine = get_engine()
+    misses = []
+    for rule in load_rules():
+        if rule.context or rule.hint.severity == "info":
+            continue
+        for ex in rule.examples:
+            if ex.startswith("{") and kind != "plain":
+                continue
+            lines = [_wrap(kind, i, rnd.choice(_NOISE)) for i in range(8)] + [_wrap(kind, 8, ex)]
+            lines += [_wrap(kind, 9 + i, rnd.choice(_NOISE)) for i in range(8)]
+            got = [(h.line, h.hint.id) for h in engine.scan(lines) if h.hint.severity != "info"]
+            if got != [(9, rule.hint.id)]:
+                misses.append((rule.hint.id, got))
+    assert misses == []

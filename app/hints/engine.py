@@ -18,7 +18,7 @@ import ahocorasick
 from app.hints.catalog import Hint, Rule, load_rules
 from app.hints.entries import entry_fields, entry_timestamp, parse_json_line
 from app.hints.literals import required_literals
-from app.hints.normalize import ANSI, detect_format, newest_first, normalize
+from app.hints.normalize import ANSI, detect_format, gcloud_text_column, newest_first, normalize
 
 _CHUNK = 20_000  # lines per automaton pass: bounds the transient joined/lowercased copy
 _UMBRELLA_WINDOW = 30  # lines either side in which a specific hint outranks an umbrella
@@ -26,15 +26,16 @@ _ADJACENT = 3  # the same hint this close (kubectl describe Reason + Exit Code) 
 _SAME_EVENT = 10  # ... and this close with the same quoted names (BuildKit step error + summary)
 _TB_WALK = 200
 _KEY_LEN = 12
+_TERMINAL_WIDTHS = {80, 100, 120, 128, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256}
 
-_FRAME = re.compile(r'^\s+File "|^\s+at \S+ \(|^\s+at [\w$.<>]+:\d+')
+_FRAME = re.compile(r'^\s*File "[^"]+", line \d+|^\s+at \S+ \(|^\s+at [\w$.<>]+:\d+')
 _TB_HEADER = "Traceback (most recent call last)"
 _EXC_LINE = re.compile(
     r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Warning|Fault|Denied|Forbidden"
     r"|NotFound|Refused|Timeout|Failure|Unavailable)\b"
 )
 _TB_LINE = re.compile(
-    r"^(?:\s+File \"|\s{4,}\S|\s*\^+\s*$|Traceback \(most recent call last\)|The above exception was"
+    r"^(?:\s*File \"|\s{4,}\S|\s*\^+\s*$|Traceback \(most recent call last\)|The above exception was"
     r"|During handling of the above|\(Background on this error|\s*$)"
 )
 _REPEAT = re.compile(r"\(x(\d+) over ")
@@ -153,14 +154,19 @@ class Engine:
         raw = [x.rstrip("\r\n") for x in raw] if raw and raw[0].endswith("\n") else raw
         fmt = fmt or detect_format(raw[:200])
         texts, anchors = _records(raw, fmt)
+        if fmt == "gcloud":
+            col = gcloud_text_column(raw)
+            if col:
+                # Table rows: keep the TEXT column with its own indentation (traceback frames).
+                texts = [x[col:] if len(x) > col and x[:col].strip() != "" and x[col - 1] == " " else x
+                         for x in raw]
         if anchors is None:
             width = wrap_width(raw)
             if width:
                 texts = unwrap(raw, width)
-        return self._scan_texts(texts, anchors)
+        return self._scan_texts(texts, anchors, newest_first(raw[:400]) or newest_first(texts[:400]))
 
-    def _scan_texts(self, texts: list[str], anchors: list[int] | None) -> list[HintHit]:
-        reverse = newest_first(texts[:400:2] if anchors is None else _sample_stamps(texts, anchors))
+    def _scan_texts(self, texts: list[str], anchors: list[int] | None, reverse: bool) -> list[HintHit]:
         cand_lines = self._prefilter(texts)
         norm_cache: dict[int, str] = {}
 
@@ -345,12 +351,12 @@ def wrap_width(lines: list[str]) -> int | None:
     if not lengths:
         return None
     longest = max(lengths)
-    if longest < 60 or lengths.count(longest) < 2:
+    if longest not in _TERMINAL_WIDTHS or lengths.count(longest) < 2:
         return None
-    # ... and words cut in half at the edge ("cannot serv" / "e traffic").
-    cuts = sum(1 for a, b in zip(lines, lines[1:], strict=False)
-               if len(a) == longest and b and a[-1].isalnum() and b[0].isalnum())
-    return longest if cuts >= 2 else None
+    # ... and words cut in half at the edge ("cannot serv" / "e traffic") on most of those lines.
+    edges = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if len(a) == longest]
+    cuts = sum(1 for a, b in edges if b and a[-1].isalnum() and (b[0].islower() or b[0].isdigit()))
+    return longest if cuts >= 2 and cuts * 2 >= len(edges) else None
 
 
 def unwrap(lines: list[str], width: int) -> list[str]:
@@ -380,10 +386,6 @@ def _fast_finder(keys: list[str]):
     except ImportError:
         return None
     return ahocorasick_rs.BytesAhoCorasick([k.encode() for k in keys])
-
-
-def _sample_stamps(texts: list[str], anchors: list[int]) -> list[str]:
-    return texts[:400]
 
 
 def _records(raw: list[str], fmt: str) -> tuple[list[str], list[int] | None]:

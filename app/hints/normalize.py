@@ -17,11 +17,20 @@ _SEV = r"(?:DEFAULT|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|CRITICAL|ALERT|EMERGENC
 _PREFIX = re.compile(
     r"^(?:[A-Za-z0-9][\w.-]*\s+\|\s?)?"
     r"(?:\[(?:pod/)?[^\]\s]+/[^\]\s]+\]\s)?"
-    rf"(?:{_TS}(?:\s+{_SEV}(?=\s))?\s+)?"
+    rf"(?:{_TS}\s+{_SEV}\s+|{_TS}\s)?"  # one separator only: a traceback's indentation survives
     r"(?:#\d+ (?:\d+\.\d+ )?)?"
     r"(?:##\[\w+\])?"
 )
 # kubectl --prefix without pod/ and a plain `svc | ` both handled above; gcloud value() uses tabs.
+
+
+def gcloud_text_column(lines: list[str]) -> int | None:
+    """Start of the last column of a `gcloud ... --format=table(...)` listing, from its header."""
+    for line in lines[:3]:
+        m = _GCLOUD_HEADER.match(line)
+        if m:
+            return m.start(2)
+    return None
 
 
 def strip_ansi(text: str) -> str:
