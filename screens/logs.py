@@ -1,14 +1,16 @@
 """Logs screen: tail a source with inline hints, filter, pause/follow, and live service status.
 
-A producer thread reads the source (its own asyncio loop, so a 5,000 lines/s burst never blocks
-keypresses) into a deque; a 1/15 s timer drains the deque into the LogView in one batch.
+The source runs in a child process (`screens.tail_process`: reading, redaction and hint matching
+there, so a 5,000 lines/s burst never competes with the UI for the GIL); a thread moves its batches
+into a deque; a 1/15 s timer drains the deque into the LogView in one batch per tick.
 """
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections import deque
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -22,6 +24,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from screens.base import DeckScreen
 from screens.widgets.log_view import SEVERITY_RANK, Entry, LogView
 
+ROOT = str(Path(__file__).resolve().parent.parent)
 MAX_LINES = 10_000
 PENDING_CAP = 20_000  # producer waits when the UI falls this far behind (backpressure)
 TICK = 1 / 15
@@ -109,41 +112,57 @@ class LogsScreen(DeckScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="tail", description="log tail")
     def _tail(self, spec: str) -> None:
+        """Run the source in a child process (`screens.tail_process`) and move its batches into `pending`."""
+        import json
+        import os
+        import select
+        import subprocess
+        import sys
+
+        from app.hints import load_hints
+
         worker = get_current_worker()
-        asyncio.run(self._consume(spec, worker))
-
-    async def _consume(self, spec: str, worker: Any) -> None:
-        """Run the source, and stop it promptly when the worker is cancelled (even with no new lines)."""
-        pump = asyncio.ensure_future(self._pump(spec, worker))
-        while not pump.done():
-            if worker.is_cancelled:
-                pump.cancel()
-                break
-            await asyncio.wait({pump}, timeout=0.1)
-        try:
-            await pump
-        except asyncio.CancelledError:
-            return
-        if not worker.is_cancelled:
-            self.source_state = f"end of {spec}"
-
-    async def _pump(self, spec: str, worker: Any) -> None:
-        from app.hints import get_engine
-        from app.logsources import open_source
-
-        engine = get_engine()
+        hints = {h.id: h for h in load_hints()}
         plan = self.plan
-        stream = open_source(spec, project=plan.project, region=plan.region, follow=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "screens.tail_process", spec, plan.project or "", plan.region or ""],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1",  # cwd stays the user's: relative file:/compose paths
+                 "PYTHONPATH": os.pathsep.join(filter(None, (ROOT, os.environ.get("PYTHONPATH"))))},
+        )
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        buffer = b""
         try:
-            async for line in stream:
-                hint = engine.match_line(line.text)
-                self.pending.append(Entry(line.text, (line.severity or "info").lower(), hint, line.source))
-                while len(self.pending) > PENDING_CAP and not worker.is_cancelled:
-                    await asyncio.sleep(0.02)
+            while not worker.is_cancelled:
+                if len(self.pending) > PENDING_CAP:  # the UI is behind: stop reading, the child blocks
+                    time.sleep(0.02)
+                    continue
+                ready, _, _ = select.select([fd], [], [], 0.1)
+                if not ready:
+                    continue
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    raise SourceStopped("the log reader stopped unexpectedly")
+                *complete, buffer = (buffer + chunk).split(b"\n")
+                for raw in complete:
+                    message = json.loads(raw)
+                    if "lines" in message:
+                        self.pending.extend(Entry(text, sev, hints.get(hid) if hid else None, src)
+                                            for text, sev, src, hid in message["lines"])
+                    elif "error" in message:
+                        raise SourceStopped(message["error"])
+                    else:
+                        self.source_state = f"end of {spec}"
+                        return
         finally:
-            aclose = getattr(stream, "aclose", None)
-            if aclose is not None:
-                await aclose()
+            proc.stdout.close()
+            if proc.poll() is None:
+                proc.terminate()
+            try:
+                proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
     def _drain(self) -> None:
         log = self.query_one(LogView)
@@ -158,14 +177,14 @@ class LogsScreen(DeckScreen):
         text = Text()
         text.append(f" {self.source_state}", style="dim")
         text.append(f" · {len(log.shown):,}/{len(log.entries):,} lines shown")
-        hints = sum(1 for e in log.shown if e.hint is not None) if len(log.shown) < 20_000 else 0
+        hints = log.hinted
         if hints:
             text.append(f" · {hints} hinted (n jumps)", style="cyan")
         if not log.follow:
             text.append(" · PAUSED", style="bold yellow")
         if log.new_lines:
             text.append(f" · {log.new_lines:,} new lines ↓ (end to follow)", style="bold yellow")
-        self.query_one("#log-state", Static).update(text)
+        self.query_one("#log-state", Static).update(text, layout=False)  # one fixed line: no re-layout
 
     @on(Worker.StateChanged)
     def _worker(self, event: Worker.StateChanged) -> None:
@@ -334,6 +353,10 @@ class LogsScreen(DeckScreen):
             lines = [f"ERROR {st.failure_message}", *lines]
         self.pending.extend(Entry(_redact(t), "error" if "ERROR" in t[:40] else "info", engine.match_line(t))
                             for t in lines)
+
+
+class SourceStopped(Exception):
+    """The log source ended with an error; str() is one line for the UI."""
 
 
 def explain(exc: BaseException | None) -> str:

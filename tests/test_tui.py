@@ -261,11 +261,12 @@ async def test_log_view_is_bounded() -> None:
     async with app.run_test(size=(80, 20)) as pilot:
         log = app.query_one(LogView)
         for chunk in range(5):
-            log.add([Entry(f"line {chunk * 100 + i}", "info") for i in range(100)])
+            log.add([Entry(f"line {chunk * 100 + i}", "info", "hint" if i % 7 == 0 else None) for i in range(130)])
         await pilot.pause()
         assert len(log.entries) == 100 and len(log.shown) == 100
-        assert log.shown[-1].text == "line 499"
-        assert log.total_seen == 500
+        assert log.hinted == sum(1 for e in log.shown if e.hint is not None) > 0
+        assert log.shown[-1].text == "line 529"
+        assert log.total_seen == 650
 
 
 async def test_status_panel_without_project_is_a_state(tmp_path: Path) -> None:

@@ -72,9 +72,24 @@ class LogView(ScrollView, can_focus=True):
         self.follow = True
         self.new_lines = 0  # arrived while the user was scrolled up or paused
         self.total_seen = 0
+        self.hinted = 0  # hinted lines among `shown`, kept incrementally
         self._cache: dict[tuple[int, bool, int], Strip] = {}
 
     # -- data --------------------------------------------------------------------------------
+
+    def _set_height(self, lines: int) -> None:
+        """Set the virtual height. Setting `virtual_size` re-lays out the whole screen, which at 15
+        batches a second is the main cost; once the scrollbar is showing, only the scrollbar and this
+        widget change, so update those directly."""
+        new = Size(self.size.width, lines)
+        old = self.virtual_size
+        height = self.size.height
+        if old.width == new.width and old.height > height and lines > height:
+            self.set_reactive(ScrollView.virtual_size, new)
+            self._scroll_update(new)
+            self.refresh()
+        else:
+            self.virtual_size = new
 
     def _matches(self, entry: Entry) -> bool:
         if SEVERITY_RANK.get(entry.severity, 1) < self.min_severity:
@@ -92,12 +107,16 @@ class LogView(ScrollView, can_focus=True):
         if not matched:
             return
         dropped = max(0, len(self.shown) + len(matched) - self.max_lines)
+        if dropped:
+            gone = min(dropped, len(self.shown))
+            self.hinted -= sum(1 for i in range(gone) if self.shown[i].hint is not None)
+        self.hinted += sum(1 for e in matched[max(0, dropped - len(self.shown)):] if e.hint is not None)
         self.shown.extend(matched)
         if dropped:
             self._cache.clear()
             if self.cursor >= 0:
                 self.set_reactive(LogView.cursor, max(0, self.cursor - dropped))
-        self.virtual_size = Size(self.size.width, len(self.shown))
+        self._set_height(len(self.shown))
         if self.follow and at_bottom:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
             self.new_lines = 0
@@ -113,6 +132,7 @@ class LogView(ScrollView, can_focus=True):
         if min_severity is not None:
             self.min_severity = min_severity
         self.shown = deque((e for e in self.entries if self._matches(e)), maxlen=self.max_lines)
+        self.hinted = sum(1 for e in self.shown if e.hint is not None)
         self._cache.clear()
         self.set_reactive(LogView.cursor, -1)
         self.virtual_size = Size(self.size.width, len(self.shown))
@@ -123,6 +143,7 @@ class LogView(ScrollView, can_focus=True):
     def clear(self) -> None:
         self.entries.clear()
         self.shown.clear()
+        self.hinted = 0
         self._cache.clear()
         self.new_lines = self.total_seen = 0
         self.set_reactive(LogView.cursor, -1)

@@ -1,0 +1,88 @@
+"""The log tail's producer, run in a child process so a burst never competes with the UI for the GIL.
+
+`python -m screens.tail_process SPEC [PROJECT] [REGION]` reads the source (lines arrive redacted),
+matches hints, and writes one JSON object per batch to stdout: {"lines": [[text, severity, source,
+hint_id], ...]}, then {"end": true} or {"error": "one line"}. A full pipe blocks it (backpressure).
+No Textual here: the child imports only the core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from typing import Any
+
+BATCH_LINES = 500
+BATCH_SECONDS = 0.05
+
+
+class _Out:
+    """Writes one JSON line per message to stdout."""
+
+    def send(self, message: tuple[str, Any]) -> None:
+        kind, payload = message
+        sys.stdout.write(json.dumps({kind: payload}, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+def run_child(spec: str, project: str | None, region: str | None) -> int:
+    out = _Out()
+    try:
+        asyncio.run(_produce(spec, project, region, out))
+        out.send(("end", True))
+    except (KeyboardInterrupt, BrokenPipeError):
+        return 0
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one line for the UI
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if type(exc).__name__ == "NoCredentials":
+            message = f"no Google credentials: {message}"
+        out.send(("error", message))
+    return 0
+
+
+async def _produce(spec: str, project: str | None, region: str | None, conn: Any) -> None:
+    from app.hints import get_engine
+    from app.logsources import open_source
+
+    engine = get_engine()
+    batch: list[tuple[str, str, str, str | None]] = []
+    last = time.monotonic()
+    stream = open_source(spec, project=project, region=region, follow=True)
+    # A quiet source still flushes: wake up every BATCH_SECONDS even without a new line.
+    queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=10_000)
+
+    async def pump() -> None:
+        try:
+            async for line in stream:
+                await queue.put(line)
+        finally:
+            await queue.put(None)
+
+    task = asyncio.ensure_future(pump())
+    try:
+        while True:
+            try:
+                line = await asyncio.wait_for(queue.get(), timeout=BATCH_SECONDS)
+            except TimeoutError:
+                line = False
+            if line is None:
+                break
+            if line is not False:
+                hint = engine.match_line(line.text)
+                batch.append((line.text, (line.severity or "info").lower(), line.source, hint.id if hint else None))
+            now = time.monotonic()
+            if batch and (len(batch) >= BATCH_LINES or now - last >= BATCH_SECONDS):
+                conn.send(("lines", batch))
+                batch, last = [], now
+        if batch:
+            conn.send(("lines", batch))
+        await task  # re-raise a source error
+    finally:
+        task.cancel()
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:] + ["", ""]
+    sys.exit(run_child(args[0], args[1] or None, args[2] or None))
