@@ -6,10 +6,15 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 
+from app.hints.normalize import strip_ansi
 from app.logsources import LogLine, SourceError
 from app.redact import redact
 
 POLL = 0.2  # seconds between checks when nothing new arrived
+
+
+def _clean(raw: bytes) -> str:
+    return redact(strip_ansi(raw.decode("utf-8", "replace").rstrip("\r")))
 
 
 async def follow_file(path: str, *, follow: bool = True, poll: float = POLL) -> AsyncIterator[LogLine]:
@@ -32,11 +37,11 @@ async def follow_file(path: str, *, follow: bool = True, poll: float = POLL) -> 
                 lines = data.split(b"\n")
                 partial = lines.pop()
                 for raw in lines:
-                    yield LogLine(text=redact(raw.decode("utf-8", "replace").rstrip("\r")), source=name)
+                    yield LogLine(text=_clean(raw), source=name)
                 continue
             if not follow:
                 if partial:
-                    yield LogLine(text=redact(partial.decode("utf-8", "replace")), source=name)
+                    yield LogLine(text=_clean(partial), source=name)
                 return
             await asyncio.sleep(poll)
             # Truncated in place (copytruncate, `> file`): start again from the top.
@@ -50,7 +55,7 @@ async def follow_file(path: str, *, follow: bool = True, poll: float = POLL) -> 
                 if rest or partial:
                     for raw in (partial + rest).split(b"\n"):
                         if raw:
-                            yield LogLine(text=redact(raw.decode("utf-8", "replace")), source=name)
+                            yield LogLine(text=_clean(raw), source=name)
                 partial = b""
                 f.close()
                 f = open(path, "rb")  # noqa: SIM115
