@@ -104,8 +104,10 @@ def test_buildplatform_builder_must_use_targetarch(tmp_path):
 
 def test_user_root_on_cloud_run(tmp_path):
     api_tree(tmp_path, GOOD_DOCKERFILE.replace("USER 1000", "USER root"))
-    assert "cr-user-root-not-found" in ids(check(tmp_path))
-    assert "cr-user-root-not-found" not in ids(check(tmp_path, target="gke-autopilot"))
+    assert only(check(tmp_path), "cr-user-root-not-found")[0].severity == "warning"
+    assert only(check(tmp_path, target="gke-autopilot"), "cr-user-root-not-found")[0].severity == "info"
+    api_tree(tmp_path)
+    assert "cr-user-root-not-found" not in ids(check(tmp_path))
 
 
 def test_cmd_binding_localhost(tmp_path):
@@ -670,3 +672,23 @@ def test_one_way_websocket_suggests_sse(tmp_path):
     assert f and f[0].severity == "info"
     (tmp_path / "rt/main.py").write_text(code + "    msg = await ws.receive_text()\n")
     assert "websocket-one-way-sse" not in ids(check(tmp_path, svc))
+
+
+def test_pool_size_set_in_code_counts_for_connections(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "api/requirements.txt").write_text("flask\ngunicorn\nsqlalchemy\n")
+    (tmp_path / "api/main.py").write_text(FLASK_APP + "from sqlalchemy import create_engine\n"
+                                          "engine = create_engine('x', pool_size=20, max_overflow=10)\n")
+    svc = {"api": {**API, "max_instances": 4, "depends_on": ["postgres"]}}
+    pg = {"tier": "db-custom-1-3840"}  # 100 connections; the plan's pool_size 5 gives 4 x 5 = 20
+    assert "db-too-many-connections" not in ids(run_preflight(plan(svc, postgres=pg)))
+    f = only(check(tmp_path, svc, postgres=pg), "db-too-many-connections")
+    assert f and "120" in f[0].message and f[0].severity == "error"
+
+
+def test_heavy_packages_in_the_web_image(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "api/requirements.txt").write_text("flask\ngunicorn\ntorch==2.2\n")
+    f = only(check(tmp_path), "cr-cold-start-slow")
+    assert f and "torch" in f[0].message and "image" in f[0].message
+    assert "cr-cold-start-slow" not in ids(check(tmp_path, {"api": {**API, "min_instances": 1}}))

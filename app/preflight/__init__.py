@@ -26,9 +26,10 @@ def run_preflight(plan: Plan, target: str | None = None, source_dir: str | Path 
         return sort_findings(plan_findings(plan, target), list(plan.services))
     from app.preflight.source_checks import source_findings
 
-    found, enriched = source_findings(plan, target, Path(source_dir))
-    # The plan checks see the service as the source shows it (its CMD, heavy imports, WebSocket routes).
-    return sort_findings(plan_findings(enriched, target, commands=False) + found, list(plan.services))
+    found, enriched, pools = source_findings(plan, target, Path(source_dir))
+    # The plan checks see the service as the source shows it (its CMD, heavy imports, WebSocket routes,
+    # the pool size its code asks for).
+    return sort_findings(plan_findings(enriched, target, commands=False, pools=pools) + found, list(plan.services))
 
 
 def sort_findings(findings: list[Finding], service_order: list[str]) -> list[Finding]:

@@ -184,17 +184,18 @@ def cloud_sql_connection_limit(tier: str) -> int | None:
     return next(conns for floor, conns in _PG_CONN_BY_GIB if gib >= floor)
 
 
-def check_db_connections(plan: Plan, target: str) -> Iterator[Finding]:
+def check_db_connections(plan: Plan, target: str, pools: dict[str, int] | None = None) -> Iterator[Finding]:
+    """`pools`: per-service connections per process when the code sets its own pool size."""
     if plan.postgres is None or target not in GCP_TARGETS:
         return
     limit = cloud_sql_connection_limit(plan.postgres.tier)
     if limit is None:
         return
-    pool = plan.postgres.pool_size
     parts, demand = [], 0
     for name, svc in plan.services.items():
         if not uses_postgres(plan, svc):
             continue
+        pool = (pools or {}).get(name, plan.postgres.pool_size)
         cmd = command_text(svc.command)
         procs = processes_per_instance(cmd)
         if "celery" in cmd and procs == 1 and not re.search(r"--concurrency|-c\s*\d", cmd):
@@ -383,8 +384,11 @@ def check_commands(plan: Plan, target: str) -> Iterator[Finding]:
             yield from command_findings(plan, target, name, svc, start, names(svc))
 
 
-def plan_findings(plan: Plan, target: str, commands: bool = True) -> list[Finding]:
+def plan_findings(plan: Plan, target: str, commands: bool = True, pools: dict[str, int] | None = None) -> list[Finding]:
     out: list[Finding] = []
     for check in CHECKS + ((check_commands,) if commands else ()):
-        out.extend(check(plan, target))
+        if check is check_db_connections and pools:
+            out.extend(check_db_connections(plan, target, pools))
+        else:
+            out.extend(check(plan, target))
     return out

@@ -83,7 +83,7 @@ def _contexts(plan: Plan, root: Path) -> list[Context]:
     return out
 
 
-def source_findings(plan: Plan, target: str, root: Path) -> tuple[list[Finding], Plan]:
+def source_findings(plan: Plan, target: str, root: Path) -> tuple[list[Finding], Plan, dict[str, int]]:
     """Findings from the source tree, and the plan enriched with what the source shows (the image's CMD,
     heavy imports, WebSocket endpoints) so the plan checks judge the service that will really run."""
     root = root.resolve()
@@ -99,9 +99,10 @@ def source_findings(plan: Plan, target: str, root: Path) -> tuple[list[Finding],
     if target in GCP_TARGETS:
         out += _safe(iam_findings(root))
     out += _safe(_compose_volume_findings(root, target))
+    pools = {name: u.pop("_pool") for name, u in updates.items() if "_pool" in u}
     services = {name: (svc.model_copy(update=updates[name]) if updates.get(name) else svc)
                 for name, svc in plan.services.items()}
-    return out, plan.model_copy(update={"services": services})
+    return out, plan.model_copy(update={"services": services}), pools
 
 
 def _safe(found: Iterator[Finding]) -> list[Finding]:
@@ -144,8 +145,9 @@ def _dockerfile_findings(contexts: list[Context], target: str, root: Path) -> It
         else:
             yield from _cross_compile_stage(df, where_file, also, svc, svc_path)
         user = df.user()
-        if user and user.args.split(":")[0].strip() in ("root", "0") and target in CLOUD_RUN_TARGETS:
-            yield render("cr-user-root-not-found", service=svc, path=svc_path, where=f"{where_file}:{user.line}{also}")
+        if user and user.args.split(":")[0].strip() in ("root", "0"):
+            yield render("cr-user-root-not-found", service=svc, path=svc_path, where=f"{where_file}:{user.line}{also}",
+                         severity="warning" if target in CLOUD_RUN_TARGETS else "info")
 
 
 def _cross_compile_stage(df: Dockerfile, where_file: str, also: str, svc: str, svc_path: str) -> Iterator[Finding]:
@@ -244,6 +246,11 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
                         if s.module.split(".")[0] in HEAVY_IMPORTS} - {d.lower() for d in ctx.service.heavy_deps})
         if heavy:
             update["heavy_deps"] = [*ctx.service.heavy_deps, *heavy]
+    pool = _code_pool_size(py_files + js_files)
+    if pool:
+        update["_pool"] = pool
+    if sites or py_files:
+        yield from _image_heavy_cold_start(ctx, target, update)
     if ctx.service.role == "web" and (resolved or not py_files) and _serves_websockets(py_files + js_files):
         update["role"] = "websocket"
     if update.get("role", ctx.service.role) == "websocket" and target != "compose":
@@ -257,6 +264,44 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
     yield from _bucket_code_findings(plan, target, root, ctx, py_files + js_files)
     if target in CLOUD_RUN_TARGETS and plan.ingress.max_upload_mb is None and ctx.service.role == "web":
         yield from _upload_limit_findings(ctx, root, py_files + js_files)
+
+
+_POOL = re.compile(r"\bpool_size\s*=\s*(\d+)|\bmax_overflow\s*=\s*(\d+)|\bmax\s*:\s*(\d+)\s*[,}]|"
+                   r"\bconnection_limit=(\d+)|\bmaxconn\s*=\s*(\d+)")
+
+
+def _code_pool_size(files: list[Path]) -> int | None:
+    """Connections per process when the code sizes its pool explicitly (pool_size + max_overflow, pg max)."""
+    size = overflow = 0
+    for path in files:
+        text = read_text(path) or ""
+        if not re.search(r"create_(async_)?engine|new\s+Pool\(|Pool\(|PrismaClient|knex\(|psycopg_pool|"
+                         r"ThreadedConnectionPool|SimpleConnectionPool", text):
+            continue
+        for m in _POOL.finditer(text):
+            if m.group(2):
+                overflow = max(overflow, int(m.group(2)))
+            else:
+                size = max(size, int(next(g for g in m.groups() if g)))
+    return size + overflow if size else None
+
+
+def _image_heavy_cold_start(ctx: Context, target: str, update: dict) -> Iterator[Finding]:
+    """Heavy packages in the image (its requirements) though not imported: a multi-GB image starts slowly."""
+    svc = ctx.service
+    if target not in CLOUD_RUN_TARGETS or svc.role not in ("web", "websocket") or svc.min_instances > 0:
+        return
+    if update.get("heavy_deps") or svc.heavy_deps:
+        return  # the plan check speaks about imported heavy packages
+    runs = [i.args for i in ctx.dockerfile.all_instructions("RUN")] if ctx.dockerfile else []
+    reqs = requirements_for(ctx.directory, runs)
+    if reqs is None:
+        return
+    heavy = sorted(d for d in reqs.dists if d in ("torch", "tensorflow", "tensorflow-cpu", "jax", "transformers",
+                                                   "demucs", "openai-whisper", "diffusers", "vllm", "spleeter"))
+    if heavy:
+        yield render("cr-cold-start-slow", variant="image", service=ctx.name, path=f"services.{ctx.name}.min_instances",
+                     what=", ".join(heavy))
 
 
 def _serves_websockets(files: list[Path]) -> bool:
