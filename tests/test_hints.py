@@ -84,6 +84,11 @@ def test_context_rules_need_their_context():
     'INFO:     172.18.0.1:51240 - "POST /api/avatar HTTP/1.1" 413 Request Entity Too Large',
     'The log said "exec format error" is not something we have seen since the rebuild.',
     "2025-10-15 10:23:44,101 WARNING app.config: SENTRY_DSN not set, error reporting disabled",
+    "HF_TOKEN not set, downloads will be anonymous",
+    "Celery CPendingDeprecationWarning: The broker_connection_retry configuration setting will no longer determine",
+    "Warning: The `set-output` command is deprecated and will be disabled soon.",
+    "      Reason:       Completed",
+    "      Exit Code:    0",
     '{"httpRequest":{"requestUrl":"https://ws.example.com/ws","status":101,"latency":"12.0s"},"severity":"INFO"}',
     '{"httpRequest":{"requestUrl":"https://a.example.com/avatar","requestSize":"2101233","status":413}}',
 ])
