@@ -692,3 +692,9 @@ def test_heavy_packages_in_the_web_image(tmp_path):
     f = only(check(tmp_path), "cr-cold-start-slow")
     assert f and "torch" in f[0].message and "image" in f[0].message
     assert "cr-cold-start-slow" not in ids(check(tmp_path, {"api": {**API, "min_instances": 1}}))
+
+
+def test_worker_started_by_a_script(tmp_path):
+    api_tree(tmp_path, GOOD_DOCKERFILE.replace("CMD gunicorn -b 0.0.0.0:$PORT main:app", 'CMD ["./start-worker.sh"]'))
+    (tmp_path / "api/start-worker.sh").write_text("#!/bin/sh\nexec celery -A main worker --concurrency 4\n")
+    assert "cr-worker-deployed-as-service" in ids(check(tmp_path))

@@ -216,7 +216,10 @@ def _env_names(ctx: Context, start: StartCommand) -> set[str]:
 def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update: dict) -> Iterator[Finding]:
     start = _start_command(ctx)
     if not ctx.service.command and start.text:
-        update["command"] = start.text  # the image's CMD is what runs: worker and process checks need it
+        # The image's CMD (and the start script it runs) is what runs: worker and process checks need it.
+        runners = [line for _, line in start.lines()[1:]
+                   if re.search(r"\b(celery|rq|dramatiq|arq|gunicorn|uvicorn|hypercorn|daphne|node|npm|python)\b", line)]
+        update["command"] = " && ".join([start.text, *runners]) if runners else start.text
     env = _env_names(ctx, start)
     yield from command_findings(plan, target, ctx.name, ctx.service, start, env)
     yield from _nextjs_hostname(ctx, root, start, env)
