@@ -297,7 +297,7 @@ class Engine:
         if beats:
             found = [c for c in found if not any(
                 abs(i - c.idx) <= span for i, span in beats.get(c.rule.hint.id, ()))]
-        specific = [c.idx for c in found if not (c.rule.umbrella or c.weak) and c.rule.hint.severity != "info"]
+        specific = [c.idx for c in found if not (c.rule.umbrella or c.weak) and c.rule.hint.severity == "error"]
         if not specific:
             return found
         import bisect
