@@ -107,3 +107,19 @@ async def test_canary_redacted_in_cloud_lines(fake):
                         timestamp=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)))
     lines = [x async for x in open_source("cloud-run:api", project="p", since="1m", follow=False)]
     assert len(lines) == 1 and canary not in lines[0].text
+
+
+@pytest.mark.parametrize("code,message,expect", [
+    ("PERMISSION_DENIED", "Cloud Logging API has not been used in project 123 before or it is disabled.",
+     "API is disabled"),
+    ("UNAUTHENTICATED", "Request had invalid authentication credentials.", "gcloud auth application-default login"),
+    ("NOT_FOUND", "Project p not found.", "not found"),
+])
+async def test_fatal_errors_stop_with_one_line(fake, code, message, expect):
+    import grpc
+
+    fake.fail = (getattr(grpc.StatusCode, code), message)
+    agen = open_source("cloud-run:api", project="p", since="10m", backoff=FAST)
+    with pytest.raises(SourceError) as info:
+        await asyncio.wait_for(agen.__anext__(), 20)
+    assert expect in str(info.value) and "\n" not in str(info.value)

@@ -14,7 +14,8 @@ real `LoggingServiceV2AsyncClient` reaches it through LAUNCHDECK_EMULATOR_HOST.
     ("close_after", n)            send n entries, then end the stream cleanly
     ("exhausted", seconds)        abort RESOURCE_EXHAUSTED at once, with RetryInfo(seconds)
     ("denied",)                   abort PERMISSION_DENIED at once
-- `deny = True` makes every call abort PERMISSION_DENIED.
+- `deny = True` makes every call abort PERMISSION_DENIED; `fail = (StatusCode, message)` makes
+  every call abort with that status (UNAUTHENTICATED, NOT_FOUND, a disabled API, ...).
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ class FakeLogging:
         self.entries: list[Any] = []
         self.faults: list[Any] = []
         self.deny = False
+        self.fail: tuple[grpc.StatusCode, str] | None = None
         self.max_page = max_page
         self.sessions: list[_Session] = []
         self.tail_opens = 0
@@ -155,6 +157,8 @@ class FakeLogging:
     def list_log_entries(self, request: Any, context: grpc.ServicerContext) -> Any:
         with self._lock:
             self.list_calls.append(request)
+        if self.fail:
+            context.abort(*self.fail)
         if self.deny:
             context.abort(grpc.StatusCode.PERMISSION_DENIED,
                           "Permission 'logging.logEntries.list' denied on resource (or it may not exist).")
@@ -175,6 +179,8 @@ class FakeLogging:
         with self._lock:
             fault = self.faults.pop(0) if self.faults else None
             self.tail_opens += 1
+        if self.fail:
+            context.abort(*self.fail)
         if self.deny or (fault and fault[0] == "denied"):
             context.abort(grpc.StatusCode.PERMISSION_DENIED,
                           "Permission 'logging.logEntries.list' denied on resource (or it may not exist).")
