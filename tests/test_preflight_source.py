@@ -698,3 +698,15 @@ def test_worker_started_by_a_script(tmp_path):
     api_tree(tmp_path, GOOD_DOCKERFILE.replace("CMD gunicorn -b 0.0.0.0:$PORT main:app", 'CMD ["./start-worker.sh"]'))
     (tmp_path / "api/start-worker.sh").write_text("#!/bin/sh\nexec celery -A main worker --concurrency 4\n")
     assert "cr-worker-deployed-as-service" in ids(check(tmp_path))
+
+
+def test_database_url_read_by_prisma_and_django_helpers(tmp_path):
+    src = tree(tmp_path, {
+        "schema.prisma": 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n',
+        "settings.py": "import dj_database_url\nimport environ\nenv = environ.Env()\n"
+                       "DATABASES = {'default': dj_database_url.config(conn_max_age=600)}\n"
+                       "CACHE = env.db('CACHE_DB_URL', default='sqlite://')\n",
+    })
+    assert {k: r.kind for k, r in merge(js_reads([src / "schema.prisma"])).items()} == {"DATABASE_URL": "required"}
+    got = {k: r.kind for k, r in merge(python_reads([src / "settings.py"])[0]).items()}
+    assert got == {"DATABASE_URL": "required", "CACHE_DB_URL": "default"}

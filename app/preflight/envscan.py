@@ -102,6 +102,13 @@ class _PyVisitor(ast.NodeVisitor):
         elif _dotted(func) in ("os.getenv", "getenv", "os.environ.get"):
             kind, default = _default_of(node, 1)
             self._add(first, kind, node, default)
+        elif _dotted(func).endswith("dj_database_url.config") or (
+                isinstance(func, ast.Attribute) and func.attr in ("db", "db_url") and _dotted(func.value) == "env"):
+            # dj_database_url.config() and django-environ env.db() read DATABASE_URL unless told otherwise
+            name = next((_const_str(k.value) for k in node.keywords if k.arg in ("env", "var")), None)
+            name = name or (first if isinstance(func, ast.Attribute) and first else "DATABASE_URL")
+            has_default = any(k.arg == "default" for k in node.keywords)
+            self._add(name, DEFAULT if has_default else REQUIRED, node)
         elif first and _ENV_NAME.match(first) and _dotted(func).split(".")[0] in ("env", "config") and (
                 _dotted(func) in ("env", "config") or isinstance(func, ast.Attribute)):
             # django-environ env("X") / env.str("X", default=...), python-decouple config("X", default=...)
@@ -223,6 +230,9 @@ _JS_IGNORE = frozenset({"NODE_ENV", "PORT", "HOSTNAME", "NEXT_RUNTIME", "NEXT_PH
                         "SSR", "BASE_URL"})
 
 
+_PRISMA_ENV = re.compile(r"\benv\(\s*\"([A-Za-z_][A-Za-z0-9_]*)\"\s*\)")
+
+
 def js_reads(files: list[Path]) -> list[EnvRead]:
     from app.preflight.walk import read_text
 
@@ -230,6 +240,10 @@ def js_reads(files: list[Path]) -> list[EnvRead]:
     for path in files:
         text = read_text(path)
         if not text or "env" not in text:
+            continue
+        if path.suffix == ".prisma":  # datasource db { url = env("DATABASE_URL") }
+            reads += [EnvRead(m.group(1), REQUIRED, path, text.count("\n", 0, m.start()) + 1)
+                      for m in _PRISMA_ENV.finditer(text)]
             continue
         for m in _JS_READ.finditer(text):
             name = m.group(1) or m.group(2)

@@ -236,7 +236,7 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
         sites, py_files = import_tree(index, fallback) if fallback else ([], [])
         if not py_files:
             py_files = code_files(ctx.directory, (".py",))
-    js_files = code_files(ctx.directory, (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx")) \
+    js_files = code_files(ctx.directory, (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".prisma")) \
         if (ctx.directory / "package.json").is_file() else []
     yield from _env_findings(plan, target, root, ctx, py_files, js_files, env, resolved or not py_files)
     yield from _node_listen(ctx, root, js_files, target)
