@@ -296,3 +296,21 @@ def test_every_example_in_every_format_on_its_line(kind):
             if got != [(9, rule.hint.id)]:
                 misses.append((rule.hint.id, got))
     assert misses == []
+
+
+def test_newest_first_without_timestamps_keeps_the_newest_exception():
+    forward = [
+        "Traceback (most recent call last):",
+        '  File "/x.py", line 1, in f',
+        "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432)",
+        "",
+        "The above exception was the direct cause of the following exception:",
+        "",
+        "Traceback (most recent call last):",
+        '  File "/y.py", line 2, in g',
+        'sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection to server at "localhost" '
+        "(127.0.0.1), port 5432 failed: Connection refused",
+    ]
+    backward = ["INFO shutting down"] + forward[::-1] + ["INFO booting"]
+    hits = get_engine().scan(backward)
+    assert [(h.line, h.hint.id) for h in hits] == [(2, "db-dial-localhost-fallback")]

@@ -249,6 +249,7 @@ class Engine:
     def _tracebacks(found: list[_Cand], texts: list[str], norm, reverse: bool) -> list[_Cand]:
         """Once per traceback (chained ones included), on its decisive line."""
         group_of: dict[int, int | None] = {}
+        flipped: dict[int, bool] = {}
 
         def tb_ish(j: int) -> bool:
             t = norm(j)
@@ -266,8 +267,12 @@ class Engine:
             hi = idx
             while hi + 1 < len(texts) and hi - idx < _TB_WALK and tb_ish(hi + 1):
                 hi += 1
-            has_header = any(norm(j).startswith(_TB_HEADER) for j in range(lo, hi + 1))
-            group_of[idx] = lo if has_header else None
+            headers = [j for j in range(lo, hi + 1) if norm(j).startswith(_TB_HEADER)]
+            group_of[idx] = lo if headers else None
+            if headers:
+                # Newest-first output without timestamps (gcloud value(textPayload)) shows itself:
+                # the header comes after its frames, so the block ends with it.
+                flipped[lo] = norm(hi).startswith(_TB_HEADER) and not norm(lo).startswith(_TB_HEADER)
             return group_of[idx]
 
         keep: dict[tuple[int, str], _Cand] = {}
@@ -282,7 +287,7 @@ class Engine:
             if prev is None:
                 keep[key] = c
                 out.append(c)
-            elif not reverse:
+            elif not (reverse or flipped.get(g)):
                 out[out.index(prev)] = c  # the later line is the decisive one
                 keep[key] = c
         return out

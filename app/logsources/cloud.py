@@ -193,6 +193,9 @@ async def cloud_run_logs(
                 delay = _retry_delay(exc)
                 delay = delay if delay is not None else backoff.exhausted_min
                 reason = "quota exhausted (RESOURCE_EXHAUSTED)"
+            except gex.OutOfRange:
+                delay = 0.0  # the tail reached its maximum duration: reopen at once
+                reason = "tail session reached its maximum duration"
             except gex.GoogleAPICallError as exc:
                 reason = f"{type(exc).__name__}: {getattr(exc, 'message', exc)}"
             finally:
