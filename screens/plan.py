@@ -35,6 +35,7 @@ class Field:
 
 SERVICE_FIELDS = (
     Field("role", "Role", "select", ROLES),
+    Field("port", "Port", "optint", help="blank: none"),
     Field("cpu", "CPU (vCPU)", "text", help="1, 2, 0.5 or 1000m"),
     Field("memory", "Memory", "text", help="512Mi, 2Gi"),
     Field("min_instances", "Min instances", "int"),
@@ -56,6 +57,7 @@ POSTGRES_FIELDS = (
     Field("storage_gb", "Storage GB", "float"),
     Field("backups_gb", "Backups GB", "float"),
     Field("ha", "High availability", "bool"),
+    Field("pool_size", "Pool per instance", "int", help="connections each instance opens"),
 )
 REDIS_FIELDS = (
     Field("tier", "Tier", "select", ("basic", "standard")),
@@ -276,7 +278,9 @@ class PlanScreen(DeckScreen):
             raw = raw == "true"
         if raw == self._value_at(path):
             return
-        if field.kind in ("int", "float"):
+        if field.kind == "optint":
+            raw = _number(str(raw), "int") if str(raw).strip() else None
+        elif field.kind in ("int", "float"):
             raw = _number(str(raw), field.kind)
         elif field.kind == "range":
             raw = self._range_value(path, field)
@@ -369,6 +373,9 @@ class PlanScreen(DeckScreen):
                 hits.first().focus()
                 return
         table.focus()
+        self.query_one("#form-error", Static).update(
+            Text(f"{path} is not edited on this screen: change it in {self.deck.save_path.name} "
+                 "(or the compose file) and reopen.", style="yellow"))
 
 
 SCREEN = PlanScreen

@@ -161,7 +161,7 @@ async def test_preflight_jumps_to_setting(tmp_path: Path) -> None:
         tree = screen.query_one("#findings")
         groups = [str(n.label) for n in tree.root.children]
         assert groups[0].startswith("✗ Errors") and groups[1].startswith("⚠ Warnings")
-        finding = next(f for f in screen.findings if f.path and f.path.startswith("services.worker."))
+        finding = next(f for f in screen.findings if f.path == "services.worker.memory")
         node = next(n for g in tree.root.children for n in g.children if n.data is finding)
         tree.move_cursor(node)
         await pilot.pause()
