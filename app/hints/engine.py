@@ -153,7 +153,7 @@ class Engine:
         raw = lines if isinstance(lines, list) else list(lines)
         raw = [x.rstrip("\r\n") for x in raw] if raw and raw[0].endswith("\n") else raw
         fmt = fmt or detect_format(raw[:200])
-        texts, anchors = _records(raw, fmt)
+        texts, anchors, entries = _records(raw, fmt)
         if fmt == "gcloud":
             col = gcloud_text_column(raw)
             if col:
@@ -164,9 +164,10 @@ class Engine:
             width = wrap_width(raw)
             if width:
                 texts = unwrap(raw, width)
-        return self._scan_texts(texts, anchors, newest_first(raw[:400]) or newest_first(texts[:400]))
+        return self._scan_texts(texts, anchors, newest_first(raw[:400]) or newest_first(texts[:400]), entries)
 
-    def _scan_texts(self, texts: list[str], anchors: list[int] | None, reverse: bool) -> list[HintHit]:
+    def _scan_texts(self, texts: list[str], anchors: list[int] | None, reverse: bool,
+                    entries: list[int] | None = None) -> list[HintHit]:
         cand_lines = self._prefilter(texts)
         norm_cache: dict[int, str] = {}
 
@@ -195,7 +196,7 @@ class Engine:
                 found.append(_Cand(idx, pick[0], pick[1], t))
         found = self._tracebacks(found, texts, norm, reverse)
         found = self._drop_umbrellas(found)
-        return self._fold(found, texts, anchors)
+        return self._fold(found, texts, anchors, entries)
 
     def _prefilter(self, texts: list[str]) -> dict[int, set[int]]:
         cands: dict[int, set[int]] = {}
@@ -317,15 +318,18 @@ class Engine:
         return out
 
     @staticmethod
-    def _fold(found: list[_Cand], texts: list[str], anchors: list[int] | None) -> list[HintHit]:
+    def _fold(found: list[_Cand], texts: list[str], anchors: list[int] | None,
+              entries: list[int] | None) -> list[HintHit]:
         hits: list[HintHit] = []
         by_shape: dict[tuple[str, str], HintHit] = {}
         last_idx: dict[str, tuple[int, HintHit, set[str]]] = {}
+        entry_of: dict[int, int] = {}  # a hit's log entry: two fields of one entry are one event
         for c in found:
             hid = c.rule.hint.id
             m = _REPEAT.search(texts[c.idx])
             n = int(m.group(1)) if m else 1
             line = (anchors[c.idx] if anchors is not None else c.idx) + 1
+            entry = entries[c.idx] if entries is not None else line
             shape = (hid, _SHAPE.sub("#", c.text))
             prev_near = last_idx.get(hid)
             target = by_shape.get(shape)
@@ -334,11 +338,12 @@ class Engine:
                 if gap <= _ADJACENT or (gap <= _SAME_EVENT and prev_near[2] == set(_QUOTED.findall(c.text))):
                     target = prev_near[1]
             if target is not None:
-                if shape in by_shape and target.line != line:
+                if shape in by_shape and entry_of[id(target)] != entry:
                     target.count += n  # a true repeat; a second line about the same event adds nothing
                 last_idx[hid] = (c.idx, target, set(_QUOTED.findall(c.text)))
                 continue
             hit = HintHit(line=line, hint=c.rule.hint, count=n)
+            entry_of[id(hit)] = entry
             by_shape[shape] = hit
             last_idx[hid] = (c.idx, hit, set(_QUOTED.findall(c.text)))
             hits.append(hit)
@@ -393,7 +398,7 @@ def _fast_finder(keys: list[str]):
     return ahocorasick_rs.BytesAhoCorasick([k.encode() for k in keys])
 
 
-def _records(raw: list[str], fmt: str) -> tuple[list[str], list[int] | None]:
+def _records(raw: list[str], fmt: str) -> tuple[list[str], list[int] | None, list[int] | None]:
     """Texts to match and, for JSON input, the 0-based line each came from."""
     if fmt == "jsonl":
         texts: list[str] = []
@@ -409,26 +414,18 @@ def _records(raw: list[str], fmt: str) -> tuple[list[str], list[int] | None]:
             else:
                 texts.append(line)
                 anchors.append(i)
-        return _strip_stamp(texts), anchors
+        return texts, anchors, anchors
     if fmt == "json-array":
         return _json_array(raw)
-    return raw, None
+    return raw, None, None
 
 
-_LEAD_TS = re.compile(r"^\d{4}-\d\d-\d\dT\S+ ")
-
-
-def _strip_stamp(texts: list[str]) -> list[str]:
-    # Entry timestamps are prepended only so newest-first order can be detected; normalize()
-    # strips them again before matching.
-    return texts
-
-
-def _json_array(raw: list[str]) -> tuple[list[str], list[int]]:
+def _json_array(raw: list[str]) -> tuple[list[str], list[int], list[int]]:
     text = "\n".join(raw)
     dec = json.JSONDecoder()
     texts: list[str] = []
     anchors: list[int] = []
+    entries: list[int] = []
     i = text.find("[") + 1
     line_at, pos_at = 0, 0
     n = len(text)
@@ -450,8 +447,9 @@ def _json_array(raw: list[str]) -> tuple[list[str], list[int]]:
             line = line_at + (span.count("\n", 0, k) if k >= 0 else 0)
             texts.append(f"{ts} {t}" if ts and t else t)
             anchors.append(line)
+            entries.append(line_at)
         i = end
-    return texts, anchors
+    return texts, anchors, entries
 
 
 _ENGINE: Engine | None = None
