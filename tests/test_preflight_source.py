@@ -710,3 +710,30 @@ def test_database_url_read_by_prisma_and_django_helpers(tmp_path):
     assert {k: r.kind for k, r in merge(js_reads([src / "schema.prisma"])).items()} == {"DATABASE_URL": "required"}
     got = {k: r.kind for k, r in merge(python_reads([src / "settings.py"])[0]).items()}
     assert got == {"DATABASE_URL": "required", "CACHE_DB_URL": "default"}
+
+
+@pytest.mark.parametrize(("cmd", "fid"), [
+    ("npm run dev", "node-bound-to-localhost"),  # package.json: vite without --host
+    ("streamlit run app.py", "cr-container-failed-to-listen-on-port"),  # 8501 by default
+    ("flask --app main run --host 0.0.0.0", "cr-container-failed-to-listen-on-port"),  # 5000 by default
+    ("streamlit run app.py --server.port 8080 --server.address 0.0.0.0", None),
+])
+def test_dev_servers_and_default_ports(tmp_path, cmd, fid):
+    tree(tmp_path, {"s/Dockerfile": f"FROM node:20\nUSER node\nCMD {cmd}\n",
+                    "s/package.json": '{"scripts": {"dev": "vite"}, "dependencies": {"vite": "5"}}',
+                    "s/app.py": "import streamlit as st\nst.write('hi')\n", "s/requirements.txt": "streamlit\nflask\n",
+                    "s/main.py": FLASK_APP})
+    got = ids(check(tmp_path, {"s": {"role": "web", "build": "./s", "port": 8080}}))
+    assert got & {"node-bound-to-localhost", "cr-container-failed-to-listen-on-port"} == ({fid} if fid else set())
+
+
+@pytest.mark.parametrize(("listen", "fid"), [
+    ('http.ListenAndServe("localhost:8080", nil)', "node-bound-to-localhost"),
+    ('http.ListenAndServe(":3000", nil)', "cr-container-failed-to-listen-on-port"),
+    ('http.ListenAndServe(":"+os.Getenv("PORT"), nil)', None),
+])
+def test_go_listen(tmp_path, listen, fid):
+    tree(tmp_path, {"g/Dockerfile": "FROM golang:1.22\nUSER 1000\nCMD [\"/app\"]\n", "g/go.mod": "module x\n",
+                    "g/main.go": f"package main\n\nfunc main() {{\n\t{listen}\n}}\n"})
+    got = ids(check(tmp_path, {"g": {"role": "web", "build": "./g", "port": 8080}}))
+    assert got & {"node-bound-to-localhost", "cr-container-failed-to-listen-on-port"} == ({fid} if fid else set())

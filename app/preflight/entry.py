@@ -62,15 +62,17 @@ def start_scripts(context: Path, text: str) -> list[tuple[str, str]]:
                 body = read_text(path)
                 if body is not None and not body.startswith("\x7fELF"):
                     out.append((_rel(path, context), body))
-    if re.search(r"\b(npm|yarn|pnpm)\s+(run\s+)?start\b", text) and (context / "package.json").is_file():
+    run = re.search(r"\b(npm|yarn|pnpm)\s+(?:run\s+)?([\w:-]+)", text)
+    if run and run.group(2) not in ("install", "ci", "exec", "i") and (context / "package.json").is_file():
         import json
 
         try:
             scripts = json.loads(read_text(context / "package.json") or "{}").get("scripts", {})
-        except ValueError:
+        except (ValueError, AttributeError):
             scripts = {}
-        for key in ("prestart", "start"):
-            if isinstance(scripts.get(key), str):
+        name = run.group(2)
+        for key in (f"pre{name}", name):
+            if isinstance(scripts, dict) and isinstance(scripts.get(key), str):
                 out.append((f"package.json scripts.{key}", scripts[key]))
     return out
 
@@ -134,7 +136,19 @@ _PORT_FLAG = re.compile(
     r"|\brunserver\s+(?:[\d.]+:)?(\d{2,5})\b"
 )
 _SERVER_HINT = re.compile(r"\b(uvicorn|gunicorn|hypercorn|daphne|granian|next|node|npm|serve|flask|runserver|"
-                          r"streamlit|fastapi|http-server|nginx|caddy)\b")
+                          r"streamlit|fastapi|http-server|nginx|caddy|vite|ng)\b")
+# Dev servers that bind loopback unless told otherwise, and servers with a fixed default port.
+_LOCAL_BY_DEFAULT = (
+    (re.compile(r"\bvite\b(?!.*--host)"), "localhost (vite's default without --host)"),
+    (re.compile(r"\bng\s+serve\b(?!.*--host)"), "localhost (ng serve's default without --host)"),
+    (re.compile(r"\bhypercorn\b(?!.*(-b|--bind))"), "127.0.0.1 (hypercorn's default without --bind)"),
+)
+_DEFAULT_PORTS = (
+    (re.compile(r"\bstreamlit\s+run\b(?!.*--server\.port)"), 8501, "STREAMLIT_SERVER_PORT"),
+    (re.compile(r"\bflask\b.*\brun\b(?!.*(--port|-p\s))"), 5000, "FLASK_RUN_PORT"),
+    (re.compile(r"\bmanage\.py\s+runserver\s*$|\bmanage\.py\s+runserver\s+0\.0\.0\.0\s*$"), 8000, ""),
+    (re.compile(r"\bhypercorn\b(?!.*(-b|--bind))"), 8000, ""),
+)
 
 
 _UVICORN_CMD = re.compile(r"(^|&&|;|\|\||\bexec|\brun|-m|-c\s*['\"]?|^\S+=\S+)\s*(\S*/)?uvicorn\s")
@@ -156,8 +170,11 @@ def bound_to_localhost(line: str, env: set[str] = frozenset()) -> str | None:
     if re.search(r"\bmanage\.py\s+runserver\b", line) and not re.search(r"runserver\s+(0\.0\.0\.0|\[::\]|:)", line):
         return "127.0.0.1 (runserver's default)"
     if re.search(r"\bflask\b.*\brun\b", line) and not re.search(r"--host[=\s]+(0\.0\.0\.0|::)|-h\s+0\.0\.0\.0",
-                                                                line):
+                                                                line) and "FLASK_RUN_HOST" not in env:
         return "127.0.0.1 (flask run's default)"
+    for pattern, what in _LOCAL_BY_DEFAULT:
+        if pattern.search(line):
+            return what
     return None
 
 
@@ -169,5 +186,8 @@ def hard_coded_port(line: str, env: set[str] = frozenset()) -> int | None:
     if not m:
         if _runs_uvicorn(line) and "--uds" not in line and "UVICORN_PORT" not in env:
             return 8000  # uvicorn's default port; it does not read $PORT
+        for pattern, port, env_name in _DEFAULT_PORTS:
+            if pattern.search(line) and not (env_name and env_name in env):
+                return port
         return None
     return int(next(g for g in m.groups() if g))

@@ -240,6 +240,7 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
         if (ctx.directory / "package.json").is_file() else []
     yield from _env_findings(plan, target, root, ctx, py_files, js_files, env, resolved or not py_files)
     yield from _node_listen(ctx, root, js_files, target)
+    yield from _go_listen(ctx, root, target)
     if js_files:
         yield from _node_import_findings(ctx, root, js_files)
     if sites:
@@ -373,6 +374,29 @@ def _node_listen(ctx: Context, root: Path, files: list[Path], target: str) -> It
             if port.isdigit() and "process.env.PORT" not in text and expected is not None and int(port) != expected:
                 yield render("cr-container-failed-to-listen-on-port", service=ctx.name,
                              path=f"services.{ctx.name}.port", where=where, found=int(port), expected=expected)
+                return
+
+
+_GO_LISTEN = re.compile(r"(?:ListenAndServe(?:TLS)?|\.Run|\.Start|net\.Listen\(\s*\"tcp\"\s*,)\(?\s*\"([\w.\[\]:]*):(\d{2,5})\"")
+
+
+def _go_listen(ctx: Context, root: Path, target: str) -> Iterator[Finding]:
+    """Go servers: ListenAndServe("localhost:8080") or a fixed port while the platform sets $PORT."""
+    if ctx.service.role not in ("web", "websocket") or not (ctx.directory / "go.mod").is_file():
+        return
+    expected = ctx.service.port if ctx.service.port is not None else (8080 if target in CLOUD_RUN_TARGETS else None)
+    for path in code_files(ctx.directory, (".go",), max_files=500):
+        text = read_text(path) or ""
+        for m in _GO_LISTEN.finditer(text):
+            where = f"{rel(path, root)}:{text.count(chr(10), 0, m.start()) + 1}"
+            host, port = m.group(1), int(m.group(2))
+            if host in ("localhost", "127.0.0.1"):
+                yield render("node-bound-to-localhost", service=ctx.name, path=f"services.{ctx.name}.build",
+                             where=where, host=host)
+                return
+            if expected is not None and port != expected and 'Getenv("PORT")' not in text:
+                yield render("cr-container-failed-to-listen-on-port", service=ctx.name,
+                             path=f"services.{ctx.name}.port", where=where, found=port, expected=expected)
                 return
 
 
