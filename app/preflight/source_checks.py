@@ -652,10 +652,12 @@ def _size_mib(groups: tuple[str, ...]) -> float | None:
     value = groups[1].replace("_", "").strip()
     if not re.fullmatch(r"[\d\s*()]+", value):
         return None
-    try:
-        number = eval(value, {"__builtins__": {}}, {})  # noqa: S307 - digits, '*', parentheses only
-    except Exception:  # noqa: BLE001
+    factors = [f for f in value.replace("(", " ").replace(")", " ").split("*")]
+    if not factors or any(not f.strip().isdigit() for f in factors):
         return None
+    number = 1
+    for f in factors:  # a product such as 100 * 1024 * 1024; no eval
+        number *= int(f.strip())
     unit = groups[2].lower() if len(groups) > 2 and groups[2] else ""
     if unit in ("g", "gb"):
         return number * 1024
