@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 import time
 from typing import Any
 
 BATCH_LINES = 500
 BATCH_SECONDS = 0.05
+# Plain-text sources carry no severity; a word in the line is a good enough guess for the filter.
+_ERROR = re.compile(r"\b(ERROR|CRITICAL|FATAL|Traceback|Exception|panic)\b|\bError:")
+_WARNING = re.compile(r"\bWARN(ING)?\b")
+
+
+def guess_severity(text: str) -> str:
+    if _ERROR.search(text):
+        return "error"
+    return "warning" if _WARNING.search(text) else "info"
+
 
 
 class _Out:
@@ -71,7 +82,8 @@ async def _produce(spec: str, project: str | None, region: str | None, conn: Any
                 break
             if line is not False:
                 hint = engine.match_line(line.text)
-                batch.append((line.text, (line.severity or "info").lower(), line.source, hint.id if hint else None))
+                severity = (line.severity or guess_severity(line.text)).lower()
+                batch.append((line.text, severity, line.source, hint.id if hint else None))
             now = time.monotonic()
             if batch and (len(batch) >= BATCH_LINES or now - last >= BATCH_SECONDS):
                 conn.send(("lines", batch))

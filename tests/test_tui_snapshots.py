@@ -1,0 +1,112 @@
+"""One snapshot per screen at 120x40: bundled price snapshot, no network, no cursor blink.
+
+Regenerate after an intended UI change: `pytest --snapshot-update tests/test_tui_snapshots.py`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_tui import deck, until
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LAUNCHDECK_CACHE_DIR", str(tmp_path / "cache"))
+    for var in ("GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT", "LAUNCHDECK_EMULATOR_HOST"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def _still(app: Any) -> None:
+    """No blinking cursors in the picture."""
+    from textual.widgets import Input
+
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+
+
+def _goto(mode: str, then: Any = None) -> Any:
+    async def run_before(pilot: Any) -> None:
+        app = pilot.app
+        app.switch_mode(mode)
+        await until(pilot, lambda: app.current_mode == mode)
+        if then is not None:
+            await then(pilot)
+        await pilot.pause(0.3)
+        _still(app)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_plan_screen(snap_compare: Any, tmp_path: Path) -> None:
+    async def edit_worker(pilot: Any) -> None:
+        await pilot.app.screen.focus_setting("services.worker.memory")
+
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("plan", edit_worker))
+
+
+def test_plan_overview(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("plan"))
+
+
+def test_target_screen(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("target"))
+
+
+def test_costs_screen(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("costs"))
+
+
+def test_costs_versus_selfhost(snap_compare: Any, tmp_path: Path) -> None:
+    async def versus(pilot: Any) -> None:
+        await pilot.press("v")
+        await pilot.pause(0.3)
+
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("costs", versus))
+
+
+def test_preflight_screen(snap_compare: Any, tmp_path: Path) -> None:
+    async def first_error(pilot: Any) -> None:
+        await pilot.press("down")
+
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("preflight", first_error))
+
+
+def test_export_screen(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("export"))
+
+
+def test_logs_screen(snap_compare: Any, tmp_path: Path) -> None:
+    async def loaded(pilot: Any) -> None:
+        screen = pilot.app.screen
+        log = screen.query_one("LogView")
+        expected = -1
+        # The demo log is read by a child process: wait until the count stops growing.
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if len(log.entries) and len(log.entries) == expected:
+                break
+            expected = len(log.entries)
+        await pilot.press("n")
+        await until(pilot, lambda: "Fix:" in str(screen.query_one("#hint").render()))
+        screen.source_state = "reading demo log"  # the path differs between machines
+        screen.query_one("#source").value = "file:assets/demo.log"
+        screen._update_state()
+
+    app = deck(cwd=tmp_path, status_enabled=True)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_goto("logs", loaded))
+
+
+def test_help_screen(snap_compare: Any, tmp_path: Path) -> None:
+    async def help_(pilot: Any) -> None:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "HelpScreen")
+
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("plan", help_))
