@@ -48,6 +48,19 @@ def import_compose(path: str | os.PathLike[str]) -> ImportResult:
     return _Importer(doc, label, Path(path).resolve().parent).run()
 
 
+def looks_like_compose(doc: Any) -> bool:
+    """True for a parsed docker-compose file (services with image/build/ports), not a launchdeck plan."""
+    services = doc.get("services") if isinstance(doc, dict) else None
+    if not isinstance(services, dict) or not services:
+        return False
+    compose_keys = {"image", "build", "ports", "environment", "volumes", "expose", "env_file", "healthcheck",
+                    "restart", "networks", "container_name", "entrypoint", "deploy", "labels", "profiles"}
+    plan_keys = {"role", "cpu", "memory", "min_instances", "max_instances", "concurrency", "secrets", "usage",
+                 "billing", "why"}
+    keys = {k for s in services.values() if isinstance(s, dict) for k in s}
+    return bool(keys & compose_keys) and not (keys & plan_keys)
+
+
 def plan_service_name(name: str) -> str:
     """A compose name as a Cloud Run service name: `Celery_Worker` -> `celery-worker`."""
     out = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
@@ -378,4 +391,4 @@ def split_env(env: dict[str, str | None], file_names: list[str]) -> tuple[dict[s
     return plain, secrets
 
 
-__all__ = ["ImportResult", "ImportRow", "import_compose", "plan_service_name", "split_env"]
+__all__ = ["ImportResult", "ImportRow", "import_compose", "looks_like_compose", "plan_service_name", "split_env"]

@@ -64,8 +64,9 @@ class Port:
 
 
 def _int(text: Any) -> int | None:
+    """A port number (1-65535) or None."""
     text = sniff(text).strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdigit() and 0 < int(text) <= 65535 else None
 
 
 def parse_port(entry: Any) -> Port | None:

@@ -235,3 +235,12 @@ def test_compose_secrets_become_secret_names() -> None:
     result = _Importer(doc, "c.yml", DATA).run()
     assert result.plan.services["api"].secrets == ["DB_PASSWORD", "STRIPE_KEY"]
     assert any("/run/secrets" in n for n in result.notes)
+
+
+def test_looks_like_compose() -> None:
+    from app.compose_import import looks_like_compose
+    from app.planfile import parse_yaml
+
+    assert looks_like_compose(parse_yaml((ROOT / "assets" / "example" / "docker-compose.yml").read_text(), "c"))
+    assert not looks_like_compose(parse_yaml((ROOT / "assets" / "example" / "launchdeck.yaml").read_text(), "p"))
+    assert not looks_like_compose({"services": {}}) and not looks_like_compose(["x"])
