@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg
+
+if TYPE_CHECKING:
+    from app.export import ExportResult
+    from app.plan import Plan
+    from app.validate import Verdict
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _check_preflight(plan, target: str, force: bool) -> None:  # noqa: ANN001
+def _check_preflight(plan: Plan, target: str, force: bool) -> None:
     """Hook for the lead: refuse to generate when preflight has error findings unless --force.
 
     Currently a no-op; returns None.
@@ -49,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(not v.ok for v in verdicts) else 0
 
 
-def _render(fmt: str, target: str, out: str, result, verdicts) -> str:  # noqa: ANN001
+def _render(fmt: str, target: str, out: str, result: ExportResult, verdicts: list[Verdict]) -> str:
     from app.output import md_table, text_table, to_json
 
     failed = [v for v in verdicts if not v.ok]
