@@ -107,24 +107,29 @@ def export_files(files: dict[str, str], out_dir: str | os.PathLike[str], force: 
     result = ExportResult(dry_run=dry_run)
     diffs: list[str] = []
     plan: list[tuple[Path, str, str]] = []  # (path, text, manifest key) to write
+    settled: list[Path] = []  # FILE.new offers made moot: the file now holds that version
     for rel in sorted(files):
         rel = _safe_rel(rel)
         new = files[rel]
         path = root / rel
         current = _read(path)
+        side = path.with_name(path.name + ".new")
         if current == new:
             result.unchanged.append(rel)
             manifest[rel] = sha256(new)
+            if _read(side) == new:
+                settled.append(side)
             continue
         ours = rel in manifest
         if current is None or force or (ours and sha256(current) == manifest[rel]):
+            if _read(side) == new:
+                settled.append(side)
             result.written.append(rel)
             diffs.append(_diff(current, new, rel, rel))
             plan.append((path, new, rel))
             continue
         # Edited by hand (or never ours): keep it, offer the new version beside it.
         (result.kept_edited if ours else result.conflicts).append(rel)
-        side = path.with_name(path.name + ".new")
         diffs.append(_diff(current, new, rel, rel + ".new"))
         if _read(side) != new:
             plan.append((side, new, ""))
@@ -136,6 +141,8 @@ def export_files(files: dict[str, str], out_dir: str | os.PathLike[str], force: 
             atomic_write(path, text, 0o755 if path.name.endswith(EXECUTABLE) else 0o644)
             if key:
                 manifest[key] = sha256(text)
+        for side in settled:
+            side.unlink(missing_ok=True)
         body = {"generator": "launchdeck", "files": dict(sorted(manifest.items()))}
         atomic_write(root / MANIFEST, json.dumps(body, indent=2) + "\n")
     except NotADirectoryError as exc:

@@ -56,8 +56,10 @@ def test_hand_edit_is_kept_and_new_version_goes_beside_it(tmp_path):
     # --force overwrites the edit.
     forced = export_files({**FILES, "a.txt": "ONE\n"}, tmp_path, force=True)
     assert forced.written == ["a.txt"] and (tmp_path / "a.txt").read_text() == "ONE\n"
-    # Accepting the new version by hand makes it ours again.
-    assert export_files({**FILES, "a.txt": "ONE\n"}, tmp_path).unchanged
+    # Accepting the new version by hand makes it ours again, and the spent FILE.new goes away.
+    (tmp_path / "a.txt.new").write_text("ONE\n")
+    assert "a.txt" in export_files({**FILES, "a.txt": "ONE\n"}, tmp_path).unchanged
+    assert not (tmp_path / "a.txt.new").exists()
 
 
 def test_foreign_file_is_a_conflict(tmp_path):
