@@ -205,6 +205,19 @@ class LaunchDeck(App[int]):
     def on_ready(self) -> None:
         self.startup_seconds = time.perf_counter() - STARTED
         self.log.info(f"launchdeck first paint after {self.startup_seconds * 1000:.0f} ms")
+        self.set_timer(0.5, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """After the first paint, import what the other screens need so switching to them is quick."""
+
+        def load() -> None:
+            for name in ("estimators", "app.preflight", "app.generators", "screens.costs", "screens.target"):
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001 - the screen itself reports a broken module
+                    return
+
+        self.run_worker(load, thread=True, group="warm-up", exit_on_error=False, description="warm-up imports")
 
     def _import_compose_answer(self, yes: bool | None) -> None:
         if not yes or self.opened.compose_path is None:

@@ -18,6 +18,7 @@ GLOBAL_KEYS = (
     ("ctrl+s", "save the plan to launchdeck.yaml (comments kept)"),
     ("? / F1", "this help"),
     ("tab / shift+tab", "move between panes and fields"),
+    ("esc", "leave a text field (letters and 1–6 type into a field while it has the cursor)"),
     ("ctrl+q", "quit (asks when there are unsaved changes)"),
 )
 

@@ -46,7 +46,7 @@ SERVICE_FIELDS = (
     Field("usage.requests_per_month", "Requests / month", "range", roles=("web", "websocket")),
     Field("usage.seconds_per_request", "Seconds / request", "range", roles=("web", "websocket")),
     Field("usage.busy_fraction", "Busy fraction", "range", roles=("websocket", "worker")),
-    Field("usage.avg_instances", "Avg instances", "range", roles=("worker",), help="blank: from busy fraction"),
+    Field("usage.avg_instances", "Avg instances", "range", roles=("worker",), help="blank=auto"),
     Field("usage.executions_per_month", "Executions / month", "range", roles=("job",)),
     Field("usage.tasks_per_execution", "Tasks / execution", "range", roles=("job",)),
     Field("usage.seconds_per_execution", "Seconds / execution", "range", roles=("job",)),
@@ -254,7 +254,7 @@ class PlanScreen(DeckScreen):
                     editors.append(Input(_fmt(part), id=f"{wid}-{i}", placeholder="low" if i == 0 else "high",
                                          classes="range", compact=True))
             else:
-                editors.append(Input(_fmt(value), id=wid, placeholder=field.help or field.label,
+                editors.append(Input(_fmt(value), id=wid, placeholder="—" if field.kind == "optint" else field.label,
                                      compact=True))
             for i, editor in enumerate(editors):
                 self._widgets[editor] = (path, field, i if field.kind == "range" else None)
