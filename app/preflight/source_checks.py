@@ -6,13 +6,15 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from app.plan import CLOUD_RUN_TARGETS, GCP_TARGETS, Plan, Service
+from app.plan import CLOUD_RUN_TARGETS, GCP_TARGETS, Plan
+from app.preflight import codechecks as code
 from app.preflight import envscan
 from app.preflight.catalog import Finding, render
-from app.preflight.dockerfile import Dockerfile, parse_dockerfile
+from app.preflight.codechecks import HEAVY_IMPORTS, where_of
+from app.preflight.context import Context, service_contexts
+from app.preflight.dockerfile import Dockerfile
 from app.preflight.entry import StartCommand, find_in_context, python_entries, start_scripts
 from app.preflight.facts import (
     DB_PART_RE,
@@ -22,7 +24,6 @@ from app.preflight.facts import (
     command_text,
     join_names,
     names,
-    safe_text,
     url_host,
     uses_redis,
 )  # fmt: skip
@@ -39,55 +40,11 @@ PROVIDED = frozenset({
     "PYTHONDONTWRITEBYTECODE", "NODE_ENV", "NODE_OPTIONS", "GOOGLE_APPLICATION_CREDENTIALS", "CI",
     "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "VIRTUAL_ENV", "WEB_CONCURRENCY",
 })  # fmt: skip
-_HEAVY_CALLS = re.compile(r"^(?!\s)(?:\w+\s*=\s*)?[\w.]*?(from_pretrained|hf_hub_download|snapshot_download|"
-                          r"load_model|pipeline|SentenceTransformer|torch\.hub\.load|get_model|pretrained)\s*\(",
-                          re.MULTILINE)
-_GCS_CLIENT = re.compile(r"(from\s+google\.cloud\s+import\s+[^\n]*\bstorage\b|import\s+google\.cloud\.storage|"
-                         r"['\"]@google-cloud/storage['\"])")
-
-
-# Imports that make a service heavy (memory and cold start), as plan heavy_deps names.
-HEAVY_IMPORTS = {
-    "torch": "torch", "tensorflow": "tensorflow", "transformers": "transformers", "keras": "keras", "jax": "jax",
-    "sentence_transformers": "sentence-transformers", "demucs": "demucs", "whisper": "openai-whisper",
-    "faster_whisper": "faster-whisper", "diffusers": "diffusers", "spleeter": "spleeter", "vllm": "vllm",
-    "onnxruntime": "onnxruntime", "spacy": "spacy", "ultralytics": "ultralytics", "easyocr": "easyocr",
-    "paddleocr": "paddleocr", "playwright": "playwright",
-}  # fmt: skip
-_WS_SERVER = re.compile(r"@\w+\.websocket(_route)?\(|WebSocketEndpoint|websockets\.serve\(|socketio\.(Async)?Server\(|"
-                        r"flask_socketio|SocketIO\(|new\s+WebSocketServer\(|new\s+WebSocket\.Server\(|"
-                        r"require\(['\"](ws|socket\.io)['\"]\)|from\s+['\"](ws|socket\.io)['\"]")
-
-
-@dataclass
-class Context:
-    name: str
-    service: Service
-    directory: Path
-    dockerfile: Dockerfile | None
-
-
-def _contexts(plan: Plan, root: Path) -> list[Context]:
-    out = []
-    for name, svc in plan.services.items():
-        build = svc.build
-        if build is None:
-            continue
-        ctx_rel = build if isinstance(build, str) else str(build.get("context", "."))
-        directory = (root / ctx_rel).resolve()
-        if not directory.is_dir():
-            continue
-        df_name = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
-        df_path = directory / str(df_name)
-        out.append(Context(name, svc, directory, parse_dockerfile(df_path) if df_path.is_file() else None))
-    return out
-
-
 def source_findings(plan: Plan, target: str, root: Path) -> tuple[list[Finding], Plan, dict[str, int]]:
     """Findings from the source tree, and the plan enriched with what the source shows (the image's CMD,
     heavy imports, WebSocket endpoints) so the plan checks judge the service that will really run."""
     root = root.resolve()
-    contexts = _contexts(plan, root)
+    contexts = service_contexts(plan, root)
     dockerfiles = [c.dockerfile.path for c in contexts if c.dockerfile]
     arm_hint = arm64_evidence(dockerfiles + _compose_files(root))
     out: list[Finding] = []
@@ -222,14 +179,14 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
         update["command"] = " && ".join([start.text, *runners]) if runners else start.text
     env = _env_names(ctx, start)
     yield from command_findings(plan, target, ctx.name, ctx.service, start, env)
-    yield from _nextjs_hostname(ctx, root, start, env)
+    yield from code.nextjs_hostname(ctx, root, start, env)
     index = ModuleIndex(ctx.directory, _copied_roots(ctx))
     entries = python_entries(index, ctx.directory, start)
     resolved = bool(entries)
     py_files: list[Path] = []
     if entries:
         sites, py_files = import_tree(index, entries)
-        yield from _code_binding(ctx, root, entries, target)
+        yield from code.code_binding(ctx, root, entries, target)
     else:
         fallback = [p for p in (ctx.directory / n for n in ("main.py", "app.py", "server.py", "app/main.py",
                                                             "wsgi.py", "manage.py")) if p.is_file()]
@@ -239,8 +196,8 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
     js_files = code_files(ctx.directory, (".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".prisma")) \
         if (ctx.directory / "package.json").is_file() else []
     yield from _env_findings(plan, target, root, ctx, py_files, js_files, env, resolved or not py_files)
-    yield from _node_listen(ctx, root, js_files, target)
-    yield from _go_listen(ctx, root, target)
+    yield from code.node_listen(ctx, root, js_files, target)
+    yield from code.go_listen(ctx, root, target)
     if js_files:
         yield from _node_import_findings(ctx, root, js_files)
     if sites:
@@ -250,186 +207,27 @@ def _service_findings(plan: Plan, target: str, root: Path, ctx: Context, update:
                         if s.module.split(".")[0] in HEAVY_IMPORTS} - {d.lower() for d in ctx.service.heavy_deps})
         if heavy:
             update["heavy_deps"] = [*ctx.service.heavy_deps, *heavy]
-    pool = _code_pool_size(py_files + js_files)
+    pool = code.code_pool_size(py_files + js_files)
     if pool:
         update["_pool"] = pool
     if sites or py_files:
-        yield from _image_heavy_cold_start(ctx, target, update)
-    if ctx.service.role == "web" and (resolved or not py_files) and _serves_websockets(py_files + js_files):
+        yield from code.image_heavy_cold_start(ctx, target, update)
+    if ctx.service.role == "web" and (resolved or not py_files) and code.serves_websockets(py_files + js_files):
         update["role"] = "websocket"
     if update.get("role", ctx.service.role) == "websocket" and target != "compose":
-        yield from _one_way_socket(ctx, root, py_files + js_files)
+        yield from code.one_way_socket(ctx, root, py_files + js_files)
     if ctx.service.role != "job":
-        yield from _model_download_findings(ctx, root, py_files, target)
+        yield from code.model_download_findings(ctx, root, py_files, target)
     if ctx.service.role in ("web", "websocket") and target != "compose":
-        yield from _startup_hook_findings(ctx, root, py_files, target)
+        yield from code.startup_hook_findings(ctx, root, py_files, target)
     if resolved and ctx.service.role in ("web", "websocket") and not ctx.service.command:
-        yield from _no_server_findings(ctx, root, start, sites, js_files)
-    yield from _bucket_code_findings(plan, target, root, ctx, py_files + js_files)
+        yield from code.no_server_findings(ctx, root, start, sites, js_files)
+    yield from code.bucket_code_findings(plan, target, root, ctx, py_files + js_files)
     if target in CLOUD_RUN_TARGETS and plan.ingress.max_upload_mb is None and ctx.service.role == "web":
-        yield from _upload_limit_findings(ctx, root, py_files + js_files)
-
-
-_POOL = re.compile(r"\bpool_size\s*=\s*(\d+)|\bmax_overflow\s*=\s*(\d+)|\bmax\s*:\s*(\d+)\s*[,}]|"
-                   r"\bconnection_limit=(\d+)|\bmaxconn\s*=\s*(\d+)")
-
-
-def _code_pool_size(files: list[Path]) -> int | None:
-    """Connections per process when the code sizes its pool explicitly (pool_size + max_overflow, pg max)."""
-    size = overflow = 0
-    for path in files:
-        text = read_text(path) or ""
-        if not re.search(r"create_(async_)?engine|new\s+Pool\(|Pool\(|PrismaClient|knex\(|psycopg_pool|"
-                         r"ThreadedConnectionPool|SimpleConnectionPool", text):
-            continue
-        for m in _POOL.finditer(text):
-            if m.group(2):
-                overflow = max(overflow, int(m.group(2)))
-            else:
-                size = max(size, int(next(g for g in m.groups() if g)))
-    return size + overflow if size else None
-
-
-def _image_heavy_cold_start(ctx: Context, target: str, update: dict) -> Iterator[Finding]:
-    """Heavy packages in the image (its requirements) though not imported: a multi-GB image starts slowly."""
-    svc = ctx.service
-    if target not in CLOUD_RUN_TARGETS or svc.role not in ("web", "websocket") or svc.min_instances > 0:
-        return
-    if update.get("heavy_deps") or svc.heavy_deps:
-        return  # the plan check speaks about imported heavy packages
-    runs = [i.args for i in ctx.dockerfile.all_instructions("RUN")] if ctx.dockerfile else []
-    reqs = requirements_for(ctx.directory, runs)
-    if reqs is None:
-        return
-    heavy = sorted(d for d in reqs.dists if d in ("torch", "tensorflow", "tensorflow-cpu", "jax", "transformers",
-                                                   "demucs", "openai-whisper", "diffusers", "vllm", "spleeter"))
-    if heavy:
-        yield render("cr-cold-start-slow", variant="image", service=ctx.name, path=f"services.{ctx.name}.min_instances",
-                     what=", ".join(heavy))
-
-
-def _serves_websockets(files: list[Path]) -> bool:
-    for path in files:
-        text = read_text(path) or ""
-        if _WS_SERVER.search(text):
-            return True
-    return False
-
-
-_WS_RECEIVE = re.compile(r"receive_(text|json|bytes)\(|\.receive\(|\.recv\(|iter_(text|json|bytes)\(|"
-                         r"async\s+for\s+\w+\s+in\s+\w*(ws|websocket|socket)\b|\.on\(\s*['\"]message['\"]|"
-                         r"@\w+\.on\(\s*['\"](?!connect|disconnect)\w+|\.on_message\b", re.IGNORECASE)
-_WS_SEND = re.compile(r"send_(text|json|bytes)\(|\.send\(|\.emit\(|broadcast", re.IGNORECASE)
-
-
-def _one_way_socket(ctx: Context, root: Path, files: list[Path]) -> Iterator[Finding]:
-    """A socket that only pushes (progress, notifications): Server-Sent Events would fit Cloud Run better."""
-    texts = {p: read_text(p) or "" for p in files}
-    ws_files = [p for p, t in texts.items() if _WS_SERVER.search(t)]
-    if not ws_files:
-        return
-    body = "\n".join(texts[p] for p in ws_files)
-    if _WS_SEND.search(body) and not _WS_RECEIVE.search(body):
-        yield render("websocket-one-way-sse", service=ctx.name, path=f"services.{ctx.name}.role",
-                     where=rel(ws_files[0], root))
-
-
-def _nextjs_hostname(ctx: Context, root: Path, start: StartCommand, env: set[str]) -> Iterator[Finding]:
-    if ctx.service.role not in ("web", "websocket"):
-        return
-    config = next((ctx.directory / f"next.config.{ext}" for ext in ("js", "mjs", "ts", "cjs")
-                   if (ctx.directory / f"next.config.{ext}").is_file()), None)
-    if config is None or not re.search(r"output\s*:\s*['\"]standalone['\"]", read_text(config) or ""):
-        return
-    values = dict(ctx.dockerfile.env_values()) if ctx.dockerfile else {}
-    values.update(ctx.service.env)
-    hostname = values.get("HOSTNAME", "").strip("'\"")
-    if hostname in ("0.0.0.0", "::") or any(re.search(r"HOSTNAME=['\"]?(0\.0\.0\.0|::)", line)
-                                               for _, line in start.lines()):
-        return
-    yield render("node-bound-to-localhost", variant="nextjs", severity="warning", service=ctx.name,
-                 path=f"services.{ctx.name}.env.HOSTNAME", where=rel(config, root))
-
-
-_JS_LISTEN = re.compile(r"\.listen\(\s*([^,()]+?)\s*(?:,\s*['\"]([^'\"]+)['\"])?\s*[,)]")
-
-
-def _node_listen(ctx: Context, root: Path, files: list[Path], target: str) -> Iterator[Finding]:
-    """Node servers: app.listen(3000, 'localhost') and ports hard-coded next to a platform-set $PORT."""
-    if ctx.service.role not in ("web", "websocket"):
-        return
-    expected = ctx.service.port if ctx.service.port is not None else (8080 if target in CLOUD_RUN_TARGETS else None)
-    for path in files:
-        text = read_text(path) or ""
-        if ".listen(" not in text or not re.search(r"express|fastify|koa|createServer|hono|http", text):
-            continue
-        for m in _JS_LISTEN.finditer(text):
-            line = text.count("\n", 0, m.start()) + 1
-            where = f"{rel(path, root)}:{line}"
-            if m.group(2) in ("localhost", "127.0.0.1"):
-                yield render("node-bound-to-localhost", service=ctx.name, path=f"services.{ctx.name}.build",
-                             where=where, host=m.group(2))
-                return
-            port = m.group(1).strip()
-            if port.isdigit() and "process.env.PORT" not in text and expected is not None and int(port) != expected:
-                yield render("cr-container-failed-to-listen-on-port", service=ctx.name,
-                             path=f"services.{ctx.name}.port", where=where, found=int(port), expected=expected)
-                return
-
-
-_GO_LISTEN = re.compile(r"(?:ListenAndServe(?:TLS)?|\.Run|\.Start|net\.Listen\(\s*\"tcp\"\s*,)\(?\s*\"([\w.\[\]:]*):(\d{2,5})\"")
-
-
-def _go_listen(ctx: Context, root: Path, target: str) -> Iterator[Finding]:
-    """Go servers: ListenAndServe("localhost:8080") or a fixed port while the platform sets $PORT."""
-    if ctx.service.role not in ("web", "websocket") or not (ctx.directory / "go.mod").is_file():
-        return
-    expected = ctx.service.port if ctx.service.port is not None else (8080 if target in CLOUD_RUN_TARGETS else None)
-    for path in code_files(ctx.directory, (".go",), max_files=500):
-        text = read_text(path) or ""
-        for m in _GO_LISTEN.finditer(text):
-            where = f"{rel(path, root)}:{text.count(chr(10), 0, m.start()) + 1}"
-            host, port = m.group(1), int(m.group(2))
-            if host in ("localhost", "127.0.0.1"):
-                yield render("node-bound-to-localhost", service=ctx.name, path=f"services.{ctx.name}.build",
-                             where=where, host=host)
-                return
-            if expected is not None and port != expected and 'Getenv("PORT")' not in text:
-                yield render("cr-container-failed-to-listen-on-port", service=ctx.name,
-                             path=f"services.{ctx.name}.port", where=where, found=port, expected=expected)
-                return
-
-
-def _code_binding(ctx: Context, root: Path, entries: list[Path], target: str) -> Iterator[Finding]:
-    """`python app.py` with app.run() / uvicorn.run() on loopback (Flask and uvicorn.run default to it)."""
-    if ctx.service.role not in ("web", "websocket"):
-        return
-    for path in entries:
-        text = read_text(path) or ""
-        if "__main__" not in text:
-            continue
-        for m in re.finditer(r"\b(app|application|server|uvicorn)\.run\(([^)]*)\)", text):
-            args = m.group(2)
-            is_uvicorn = m.group(1) == "uvicorn"
-            if not is_uvicorn and "Flask(" not in text:
-                continue
-            host = re.search(r"host\s*=\s*['\"]([^'\"]+)['\"]", args)
-            bound = host.group(1) if host else "127.0.0.1 (the default of " + ("uvicorn.run" if is_uvicorn
-                                                                                else "Flask's app.run") + ")"
-            if host is None and re.search(r"host\s*=", args):
-                continue  # host from a variable: cannot tell
-            if bound.startswith(("127.", "localhost")):
-                line = text.count("\n", 0, m.start()) + 1
-                yield render("node-bound-to-localhost", service=ctx.name, path=f"services.{ctx.name}.command",
-                             where=f"{rel(path, root)}:{line}", host=bound)
-                return
+        yield from code.upload_limit_findings(ctx, root, py_files + js_files)
 
 
 # ---------------------------------------------------------------- env names
-
-
-def _fmt_where(read: envscan.EnvRead, root: Path) -> str:
-    return f"{rel(read.file, root)}:{read.line}"
 
 
 def _env_findings(plan: Plan, target: str, root: Path, ctx: Context, py_files: list[Path], js_files: list[Path],
@@ -454,7 +252,7 @@ def _env_findings(plan: Plan, target: str, root: Path, ctx: Context, py_files: l
             fallback = _fallback(r)
             yield render("redis-connection-refused-or-unresolvable", service=name, severity=sev,
                          path=f"services.{name}.secrets", name=r.name,
-                         detail=f"{name}: the code reads {r.name} ({_fmt_where(r, root)}) but the plan does not set "
+                         detail=f"{name}: the code reads {r.name} ({where_of(r, root)}) but the plan does not set "
                                 f"it, so the app {fallback}.")
     for _key, r in sorted(missing.items()):
         up = r.name.upper()
@@ -462,7 +260,7 @@ def _env_findings(plan: Plan, target: str, root: Path, ctx: Context, py_files: l
         if r.kind == "default" and host in LOCAL_HOSTS and up not in DB_URL_NAMES and up not in REDIS_URL_NAMES:
             yield render("env-url-points-at-localhost", variant="default", service=name,
                          path=f"services.{name}.env.{r.name}", name=r.name, value=r.default,
-                         where=_fmt_where(r, root))
+                         where=where_of(r, root))
     by_kind: dict[str, list[envscan.EnvRead]] = {}
     for r in missing.values():
         by_kind.setdefault(r.kind, []).append(r)
@@ -476,7 +274,7 @@ def _env_findings(plan: Plan, target: str, root: Path, ctx: Context, py_files: l
         first = min(group, key=lambda r: (str(r.file), r.line))
         yield render("gcloud-env-vars-wiped", service=name, variant=variant, severity=severity,
                      path=f"services.{name}.env", names=join_names({r.name for r in group}),
-                     where=f"first at {_fmt_where(first, root)}")
+                     where=f"first at {where_of(first, root)}")
 
 
 def _fallback(r: envscan.EnvRead) -> str:
@@ -491,7 +289,7 @@ def _fallback(r: envscan.EnvRead) -> str:
 def _db_url_finding(ctx: Context, root: Path, r: envscan.EnvRead, parts: list[str]) -> Finding:
     sets = (f"; the plan sets {', '.join(parts)} instead, which this code never reads" if parts
             else "")
-    detail = (f"{ctx.name}: the code reads {r.name} ({_fmt_where(r, root)}) but the plan does not set it{sets}. "
+    detail = (f"{ctx.name}: the code reads {r.name} ({where_of(r, root)}) but the plan does not set it{sets}. "
               f"Without it the app {_fallback(r)}.")
     return render("db-dial-localhost-fallback", service=ctx.name, severity="warning" if r.kind == "default" else "error",
                   path=f"services.{ctx.name}.secrets", name=r.name, detail=detail)
@@ -535,150 +333,6 @@ def _node_import_findings(ctx: Context, root: Path, files: list[Path]) -> Iterat
         first = missing[0]
         yield render("node-module-not-found", service=ctx.name, path=f"services.{ctx.name}.build",
                      where=f"{rel(first.file, root)}:{first.line}", modules=join_names({m.package for m in missing}))
-
-
-def _probe_id(target: str) -> str:
-    return "k8s-startup-probe-failed" if target.startswith("gke") else "cr-startup-probe-failed"
-
-
-def _model_download_findings(ctx: Context, root: Path, files: list[Path], target: str) -> Iterator[Finding]:
-    for path in files:
-        text = read_text(path) or ""
-        if not re.search(r"transformers|huggingface_hub|whisper|sentence_transformers|torch\.hub|diffusers|demucs",
-                         text):
-            continue
-        m = _HEAVY_CALLS.search(text)
-        if m:
-            line = text.count("\n", 0, m.start()) + 1
-            where = f"{rel(path, root)}:{line}"
-            yield render("hf-hub-download-at-startup", service=ctx.name, path=f"services.{ctx.name}.build",
-                         where=where, call=m.group(1) + "()")
-            if ctx.service.role in ("web", "websocket") and target != "compose":
-                yield render(_probe_id(target), service=ctx.name, path=f"services.{ctx.name}.build",
-                             work="a model download at import time", where=where)
-            return
-
-
-_HOOK = re.compile(r"on_event\(\s*['\"]startup['\"]\s*\)|^\s*(async\s+)?def\s+lifespan\b|before_first_request|"
-                   r"@app\.on_startup|app\.router\.lifespan_context", re.MULTILINE)
-_HOOK_WORK = (
-    (re.compile(r"command\.upgrade\(|alembic|\bmigrate\(|run_migrations|call_command\(\s*['\"]migrate"),
-     "database migrations"),
-    (re.compile(r"snapshot_download|hf_hub_download|from_pretrained|urlretrieve|download_model|"
-                r"\.download_to_filename\(|load_model\(|pipeline\("), "a model download"),
-)
-
-
-def _startup_hook_findings(ctx: Context, root: Path, files: list[Path], target: str) -> Iterator[Finding]:
-    """Migrations or model downloads inside a FastAPI/Starlette/Flask start-up hook block the first listen."""
-    for path in files:
-        text = read_text(path) or ""
-        for m in _HOOK.finditer(text):
-            body = _block_after(text, m.end())
-            for pattern, what in _HOOK_WORK:
-                if pattern.search(body):
-                    line = text.count("\n", 0, m.start()) + 1
-                    yield render(_probe_id(target), service=ctx.name, path=f"services.{ctx.name}.build",
-                                 work=f"{what} in a start-up hook", where=f"{rel(path, root)}:{line}")
-                    return
-
-
-def _block_after(text: str, pos: int) -> str:
-    """The text of the function that starts at pos: up to the next line that is not indented."""
-    lines = text[pos:].splitlines()
-    out = lines[:1]
-    seen_def = bool(re.match(r"\s*(async\s+)?def\b", text[max(0, text.rfind("\n", 0, pos)):pos].strip()))
-    for line in lines[1:]:
-        if not seen_def and re.match(r"(async\s+)?def\b", line):
-            seen_def = True  # the function under a decorator
-        elif line and not line[0].isspace() and not line.startswith((")", "@")):
-            break
-        out.append(line)
-    return "\n".join(out)
-
-
-_SERVER_MODULES = frozenset({
-    "fastapi", "flask", "django", "starlette", "aiohttp", "sanic", "tornado", "uvicorn", "gunicorn", "hypercorn",
-    "bottle", "falcon", "quart", "litestar", "streamlit", "gradio", "grpc", "waitress", "cherrypy", "pyramid",
-    "socketio", "websockets", "twisted", "dash", "panel", "bokeh", "functions_framework", "connexion", "robyn",
-    "granian", "daphne", "channels", "http", "socketserver", "wsgiref", "aiohttp_jinja2", "nicegui", "chainlit",
-})  # fmt: skip
-
-
-def _no_server_findings(ctx: Context, root: Path, start: StartCommand, sites: list, js_files: list[Path]) -> Iterator[Finding]:
-    """A web service whose image runs a plain Python script that imports no HTTP server at all."""
-    if js_files or not re.match(r"^(exec\s+)?python[\d.]*\s+(-u\s+)?(-m\s+)?\S+", start.text.strip()):
-        return
-    tops = {s.module.split(".")[0] for s in sites}
-    if tops & _SERVER_MODULES or "http.server" in {s.module for s in sites}:
-        return
-    yield render("cr-container-failed-to-listen-on-port", variant="noserver", service=ctx.name, severity="warning",
-                 path=f"services.{ctx.name}.role", where=start.where, command=safe_text(start.text))
-
-
-def _bucket_code_findings(plan: Plan, target: str, root: Path, ctx: Context, files: list[Path]) -> Iterator[Finding]:
-    if target not in GCP_TARGETS or ctx.service.buckets or any("BUCKET" in k.upper() for k in ctx.service.env):
-        return  # with a bucket variable in env the plan check already speaks
-    py = [f for f in files if f.suffix == ".py"]
-    reads = envscan.python_reads(py)[0] + envscan.js_reads([f for f in files if f.suffix != ".py"])
-    bucket_reads = sorted({r.name for r in reads if "BUCKET" in r.name.upper()})
-    if bucket_reads and plan.buckets:
-        first = min((r for r in reads if r.name in bucket_reads), key=lambda r: (str(r.file), r.line))
-        yield render("gcs-permission-denied", service=ctx.name, path=f"services.{ctx.name}.buckets",
-                     evidence=f"reads {join_names(bucket_reads)} ({_fmt_where(first, root)})",
-                     missing=f"services.{ctx.name}.buckets is empty")
-        return
-    for path in files:
-        text = read_text(path) or ""
-        m = _GCS_CLIENT.search(text)
-        if m:
-            line = text.count("\n", 0, m.start()) + 1
-            yield render("gcs-permission-denied", service=ctx.name, path=f"services.{ctx.name}.buckets",
-                         evidence=f"uses the Cloud Storage client ({rel(path, root)}:{line})",
-                         missing=f"services.{ctx.name}.buckets is empty")
-            return
-
-
-_SIZE_PATTERNS = (
-    re.compile(r"\b(MAX_CONTENT_LENGTH|max_request_body_size|max_body_size|MAX_UPLOAD_SIZE|MAX_FILE_SIZE|"
-               r"MAX_UPLOAD_BYTES|fileSize|maxFileSize|DATA_UPLOAD_MAX_MEMORY_SIZE|FILE_UPLOAD_MAX_MEMORY_SIZE)"
-               r"\s*[:=]\s*([\d\s*()_]+)"),
-    re.compile(r"\b(limit|bodySizeLimit|maxBodySize)\s*:\s*['\"](\d+)\s*(mb|gb)['\"]", re.IGNORECASE),
-    re.compile(r"\b(client_max_body_size)\s+(\d+)([mMgG])\b"),
-)
-
-
-def _size_mib(groups: tuple[str, ...]) -> float | None:
-    value = groups[1].replace("_", "").strip()
-    if not re.fullmatch(r"[\d\s*()]+", value):
-        return None
-    factors = [f for f in value.replace("(", " ").replace(")", " ").split("*")]
-    if not factors or any(not f.strip().isdigit() for f in factors):
-        return None
-    number = 1
-    for f in factors:  # a product such as 100 * 1024 * 1024; no eval
-        number *= int(f.strip())
-    unit = groups[2].lower() if len(groups) > 2 and groups[2] else ""
-    if unit in ("g", "gb"):
-        return number * 1024
-    if unit in ("m", "mb"):
-        return float(number)
-    return number / (1024 * 1024) if number >= 1024 * 1024 else None
-
-
-def _upload_limit_findings(ctx: Context, root: Path, files: list[Path]) -> Iterator[Finding]:
-    conf = sorted(ctx.directory.glob("*.conf")) + sorted(ctx.directory.glob("nginx/*.conf"))
-    for path in files + conf:
-        text = read_text(path) or ""
-        for pattern in _SIZE_PATTERNS:
-            for m in pattern.finditer(text):
-                mib = _size_mib(m.groups())
-                if mib is not None and mib > 32:
-                    line = text.count("\n", 0, m.start()) + 1
-                    yield render("cr-request-too-large-413", variant="source", severity="warning", service=ctx.name,
-                                 path="ingress.max_upload_mb", where=f"{rel(path, root)}:{line} ({m.group(1)})",
-                                 mb=mib)
-                    return
 
 
 # ---------------------------------------------------------------- compose files
