@@ -204,6 +204,7 @@ def test_gke_manifests():
     assert init["restartPolicy"] == "Always" and "rehearsekit-db" in init["args"][-1]
     ws = next(d for d in docs if d["kind"] == "BackendConfig" and d["metadata"]["name"] == "realtime")
     assert ws["spec"]["timeoutSec"] >= 3600
+    assert ws["spec"]["sessionAffinity"]["affinityType"] == "GENERATED_COOKIE"
     kust = yaml.safe_load(files["k8s/kustomization.yaml"])
     assert sorted(kust["resources"]) == sorted(p[4:] for p in files if p.startswith("k8s/") and
                                                p != "k8s/kustomization.yaml")

@@ -138,7 +138,11 @@ def manifests(plan: Plan, name: str, svc: Service) -> list[dict[str, Any]]:
         docs.append({"apiVersion": "cloud.google.com/v1", "kind": "BackendConfig", "metadata": _meta(plan, name),
                      "spec": {"timeoutSec": timeout, "connectionDraining": {"drainingTimeoutSec": 60},
                               "healthCheck": {"type": "HTTP", "requestPath": svc.health_path,
-                                              "port": svc.port}}})
+                                              "port": svc.port},
+                              # Reconnecting sockets land on the pod that holds their state.
+                              **({"sessionAffinity": {"affinityType": "GENERATED_COOKIE",
+                                                      "affinityCookieTtlSec": timeout}}
+                                 if svc.role == "websocket" else {})}})
         annotations = {"cloud.google.com/neg": '{"ingress": true}',
                        "cloud.google.com/backend-config": f'{{"default": "{slug(name)}"}}'}
         docs.append({"apiVersion": "v1", "kind": "Service", "metadata": _meta(plan, name, annotations=annotations),
