@@ -737,3 +737,13 @@ def test_go_listen(tmp_path, listen, fid):
                     "g/main.go": f"package main\n\nfunc main() {{\n\t{listen}\n}}\n"})
     got = ids(check(tmp_path, {"g": {"role": "web", "build": "./g", "port": 8080}}))
     assert got & {"node-bound-to-localhost", "cr-container-failed-to-listen-on-port"} == ({fid} if fid else set())
+
+
+def test_public_frontend_deployed_private(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "deploy.sh").write_text("gcloud run deploy shop-frontend --image x --no-allow-unauthenticated\n"
+                                        "gcloud run deploy internal-api --image y --no-allow-unauthenticated\n")
+    f = only(check(tmp_path), "cr-invoker-permission-denied")
+    assert len(f) == 1 and "shop-frontend" in f[0].message
+    (tmp_path / "deploy.sh").write_text("gcloud run deploy shop-frontend --image x --allow-unauthenticated\n")
+    assert "cr-invoker-permission-denied" not in ids(check(tmp_path))

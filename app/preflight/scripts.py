@@ -18,6 +18,9 @@ _PUSH = re.compile(r"\b(docker|podman)\s+push\b|--push\b|\bgcloud\s+run\s+deploy
 _ARM = re.compile(r"linux/arm64|linux/aarch64|\barm64v8/|--platform[=\s]+\S*arm", re.IGNORECASE)
 
 
+_PUBLIC_NAME = re.compile(r"front|web|ui\b|www|site|client|portal|landing", re.IGNORECASE)
+
+
 def script_files(root: Path, max_depth: int = 3) -> list[Path]:
     out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -112,6 +115,12 @@ def script_findings(root: Path, arm_hint: bool) -> Iterator[Finding]:
                 yield render("cr-worker-deployed-as-service", variant="script",
                              severity="warning" if "--no-cpu-throttling" in line else "error",
                              where=f"{where_file}:{line_no}")
+                break
+        for line_no, line in _logical_lines(text):
+            m = re.search(r"\bgcloud\s+(?:beta\s+)?run\s+deploy\s+(\S+)", line)
+            if m and "--no-allow-unauthenticated" in line and _PUBLIC_NAME.search(m.group(1)):
+                yield render("cr-invoker-permission-denied", severity="warning", where=f"{where_file}:{line_no}",
+                             name=m.group(1))
                 break
         wiped_reported = False
         for line_no, line in _logical_lines(text):
