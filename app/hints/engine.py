@@ -195,7 +195,7 @@ class Engine:
             if pick:
                 found.append(_Cand(idx, pick[0], pick[1], t))
         found = self._tracebacks(found, texts, norm, reverse)
-        found = self._drop_umbrellas(found)
+        found = self._drop_umbrellas(found, texts)
         return self._fold(found, texts, anchors, entries)
 
     def _prefilter(self, texts: list[str]) -> dict[int, set[int]]:
@@ -294,15 +294,21 @@ class Engine:
         return out
 
     @staticmethod
-    def _drop_umbrellas(found: list[_Cand]) -> list[_Cand]:
-        # A hit that another nearby hit explicitly outranks (prefer_over) is the same event.
+    def _drop_umbrellas(found: list[_Cand], texts: list[str]) -> list[_Cand]:
+        """Same event said twice: an explicitly outranked hit, or an umbrella line, near a better hit
+        from the same source (compose service, kubectl pod) gives way to it."""
+        src = {c.idx: _source(texts[c.idx]) for c in found}
+
+        def same(a: int, b: int) -> bool:
+            return src[a] is None or src[b] is None or src[a] == src[b]
+
         beats: dict[str, list[tuple[int, int]]] = {}
         for w in found:
             for loser in w.rule.prefer_over:
                 beats.setdefault(loser, []).append((w.idx, max(w.rule.within, 10)))
         if beats:
             found = [c for c in found if not any(
-                abs(i - c.idx) <= span for i, span in beats.get(c.rule.hint.id, ()))]
+                abs(i - c.idx) <= span and same(i, c.idx) for i, span in beats.get(c.rule.hint.id, ()))]
         specific = [c.idx for c in found if not (c.rule.umbrella or c.weak) and c.rule.hint.severity == "error"]
         if not specific:
             return found
@@ -312,7 +318,11 @@ class Engine:
         for c in found:
             if c.rule.umbrella or c.weak:
                 k = bisect.bisect_left(specific, c.idx - _UMBRELLA_WINDOW)
-                if k < len(specific) and specific[k] <= c.idx + _UMBRELLA_WINDOW:
+                near = []
+                while k < len(specific) and specific[k] <= c.idx + _UMBRELLA_WINDOW:
+                    near.append(specific[k])
+                    k += 1
+                if any(same(i, c.idx) for i in near):
                     continue
             out.append(c)
         return out
@@ -349,6 +359,22 @@ class Engine:
             hits.append(hit)
         hits.sort(key=lambda h: h.line)
         return hits
+
+
+_SOURCE = re.compile(
+    r"^(?:\x1b\[[0-9;]*m)*(?:([A-Za-z0-9][\w.-]*)\s+(?:\x1b\[[0-9;]*m)*\|"  # compose `svc-1  |`
+    r"|\[(?:pod/)?([^\]\s]+?)(?:/[^\]/\s]+)?\]\s"  # kubectl `[pod/name/container]`
+    r"|([a-z0-9][a-z0-9.-]+)\s+\d+/\d+\s+[A-Z])"  # a `kubectl get pods` row
+)
+
+
+def _source(line: str) -> str | None:
+    """The service / pod a raw line belongs to, when its prefix says so."""
+    m = _SOURCE.match(line)
+    if not m:
+        return None
+    name = m.group(1) or m.group(2) or m.group(3)
+    return re.sub(r"-\d+$", "", name) if m.group(1) else name
 
 
 def wrap_width(lines: list[str]) -> int | None:
