@@ -149,7 +149,7 @@ class PlanScreen(DeckScreen):
         rows = self._component_rows()
         keys = [k for k, _ in rows]
         if not table.columns:
-            for col in ("Name", "Role / kind", "CPU / tier", "Memory / size", "Instances"):
+            for col in ("Name", "Role", "CPU/tier", "Memory/size", "Instances"):
                 table.add_column(col, key=col)
         if keys != self._rows:
             # Components added or removed (e.g. a compose import): rebuild the list once.
