@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg
@@ -25,12 +26,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _check_preflight(plan: Plan, target: str, force: bool) -> None:
-    """Hook for the lead: refuse to generate when preflight has error findings unless --force.
+def _check_preflight(plan: Plan, target: str, force: bool, plan_path: Path | None = None) -> bool:
+    """Refuse (return False) when preflight finds an error that means the deploy will not start.
 
-    Currently a no-op; returns None.
+    Uses the same source tree as `doctor` would. With --force, the findings are printed as a
+    warning and generation goes on.
     """
-    return None
+    import sys
+
+    from app.commands.doctor import _build_paths, looks_like_source
+    from app.preflight import run_preflight, startup_blockers
+
+    source = None
+    if plan_path is not None:
+        directory = plan_path.resolve().parent
+        source = directory if looks_like_source(directory, _build_paths(plan)) else None
+    blockers = startup_blockers(run_preflight(plan, target, source))
+    if not blockers:
+        return True
+    lines = [f"  {f.id} ({f.service or 'plan'}): {f.message} Fix: {f.fix}" for f in blockers]
+    if force:
+        print("launchdeck: generating despite preflight errors (--force):", *lines, sep="\n", file=sys.stderr)
+        return True
+    print(f"launchdeck: not generating for {target}: preflight says it will not start:", *lines,
+          "Fix the plan (see `launchdeck doctor`), or pass --force to generate anyway.", sep="\n", file=sys.stderr)
+    return False
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,13 +59,15 @@ def run(args: argparse.Namespace) -> int:
     from app.generators import SecretInEnv, generate
     from app.validate import validate_files
 
-    plan = plan_for_target(load(args.plan).plan, args.target)
+    loaded = load(args.plan)
+    plan = plan_for_target(loaded.plan, args.target)
     target = plan.target
-    _check_preflight(plan, target, args.force)
     try:
-        files = generate(plan, target)
+        files = generate(plan, target)  # refuses secret values in env first (exit 2)
     except SecretInEnv as exc:
         raise CommandError(str(exc)) from None
+    if not _check_preflight(plan, target, args.force, loaded.path):
+        return 1
     try:
         result = export_files(files, args.out, force=args.force, dry_run=args.dry_run)
     except ExportError as exc:
