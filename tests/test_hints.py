@@ -314,3 +314,14 @@ def test_newest_first_without_timestamps_keeps_the_newest_exception():
     backward = ["INFO shutting down"] + forward[::-1] + ["INFO booting"]
     hits = get_engine().scan(backward)
     assert [(h.line, h.hint.id) for h in hits] == [(2, "db-dial-localhost-fallback")]
+
+
+def test_different_things_on_neighbouring_lines_stay_apart():
+    engine = get_engine()
+    lines = ["ModuleNotFoundError: No module named 'torch'", "ModuleNotFoundError: No module named 'soundfile'"]
+    assert [h.line for h in engine.scan(lines)] == [1, 2]
+    lines = ["worker-1 exited with code 137", "stems-1 exited with code 137"]
+    assert [h.line for h in engine.scan(lines)] == [1, 2]
+    lines = ["backend-1  | Memory limit of 512 MiB exceeded with 513 MiB used.",
+             "worker-1   | Memory limit of 512 MiB exceeded with 513 MiB used."]
+    assert [(h.line, h.count) for h in engine.scan(lines)] == [(1, 1), (2, 1)]

@@ -331,8 +331,8 @@ class Engine:
     def _fold(found: list[_Cand], texts: list[str], anchors: list[int] | None,
               entries: list[int] | None) -> list[HintHit]:
         hits: list[HintHit] = []
-        by_shape: dict[tuple[str, str], HintHit] = {}
-        last_idx: dict[str, tuple[int, HintHit, set[str]]] = {}
+        by_shape: dict[tuple[str, str | None, str], HintHit] = {}
+        last_idx: dict[tuple[str, str | None], tuple[int, HintHit, set[str]]] = {}
         entry_of: dict[int, int] = {}  # a hit's log entry: two fields of one entry are one event
         for c in found:
             hid = c.rule.hint.id
@@ -340,22 +340,27 @@ class Engine:
             n = int(m.group(1)) if m else 1
             line = (anchors[c.idx] if anchors is not None else c.idx) + 1
             entry = entries[c.idx] if entries is not None else line
-            shape = (hid, _SHAPE.sub("#", c.text))
-            prev_near = last_idx.get(hid)
+            src = _source(texts[c.idx])
+            quoted = set(_QUOTED.findall(c.text))
+            shape = (hid, src, _SHAPE.sub("#", c.text))
+            prev_near = last_idx.get((hid, src))
             target = by_shape.get(shape)
             if target is None and prev_near:
-                gap = c.idx - prev_near[0]
-                if gap <= _ADJACENT or (gap <= _SAME_EVENT and prev_near[2] == set(_QUOTED.findall(c.text))):
+                # Nearby lines about one event (describe's Reason + Exit Code, a BuildKit step error
+                # and its summary) name the same things; two different modules or files do not.
+                gap, prev_quoted = c.idx - prev_near[0], prev_near[2]
+                if (gap <= _SAME_EVENT and prev_quoted == quoted) or (
+                        gap <= _ADJACENT and not (prev_quoted and quoted)):
                     target = prev_near[1]
             if target is not None:
                 if shape in by_shape and entry_of[id(target)] != entry:
                     target.count += n  # a true repeat; a second line about the same event adds nothing
-                last_idx[hid] = (c.idx, target, set(_QUOTED.findall(c.text)))
+                last_idx[(hid, src)] = (c.idx, target, quoted)
                 continue
             hit = HintHit(line=line, hint=c.rule.hint, count=n)
             entry_of[id(hit)] = entry
             by_shape[shape] = hit
-            last_idx[hid] = (c.idx, hit, set(_QUOTED.findall(c.text)))
+            last_idx[(hid, src)] = (c.idx, hit, quoted)
             hits.append(hit)
         hits.sort(key=lambda h: h.line)
         return hits
@@ -364,7 +369,8 @@ class Engine:
 _SOURCE = re.compile(
     r"^(?:\x1b\[[0-9;]*m)*(?:([A-Za-z0-9][\w.-]*)\s+(?:\x1b\[[0-9;]*m)*\|"  # compose `svc-1  |`
     r"|\[(?:pod/)?([^\]\s]+?)(?:/[^\]/\s]+)?\]\s"  # kubectl `[pod/name/container]`
-    r"|([a-z0-9][a-z0-9.-]+)\s+\d+/\d+\s+[A-Z])"  # a `kubectl get pods` row
+    r"|([a-z0-9][a-z0-9.-]+)\s+\d+/\d+\s+[A-Z]"  # a `kubectl get pods` row
+    r"|([A-Za-z0-9][\w.-]*) exited with code )"  # compose's own exit line
 )
 
 
@@ -373,8 +379,8 @@ def _source(line: str) -> str | None:
     m = _SOURCE.match(line)
     if not m:
         return None
-    name = m.group(1) or m.group(2) or m.group(3)
-    return re.sub(r"-\d+$", "", name) if m.group(1) else name
+    name = m.group(1) or m.group(2) or m.group(3) or m.group(4)
+    return re.sub(r"-\d+$", "", name) if (m.group(1) or m.group(4)) else name
 
 
 def wrap_width(lines: list[str]) -> int | None:
