@@ -104,6 +104,7 @@ def test_compose_source_runs_docker_compose(tmp_path, monkeypatch, capsys):
     assert [(r["source"], r["hint"]) for r in rows] == [("worker-1", "celery-broker-connection-error"), ("web-1", None)]
     argv = (tmp_path / "bin" / "argv").read_text().split()
     assert argv[:4] == ["compose", "logs", "--timestamps", "--no-color"] and "-f" not in argv
+    assert argv[-2:] == ["--since", "600s"]
 
 
 def test_kubectl_source_and_failure(tmp_path, monkeypatch, capsys):

@@ -78,13 +78,13 @@ def open_source(
     if kind == "compose":
         from app.logsources.procs import compose_logs
 
-        return compose_logs(arg or ".", since=since if window else None, follow=follow)
+        return compose_logs(arg or ".", since=f"{int(window.total_seconds())}s" if window else None, follow=follow)
     if kind == "kubectl":
         if not arg:
             raise SourceError("kubectl: needs a label selector, e.g. --source kubectl:app=api")
         from app.logsources.procs import kubectl_logs
 
-        return kubectl_logs(arg, since=since if window else None, follow=follow)
+        return kubectl_logs(arg, since=f"{int(window.total_seconds())}s" if window else None, follow=follow)
     if kind in ("cloud-run", "cloud-run-job"):
         if not arg:
             raise SourceError(f"{kind}: needs a name, e.g. --source {kind}:api")
