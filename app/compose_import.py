@@ -132,7 +132,7 @@ class _Importer:
             self._err(("x-launchdeck",), "expected a mapping with plan keys (region:, target:, postgres: ...)")
         if self.errors:
             raise PlanFileError(self.errors)
-        return services
+        return {str(name): svc for name, svc in services.items()}  # `1:` is a valid, if odd, service name
 
     # -- the import ---------------------------------------------------------------------------
 
