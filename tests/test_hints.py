@@ -178,7 +178,7 @@ def test_umbrella_gives_way_to_specific_cause():
     ("compose-selfhost.log", "compose"), ("kubectl-prefix.log", "kubectl"),
     ("gcloud-table-newest-first.log", "gcloud"), ("logentries.jsonl", "jsonl"),
     ("gcloud-read.json", "json-array"), ("github-actions.log", "github-actions"),
-    ("buildkit.log", "buildkit"), ("cloudrun-plain.log", "plain"),
+    ("buildkit.log", "buildkit"), ("cloudrun-plain.log", "plain"), ("gcloud-yaml.log", "gcloud-yaml"),
 ])
 def test_format_detection(name, fmt):
     lines = (DATA / name).read_text().splitlines()

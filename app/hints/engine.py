@@ -449,6 +449,8 @@ def _records(raw: list[str], fmt: str) -> tuple[list[str], list[int] | None, lis
         return texts, anchors, anchors
     if fmt == "json-array":
         return _json_array(raw)
+    if fmt == "gcloud-yaml":
+        return _yaml_docs(raw)
     return raw, None, None
 
 
@@ -481,6 +483,46 @@ def _json_array(raw: list[str]) -> tuple[list[str], list[int], list[int]]:
             anchors.append(line)
             entries.append(line_at)
         i = end
+    return texts, anchors, entries
+
+
+def _yaml_docs(raw: list[str]) -> tuple[list[str], list[int], list[int]]:
+    """`gcloud logging read` YAML: one document per entry; long strings are folded over several
+    lines, so each document is parsed and its message anchored on the line of its key."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    starts = [i for i, x in enumerate(raw) if x.rstrip() == "---"] or [-1]
+    if starts[0] != 0:
+        starts.insert(0, -1)
+    texts: list[str] = []
+    anchors: list[int] = []
+    entries: list[int] = []
+    for k, s in enumerate(starts):
+        lo, hi = s + 1, starts[k + 1] if k + 1 < len(starts) else len(raw)
+        if lo >= hi:
+            continue
+        try:
+            obj = yaml.load("\n".join(raw[lo:hi]), Loader=loader)
+        except yaml.YAMLError:
+            obj = None
+        fields = entry_fields(obj) if isinstance(obj, dict) else []
+        if not fields:
+            # Not an entry we understand: match its lines as they are.
+            for j in range(lo, hi):
+                texts.append(raw[j])
+                anchors.append(j)
+                entries.append(j)
+            continue
+        ts = entry_timestamp(obj)
+        for key, t in fields:
+            start = lo
+            if key == "status":
+                start = next((j for j in range(lo, hi) if raw[j].startswith("httpRequest:")), lo)
+            line = next((j for j in range(start, hi) if raw[j].lstrip().startswith(key + ":")), lo)
+            texts.append(f"{ts} {t}" if ts and t else t)
+            anchors.append(line)
+            entries.append(lo)
     return texts, anchors, entries
 
 

@@ -68,11 +68,12 @@ _COMPOSE = re.compile(r"^(?:\x1b\[[0-9;]*m)*[A-Za-z0-9][\w.-]*\s+(?:\x1b\[[0-9;]
 _KUBECTL = re.compile(r"^\[pod/")
 _GHA = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ")
 _GCLOUD_HEADER = re.compile(r"^(TIMESTAMP|SEVERITY)\s+.*(TEXT_PAYLOAD|MESSAGE|TEXT|JSON_PAYLOAD)", re.IGNORECASE)
+_YAML_ENTRY = re.compile(r"^(insertId|logName|textPayload|jsonPayload|protoPayload|httpRequest|receiveTimestamp):")
 _BUILDKIT = re.compile(r"^#\d+ (\d+\.\d+ |\[|DONE|ERROR|CACHED|sha256)")
 
 
 def detect_format(sample: list[str]) -> str:
-    """plain | compose | kubectl | gcloud | github-actions | buildkit | jsonl | json-array."""
+    """plain | compose | kubectl | gcloud | gcloud-yaml | github-actions | buildkit | jsonl | json-array."""
     lines = [x for x in sample if x.strip()]
     if not lines:
         return "plain"
@@ -91,6 +92,8 @@ def detect_format(sample: list[str]) -> str:
 
     if sum(1 for x in lines if x.lstrip().startswith("{")) / n >= 0.5:
         return "jsonl"
+    if any(x.rstrip() == "---" for x in lines[:3]) and any(_YAML_ENTRY.match(x) for x in lines):
+        return "gcloud-yaml"  # `gcloud logging read` default output: YAML documents
     if any(_GCLOUD_HEADER.match(x) for x in lines[:3]):
         return "gcloud"
     if share(_KUBECTL) >= 0.5:
