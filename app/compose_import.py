@@ -198,7 +198,8 @@ class _Importer:
                 return kind
             if kind == "proxy" and (svc.get("build") or self._static_site(svc)) and not self._proxy_name(name):
                 return "app"
-            label = {"devtool": "dev tool", "observability": "observability tool", "proxy": "reverse proxy"}
+            label = {"devtool": "dev tool", "helper": "helper", "observability": "observability tool",
+                     "proxy": "reverse proxy"}
             if kind == "datastore":
                 self._unmapped(name, svc, "unmapped", f"{note}; not mapped")
             elif kind == "proxy":

@@ -30,13 +30,17 @@ _IMAGES: tuple[tuple[str, str, str], ...] = (
     (r"selenium|playwright|cypress|browserless", "devtool", "browser test tool"),
     (r"ngrok|mkcert", "devtool", "development helper"),
     (r"jaeger|zipkin|(^|/)tempo$|opentelemetry-collector|otel/", "observability", "tracing"),
-    (r"prometheus|alertmanager|node-exporter|cadvisor|statsd|pushgateway", "observability", "metrics"),
+    (r"prometheus|alertmanager|[-_]exporter$|cadvisor|statsd|pushgateway", "observability", "metrics"),
     (r"grafana|kibana|(^|/)loki$|promtail|fluentd|fluent-bit|logstash|(^|/)vector$|datadog|uptime-kuma",
      "observability", "logs and dashboards"),
     (r"traefik|haproxy|envoy|nginx-proxy|(^|/)kong$|varnish|acme-companion|certbot|cloudflared|https-portal|"
      r"(^|/)squid$",
      "proxy", "reverse proxy"),
     (r"(^|/)(nginx|caddy|httpd)$|nginxinc/|openresty", "proxy", "reverse proxy"),
+    (r"pgbouncer|pgpool|odyssey|pgcat|supavisor", "datastore", "connection pooler: Cloud SQL has managed "
+     "connection pooling, or run it beside the app"),
+    (r"redis-sentinel", "datastore", "Redis Sentinel: Memorystore's standard tier fails over by itself"),
+    (r"backup", "helper", "backup container; Cloud SQL and Cloud Storage keep their own backups"),
     # The last path part names the server: `postgrest` and `postgres-meta` are apps that talk to one.
     (r"(^|/)[\w.-]*(postgres|postgresql|postgis|pgvector|pgvecto-rs|timescaledb(-ha|-postgis)?|paradedb)$",
      "postgres", ""),

@@ -153,3 +153,16 @@ def test_servers_and_websockets() -> None:
     assert websocket_in_command("gunicorn -k geventwebsocket.gunicorn.workers.geventwebsocketworker app:app")
     assert websocket_in_command("node socket.io-server.js") == "socket.io"
     assert websocket_in_command("gunicorn app:app") is None
+
+
+def test_more_images() -> None:
+    got = {n: (image_kind(n) or ("app",))[0] for n in (
+        "edoburu/pgbouncer", "bitnami/redis-sentinel", "oliver006/redis_exporter",
+        "prodrigestivill/postgres-backup-local", "postgrest/postgrest", "supabase/postgres-meta",
+        "langfuse/langfuse-worker", "redis/redis-stack", "tianon/exim4", "temporalio/auto-setup")}
+    assert got == {
+        "edoburu/pgbouncer": "datastore", "bitnami/redis-sentinel": "datastore",
+        "oliver006/redis_exporter": "observability", "prodrigestivill/postgres-backup-local": "helper",
+        "postgrest/postgrest": "app", "supabase/postgres-meta": "app", "langfuse/langfuse-worker": "app",
+        "redis/redis-stack": "redis", "tianon/exim4": "datastore", "temporalio/auto-setup": "datastore",
+    }
