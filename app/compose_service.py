@@ -110,6 +110,15 @@ def _image_shared(imp: _Importer, name: str, svc: dict[str, Any]) -> bool:
                                for other, s in services.items())
 
 
+def _wants_gpu(svc: dict[str, Any]) -> bool:
+    deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
+    res = deploy.get("resources") if isinstance(deploy.get("resources"), dict) else {}
+    reservations = res.get("reservations") if isinstance(res.get("reservations"), dict) else {}
+    devices = reservations.get("devices") if isinstance(reservations.get("devices"), list) else []
+    text = " ".join(parts.sniff(d.get("capabilities")) for d in devices if isinstance(d, dict))
+    return "gpu" in text.lower() or bool(svc.get("gpus"))
+
+
 def _compose_secrets(value: Any) -> list[str]:
     """Service-level `secrets:` (names or {source, target}) as environment-variable-style names."""
     out: list[str] = []
@@ -184,6 +193,9 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
         out["cpu"], out["memory"] = cpu, memory
         if note and not ("cpu" in override and "memory" in override):
             imp.notes.append(f"{name}: {note}")
+    if _wants_gpu(svc):
+        imp.notes.append(f"{name}: reserves a GPU; the plan does not model GPUs (Cloud Run GPUs need at least "
+                         "4 vCPU and 16Gi, instance billing, and a region that offers them)")
     if role == "websocket":
         out["timeout"] = 3600  # Cloud Run closes a socket when the request timeout ends
     elif role == "worker":

@@ -244,3 +244,13 @@ def test_looks_like_compose() -> None:
     assert looks_like_compose(parse_yaml((ROOT / "assets" / "example" / "docker-compose.yml").read_text(), "c"))
     assert not looks_like_compose(parse_yaml((ROOT / "assets" / "example" / "launchdeck.yaml").read_text(), "p"))
     assert not looks_like_compose({"services": {}}) and not looks_like_compose(["x"])
+
+
+def test_gpu_reservation_gets_a_note() -> None:
+    from app.compose_import import _Importer
+
+    gpu = {"reservations": {"devices": [{"driver": "nvidia", "count": 1, "capabilities": ["gpu"]}]}}
+    doc = {"services": {"ml": {"build": "./ml", "ports": ["5001:5001"], "deploy": {"resources": gpu}},
+                        "api": {"build": ".", "ports": ["80:80"]}}}
+    notes = _Importer(doc, "c.yml", DATA).run().notes
+    assert [n for n in notes if "GPU" in n] == [notes[0]] and notes[0].startswith("ml: reserves a GPU")
