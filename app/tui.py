@@ -254,8 +254,12 @@ class LaunchDeck(App[int]):
             self.notify(f"{path} appeared since launch; not overwriting it. Open it with `launchdeck {path}`.",
                         severity="warning", timeout=8)
             return
+        header = None
+        if self.origin == "compose" and self.opened.compose_path is not None:
+            header = (f"launchdeck plan, imported from {self.opened.compose_path.name}.\n"
+                      "Edit it here or in `launchdeck`; values of secrets never go in this file.")
         try:
-            save_plan(self.plan, path, doc=self.doc)
+            save_plan(self.plan, path, doc=self.doc, header=header)
         except OSError as exc:
             self.notify(f"Could not save {path}: {exc.strerror or exc}", severity="error", timeout=8)
             return

@@ -164,6 +164,8 @@ class PlanScreen(DeckScreen):
                 for col, value in zip(table.columns, cells, strict=False):
                     if table.get_cell(key, col) != value:
                         table.update_cell(key, col, value)
+        if self._component is None and not self._overview:
+            self._show_overview()
 
     @on(DataTable.RowSelected, "#components")
     def _selected(self) -> None:

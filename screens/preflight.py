@@ -57,12 +57,17 @@ class PreflightScreen(DeckScreen):
         tree = self.query_one("#findings", Tree)
         tree.clear()
         counts = {sev: sum(1 for f in self.findings if f.severity == sev) for sev, _, _ in GROUPS}
+        first = None
         for sev, label, style in GROUPS:
             group = [f for f in self.findings if f.severity == sev]
+            if not group:
+                continue
             node = tree.root.add(Text(f"{label} ({len(group)})", style=style), expand=True, data=None)
             for finding in group:
                 who = f"[{finding.service}] " if finding.service else ""
-                node.add_leaf(Text(f"{who}{finding.message}", overflow="ellipsis", no_wrap=True), data=finding)
+                leaf = node.add_leaf(Text(f"{who}{finding.message}", overflow="ellipsis", no_wrap=True),
+                                     data=finding)
+                first = first or leaf
         text = Text(f"Preflight for {self.plan.target}: ")
         text.append(f"{counts['error']} errors", style="red" if counts["error"] else "green")
         text.append(f", {counts['warning']} warnings, {counts['info']} notes")
@@ -70,6 +75,9 @@ class PreflightScreen(DeckScreen):
             text.append(" — nothing found; ready to export.", style="green")
         summary.update(text)
         self._describe(None)
+        if first is not None:
+            # Start on the first finding so its fix is on screen straight away.
+            self.call_after_refresh(lambda: tree.move_cursor(first))
 
     @on(Tree.NodeHighlighted, "#findings")
     def _highlight(self, event: Tree.NodeHighlighted[Any]) -> None:

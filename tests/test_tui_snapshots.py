@@ -74,7 +74,8 @@ def test_costs_versus_selfhost(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_preflight_screen(snap_compare: Any, tmp_path: Path) -> None:
     async def first_error(pilot: Any) -> None:
-        await pilot.press("down")
+        screen = pilot.app.screen
+        await until(pilot, lambda: any("Fix:" in str(w.render()) for w in screen.query("#finding-detail")))
 
     assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("preflight", first_error))
 
@@ -86,6 +87,7 @@ def test_export_screen(snap_compare: Any, tmp_path: Path) -> None:
 def test_logs_screen(snap_compare: Any, tmp_path: Path) -> None:
     async def loaded(pilot: Any) -> None:
         screen = pilot.app.screen
+        await until(pilot, lambda: bool(screen.query("LogView")) and bool(screen.query("#status")))
         log = screen.query_one("LogView")
         expected = -1
         # The demo log is read by a child process: wait until the count stops growing.
