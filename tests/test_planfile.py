@@ -209,3 +209,18 @@ def test_example_plan_loads_and_round_trips() -> None:
     loaded = load_plan(EXAMPLE)
     assert render_plan(loaded.plan, loaded.doc) == EXAMPLE.read_text()
     assert loaded.plan.services["worker"].role == "worker"
+
+
+def test_compose_file_where_a_plan_is_expected() -> None:
+    from app.planfile import load_plan_or_compose
+
+    compose = ROOT / "assets" / "example" / "docker-compose.yml"
+    with pytest.raises(PlanFileError) as info:
+        load_plan(compose)
+    assert str(info.value) == (f"{compose}: is a docker-compose file, not a launchdeck plan "
+                               f"(turn it into one: launchdeck import {compose})")
+    loaded = load_plan_or_compose(compose)
+    assert loaded.path is None and loaded.plan == load_plan(EXAMPLE).plan
+    assert load_plan_or_compose(EXAMPLE).path == EXAMPLE
+    with pytest.raises(PlanFileError, match="unknown key"):
+        load_plan_or_compose(BAD / "unknown_key.yaml")
