@@ -314,3 +314,50 @@ def test_bad_plan_exits_2_without_tui(tmp_path: Path, capsys: pytest.CaptureFixt
     assert launch(str(bad)) == 2
     err = capsys.readouterr().err
     assert f"{bad}:4:" in err and "role" in err
+
+
+STATUS_PLAN = """\
+name: shop
+project: demo-project
+region: us-central1
+target: cloud-run
+services:
+  backend:
+    role: web
+    build: ./backend
+    port: 8000
+    memory: 2Gi
+  migrate:
+    role: job
+    build: ./backend
+    command: [alembic, upgrade, head]
+"""
+
+
+@pytest.mark.slow
+async def test_status_panel_jumps_to_failing_revision_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against the fake Run/Logging server: a failing revision, then its logs with a hint."""
+    from tests.fakes.fake_run import FakeRun
+
+    plan_file = tmp_path / "launchdeck.yaml"
+    plan_file.write_text(STATUS_PLAN)
+    with FakeRun() as fake:
+        monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", fake.target)
+        fake.add_service("backend", failing=True)
+        app = deck(str(plan_file), cwd=tmp_path, status_enabled=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("6")
+            await until(pilot, lambda: app.current_mode == "logs")
+            screen = app.screen
+            await until(pilot, lambda: bool(screen.statuses), timeout=30)
+            states = {st.name: st.state for st in screen.statuses}
+            assert states["backend"] == "failing"
+            table = screen.query_one("#status")
+            table.focus()
+            table.move_cursor(row=table.get_row_index("backend"))
+            await pilot.press("enter")
+            log = screen.query_one("LogView")
+            await until(pilot, lambda: any(e.hint is not None for e in log.shown), timeout=30)
+            assert "failing" in screen.source_state
+            hinted = next(e for e in log.shown if e.hint is not None)
+            assert hinted.hint.id == "cr-container-failed-to-listen-on-port"
