@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|PASS$|_PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|_KEY$|^KEY$|DSN|"
+    r"(PASSWORD|PASSWD|PASSPHRASE|PASS$|_PWD|SECRET|TOKEN|PRIVATE|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|_KEY$|^KEY$|DSN|"
     r"CREDENTIAL|AUTH|SALT|SIGNING|WEBHOOK_URL|CONNECTION_STRING|DATABASE_URL|REDIS_URL|_URI$)",
     re.IGNORECASE,
 )
@@ -15,7 +15,8 @@ _NOT_SECRET_NAME = re.compile(
     r"AUTH_URL$|_REGION$|_TIMEOUT$|_LENGTH$|_KEY_ID$|_HEADER$|_MODE$|_BACKEND$|_PROVIDER$)",
     re.IGNORECASE,
 )
-_URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
+# scheme://user:password@host, also with an empty user (redis://:password@host).
+_URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@", re.IGNORECASE)
 _TOKEN_SHAPES = re.compile(
     r"(AIza[0-9A-Za-z_\-]{35}|sk_(live|test)_[0-9A-Za-z]{10,}|sk-[A-Za-z0-9_\-]{20,}|"
     r"gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|"

@@ -91,3 +91,18 @@ def test_env_file_reader_returns_names_only(tmp_path: Path) -> None:
     f = tmp_path / ".env"
     f.write_text("# c\nexport A=1\nB = two\n  C=\"x=y\"\nnot a line\nB=again\n")
     assert env_file_names(f) == ["A", "B", "C"]
+
+
+def test_secret_heuristics() -> None:
+    from app.secretish import looks_secret, looks_secret_name, looks_secret_value
+
+    for name in ("DB_PASSWORD", "STRIPE_SECRET_KEY", "SENTRY_DSN", "DATABASE_URL", "GITHUB_TOKEN", "API_KEY",
+                 "GPG_PASSPHRASE", "JWT_PRIVATE_PEM", "AWS_SECRET_ACCESS_KEY"):
+        assert looks_secret_name(name), name
+    for name in ("LOG_LEVEL", "DB_HOST", "DB_PORT", "AWS_ACCESS_KEY_ID", "NEXTAUTH_URL", "DB_USER", "KEY_FILE"):
+        assert not looks_secret_name(name), name
+    assert looks_secret_value("postgres://app:pw@db:5432/app")
+    assert looks_secret_value("redis://:pw@redis:6379/0")
+    assert not looks_secret_value("redis://redis:6379/0") and not looks_secret_value("redis://:@redis:6379/0")
+    assert looks_secret("WEBHOOK", "https://hooks.example/x") is False
+    assert looks_secret("ANYTHING", "ghp_" + "a" * 36)
