@@ -19,18 +19,22 @@ _PRIVATE_KEY = re.compile(
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
 _GOOGLE_KEY = re.compile(r"AIza[0-9A-Za-z_\-]{35}")
 _AUTH = re.compile(r"(?i)\b(bearer|basic|token)(\s+)([A-Za-z0-9._~+/=-]{8,})")
-_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@\"']*:)([^/\s@\"']+)(@)")
+_URL_PASSWORD = re.compile(r"://([^/\s:@\"']*):([^/\s@\"']+)@")  # starts at the literal "://": fast
 # NAME=value / NAME: value / "name": "value" where NAME looks secret.
 _PAIR = re.compile(
     r"""(?ix)
-    (?P<name>[A-Za-z_][\w.-]*)
+    (?<![\w.-])(?P<name>[A-Za-z_][\w.-]*)   # a whole name, not every suffix of one
     (?P<sep>["']?\s*[:=]\s*)
     (?P<q>["']?)
     (?P<value>[^\s"',;&}\]=]++)(?!=)   # NAME=OTHER=value: let the inner pair match instead
     """
 )
 _SCHEMES = {"bearer", "basic", "token", "true", "false", "none", "null", "required", "missing"}
-_PAIR_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|credential|auth|dsn|salt|signing|_url|_uri")
+_PAIR_WORDS = ("pass", "pwd", "secret", "token", "key", "credential", "auth", "dsn", "salt", "signing",
+               "_url", "_uri")
+_PAIR_HINT = re.compile("|".join(_PAIR_WORDS), re.IGNORECASE)
+# Cheap gate for TOKEN_SHAPES (sk_live_, sk-, ghp_, xoxb-, AKIA, BEGIN ... KEY, eyJ).
+_TOKEN_HINT = re.compile(r"sk[_-]|gh[pousr]_|xox[abprs]-|AKIA|-----BEGIN|eyJ")
 
 
 def _pair(m: re.Match) -> str:
@@ -54,8 +58,12 @@ def redact(text: str) -> str:
     if "AIza" in text:
         text = _GOOGLE_KEY.sub(MASK, text)
     if "://" in text:
-        text = _URL_PASSWORD.sub(lambda m: m.group(1) + MASK + m.group(3), text)
-    text = _AUTH.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
-    if "=" in text or ":" in text:
-        text = _PAIR.sub(_pair, text)
-    return TOKEN_SHAPES.sub(MASK, text)
+        text = _URL_PASSWORD.sub(lambda m: f"://{m.group(1)}:{MASK}@", text)
+    low = text.lower()
+    if "bearer" in low or "basic" in low or "token" in low:
+        text = _AUTH.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
+    if ("=" in text or ":" in text) and any(w in low for w in _PAIR_WORDS):
+        text = _PAIR.sub(_pair, text)  # per-pair Python work only on lines with a secret-ish word
+    if _TOKEN_HINT.search(text):
+        text = TOKEN_SHAPES.sub(MASK, text)
+    return text
