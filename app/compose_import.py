@@ -98,6 +98,7 @@ class _Importer:
         self.env_file_only: dict[str, list[str]] = {}
         self.unmapped: dict[str, dict[str, Any]] = {}
         self.missing_env_files: dict[str, list[str]] = {}
+        self.templates: set[str] = set()
 
     # -- validation of the compose shape ------------------------------------------------------
 
@@ -113,6 +114,7 @@ class _Importer:
             what = "is missing" if services is None else "must be a mapping of service names to their settings"
             self._err(("services",), f"{what} (a compose file lists its containers under services:)")
             raise PlanFileError(self.errors)
+        services = self._extended(services)
         kinds = {"build": (str, dict), "image": (str,), "command": (str, list), "entrypoint": (str, list),
                  "ports": (list,), "expose": (list,), "environment": (dict, list), "env_file": (str, list),
                  "depends_on": (list, dict), "deploy": (dict,), "healthcheck": (dict,), "profiles": (list,),
@@ -125,7 +127,8 @@ class _Importer:
                 if key in svc and svc[key] is not None and not isinstance(svc[key], types):
                     allowed = " or ".join({str: "text", dict: "a mapping", list: "a list"}[t] for t in types)
                     self._err(("services", name, key), f"has the wrong type (allowed: {allowed})")
-            if not svc.get("build") and not svc.get("image") and not isinstance(svc.get("x-launchdeck"), dict):
+            if not svc.get("build") and not svc.get("image") and not isinstance(svc.get("x-launchdeck"), dict) \
+                    and "extends" not in svc:
                 self._err(("services", name), "has neither image: nor build: (one is required)")
         top = self.doc.get("x-launchdeck")
         if top is not None and not isinstance(top, dict):
@@ -133,6 +136,46 @@ class _Importer:
         if self.errors:
             raise PlanFileError(self.errors)
         return {str(name): svc for name, svc in services.items()}  # `1:` is a valid, if odd, service name
+
+    def _extended(self, services: dict[str, Any]) -> dict[str, Any]:
+        """Services with `extends:` (same file, or another file next to it) merged onto their base."""
+        out = dict(services)
+        for name, svc in services.items():
+            if isinstance(svc, dict) and "extends" in svc:
+                out[name] = self._extend(name, svc, services, depth=0)
+        self.templates = {str(e if isinstance(e, str) else e.get("service")) for svc in services.values()
+                          if isinstance(svc, dict) and isinstance(e := svc.get("extends"), str | dict)
+                          and (isinstance(e, str) or not e.get("file"))}
+        return out
+
+    def _extend(self, name: str, svc: dict[str, Any], services: dict[str, Any], depth: int) -> dict[str, Any]:
+        ext = svc.get("extends")
+        base_name, other = (ext, None) if isinstance(ext, str) else (
+            (ext.get("service"), ext.get("file")) if isinstance(ext, dict) else (None, None))
+        pool = services
+        if other:
+            try:
+                from app.planfile import read_text as _read
+
+                other_doc = parse_yaml(_read(self.base_dir / str(other), "compose file"), str(other))
+                pool = other_doc.get("services") or {} if isinstance(other_doc, dict) else {}
+            except PlanFileError:
+                pool = {}
+        base = pool.get(base_name) if isinstance(pool, dict) else None
+        if not isinstance(base, dict) or depth > 5:
+            self.notes.append(f"{name}: extends {base_name!r}{f' in {other}' if other else ''}, which was not found")
+            return {k: v for k, v in svc.items() if k != "extends"}
+        if "extends" in base and not other:
+            base = self._extend(str(base_name), base, pool, depth + 1)
+        merged = {k: v for k, v in base.items() if k != "extends"}
+        for key, value in svc.items():
+            if key == "extends":
+                continue
+            if key == "environment" and isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {**merged[key], **value}
+            else:
+                merged[key] = value
+        return merged
 
     # -- the import ---------------------------------------------------------------------------
 
@@ -214,6 +257,10 @@ class _Importer:
         if svc.get("build") and self._proxy_name(name) and _depends(svc):
             self._unmapped(name, svc, "skipped", "reverse proxy, skipped (Cloud Run and the load balancer "
                                                  "route traffic)")
+            return "unmapped"
+        if name in self.templates and not svc.get("ports") and not svc.get("command"):
+            self._unmapped(name, svc, "skipped", "base service that others extend (no command or port of its own), "
+                                                 "skipped")
             return "unmapped"
         profiles = [str(p) for p in svc.get("profiles") or []]
         if profiles and all(_DEV_PROFILES.match(p) for p in profiles):

@@ -13,6 +13,8 @@ from app.compose_roles import RoleGuess
 if TYPE_CHECKING:
     from app.compose_import import _Importer
 
+# A command that runs the user's own script, rather than a subcommand of the image's server.
+_CUSTOM = re.compile(r"\s*(\S*/)?(python[\d.]*|node|ruby|bundle|sh|bash|php|java|perl|deno|bun|npm|yarn|pnpm)\b")
 _BUCKET_ENV = re.compile(r"(^|_)BUCKET(_NAME)?$", re.I)
 _MIGRATION_IMAGES = re.compile(r"flyway|liquibase|(^|/)migrate/migrate$|dbmate|atlas$")
 
@@ -95,7 +97,7 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
     if roles.one_off_name(name):
         return RoleGuess("job", f"name '{name}' and no port: a one-off task")
     image = svc.get("image")
-    if parts.image_name(image) and not svc.get("build") and not ctx["image_shared"]:
+    if parts.image_name(image) and not svc.get("build") and not ctx["image_shared"] and not _CUSTOM.match(cmd):
         # A third-party image of its own is far more often a server (API, UI) than a queue consumer.
         return RoleGuess("web", f"third-party server image {parts.image_name(image)} (no port published: check it)")
     return RoleGuess("worker", "no port published or exposed: runs in the background")

@@ -254,3 +254,16 @@ def test_gpu_reservation_gets_a_note() -> None:
                         "api": {"build": ".", "ports": ["80:80"]}}}
     notes = _Importer(doc, "c.yml", DATA).run().notes
     assert [n for n in notes if "GPU" in n] == [notes[0]] and notes[0].startswith("ml: reserves a GPU")
+
+
+def test_extends_in_the_same_file_and_another() -> None:
+    result = import_compose(DATA / "extends" / "docker-compose.yml")
+    roles = {r.service: r.role for r in result.rows}
+    assert roles == {"app-base": "skipped", "web": "web", "worker": "worker", "api": "web", "legacy": "worker"}
+    plan = result.plan
+    assert plan.services["worker"].build == "." and plan.services["worker"].env == {"SETTINGS": "shop.settings.prod"}
+    api = plan.services["api"]
+    assert (api.image, api.port, api.host_port, api.health_path) == (
+        "registry.example.com/shop/app:2.4", 8000, 9000, "/healthz")
+    assert api.secrets == ["DJANGO_SECRET_KEY"] and "canary" not in render_plan(plan)
+    assert any("extends 'missing-base'" in n for n in result.notes)
