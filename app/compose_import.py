@@ -181,6 +181,8 @@ class _Importer:
 
     def run(self) -> ImportResult:
         services = self._check_shape()
+        if self.doc.get("include"):
+            self.notes.append("top-level include: is not followed; import the included files separately")
         for name, svc in services.items():
             self.kind[name] = self._kind(name, svc)
         for name, svc in services.items():
