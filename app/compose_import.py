@@ -235,6 +235,8 @@ class _Importer:
             if flower or studio or not parts.parse_ports(svc.get("ports")):
                 found = ("devtool", "Celery monitoring UI" if flower else "database admin UI" if studio
                          else "file watcher for development")
+        if found is None and roles.shell_or_tests(cmd) and not parts.parse_ports(svc.get("ports")):
+            found = ("devtool", "interactive shell or test runner")
         if "role" in override:
             return "app"
         if found:

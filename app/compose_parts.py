@@ -218,3 +218,55 @@ def image_name(image: Any) -> str:
 def image_tag(image: Any) -> str:
     last = sniff(image).split("@")[0].rsplit("/", 1)[-1]
     return last.split(":", 1)[1] if ":" in last else ""
+
+
+def dockerfile_facts(base_dir: Path, build: Any) -> tuple[list[int], str]:
+    """(EXPOSE ports, ENTRYPOINT + CMD text) of the stage a local Dockerfile builds; empty when not found.
+
+    Only read to guess a role and a port when the compose file says nothing; never copied to the plan.
+    """
+    if build is None:
+        return [], ""
+    spec = build if isinstance(build, dict) else {"context": build}
+    context, dockerfile = sniff(spec.get("context") or "."), sniff(spec.get("dockerfile") or "Dockerfile")
+    if "://" in context or context.startswith("git@"):
+        return [], ""
+    try:
+        text = (base_dir / context / dockerfile).read_text(encoding="utf-8", errors="replace")[:200_000]
+    except OSError:
+        return [], ""
+    lines = re.sub(r"\\\r?\n", " ", text).splitlines()
+    stages: list[list[str]] = [[]]
+    names: list[str] = [""]
+    for line in lines:
+        m = re.match(r"\s*FROM\s+\S+(?:\s+AS\s+(\S+))?", line, re.I)
+        if m:
+            stages.append([])
+            names.append((m.group(1) or "").lower())
+        stages[-1].append(line)
+    target = str(spec.get("target") or "").lower()
+    stage = stages[names.index(target)] if target and target in names else stages[-1]
+    ports: list[int] = []
+    entry = cmd = ""
+    for line in stage:
+        m = re.match(r"\s*(EXPOSE|CMD|ENTRYPOINT)\s+(.*)", line, re.I)
+        if not m:
+            continue
+        word, rest = m.group(1).upper(), m.group(2).strip()
+        if word == "EXPOSE":
+            ports += [int(p.split("/")[0]) for p in rest.split() if p.split("/")[0].isdigit()]
+        else:
+            value = _exec_form(rest)
+            entry, cmd = (value, cmd) if word == "ENTRYPOINT" else (entry, value)
+    return [p for p in ports if 0 < p <= 65535], f"{entry} {cmd}".strip()
+
+
+def _exec_form(text: str) -> str:
+    import json
+
+    if text.startswith("["):
+        try:
+            return " ".join(str(x) for x in json.loads(text))
+        except ValueError:
+            return text
+    return text

@@ -150,7 +150,15 @@ _ONE_OFF_NAME = re.compile(r"(^|[-_])(migrate|migrations?|db-?init|init|setup|se
                            r"create-?buckets|provision|pre-?start|release|migrator)($|[-_])", re.I)
 # Development-only helpers that run beside the app: asset watchers, docs servers.
 _DEV_COMMAND = re.compile(r"--watch\b|\b(npm|yarn|pnpm)\s+(run\s+)?watch\b|\bmkdocs\s+serve|start-flower|"
-                          r"\bcelery\b.*\bflower\b|prisma\s+studio", re.I)
+                          r"\bcelery\b.*\bflower\b|prisma\s+studio|storybook", re.I)
+# Interactive shells and test runners that sit in compose files for development.
+_SHELL_OR_TESTS = re.compile(r"^\s*((/bin/|/usr/bin/)?(ba)?sh|irb|iex|(bundle exec )?rails c(onsole)?|"
+                             r"python[\d.]* manage\.py shell(_plus)?|pytest\b.*|python[\d.]* -m pytest\b.*|"
+                             r"(npm|yarn|pnpm) (run )?test\b.*|(bundle exec )?rspec\b.*|go test\b.*|tox\b.*)\s*$", re.I)
+
+
+def shell_or_tests(cmd: str) -> bool:
+    return bool(_SHELL_OR_TESTS.match(cmd))
 _WORKER_NAME = re.compile(r"(^|[-_])(workers?|consumers?|sidekiq|celery|celeryworker|rq-?worker)($|[-_])", re.I)
 
 

@@ -77,7 +77,7 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
     if published:
         return RoleGuess("web", f"publishes port {published}", port)
     if expose:
-        return RoleGuess("web", f"exposes port {expose[0]}", port)
+        return RoleGuess("web", f"{ctx['expose_from']} port {expose[0]}", port)
     if ctx["traefik"]:
         return RoleGuess("web", "routed by proxy labels", port)
     if ctx["proxied"]:
@@ -153,6 +153,10 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
     override = parts_plain(svc.get("x-launchdeck") or {})
     command = _command(svc)
     cmd = parts.sniff(command).lower()
+    # What a local Dockerfile says, for when the compose file is silent.
+    docker_ports, docker_cmd = parts.dockerfile_facts(imp.base_dir, svc.get("build"))
+    if not command and docker_cmd:
+        cmd = parts.sniff(docker_cmd).lower()
     ports = parts.parse_ports(svc.get("ports"))
     tcp = [p for p in ports if p.protocol == "tcp"]
     if len(ports) > len(tcp):
@@ -161,7 +165,9 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
     traefik, traefik_port = _traefik(svc)
     health_port, health_path = parts.health_check(svc.get("healthcheck"))
     env_port = parts.sniff(env.get("PORT") or "")
-    ctx = {"tcp": tcp, "expose": parts.parse_expose(svc.get("expose")), "traefik": traefik,
+    expose = parts.parse_expose(svc.get("expose"))
+    ctx = {"tcp": tcp, "expose": expose or docker_ports, "expose_from": "exposes" if expose else
+           "its Dockerfile exposes", "traefik": traefik,
            "traefik_port": traefik_port, "http_port": http_refs.get(name), "http_ref": name in http_refs,
            "ws_refs": ws_refs, "image_shared": _image_shared(imp, name, svc),
            "proxied": name in proxied, "health_port": health_port,

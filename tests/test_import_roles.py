@@ -267,3 +267,22 @@ def test_extends_in_the_same_file_and_another() -> None:
         "registry.example.com/shop/app:2.4", 8000, 9000, "/healthz")
     assert api.secrets == ["DJANGO_SECRET_KEY"] and "canary" not in render_plan(plan)
     assert any("extends 'missing-base'" in n for n in result.notes)
+
+
+def test_dockerfiles_fill_in_what_compose_leaves_out() -> None:
+    from app.compose_parts import dockerfile_facts
+
+    base = DATA / "dockerfiles"
+    assert dockerfile_facts(base, {"context": "./api", "target": "runtime"}) == ([3000], "node dist/server.js")
+    assert dockerfile_facts(base, "./api") == ([9229], "node --inspect=0.0.0.0:9229 dist/server.js")
+    assert dockerfile_facts(base, "./jobs") == ([], "celery -A app.tasks worker --loglevel=info")
+    assert dockerfile_facts(base, "./nowhere") == ([], "")
+    result = import_compose(base / "docker-compose.yml")
+    assert {r.service: (r.role, r.why) for r in result.rows} == {
+        "api": ("web", "its Dockerfile exposes port 3000"),
+        "jobs": ("worker", "celery worker command, no port"),
+        "shell": ("skipped", "dev tool (interactive shell or test runner), skipped"),
+        "tests": ("skipped", "dev tool (interactive shell or test runner), skipped"),
+    }
+    assert result.plan.services["api"].port == 3000
+    assert result.plan.services["jobs"].command is None  # the Dockerfile is read, never copied
