@@ -169,7 +169,7 @@ def test_editing_one_value_changes_only_that_line(tmp_path: Path) -> None:
     assert changed == [("    memory: 1Gi        # bump when the image grows",
                         "    memory: 2Gi        # bump when the image grows")]
     # user spellings of untouched values survive
-    assert "cpu: 1000m" in after[9] and "memory: 1G" == after[10].strip()
+    assert "cpu: 1000m" in after[9] and after[10].strip() == "memory: 1G"
     assert load_plan(path).plan.services["worker"].memory_gib == 2
 
 
