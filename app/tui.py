@@ -107,6 +107,7 @@ class LaunchDeck(App[int]):
     TITLE = "launchdeck"
     CSS_PATH = str(ROOT / "screens" / "app.tcss")
     MODES: ClassVar[dict[str, Any]] = {mode: _mode(mode) for _, mode, _ in SCREENS}
+    DEFAULT_MODE = "plan"  # the first screen is built directly, no empty default screen first
     COMMANDS = App.COMMANDS | {_commands_provider}
     BINDINGS: ClassVar[list[Any]] = [
         *[Binding(key, f"app.switch_mode('{mode}')", label, show=False) for key, mode, label in SCREENS],
@@ -191,7 +192,6 @@ class LaunchDeck(App[int]):
     # -- lifecycle ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.switch_mode("plan")
         if self.origin == "example" and self.opened.compose_path is not None:
             from screens.dialogs import ConfirmDialog
 

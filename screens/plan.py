@@ -109,7 +109,7 @@ class PlanScreen(DeckScreen):
         # object so late events from a form that was just replaced are ignored.
         self._widgets: dict[Widget, tuple[tuple[str | int, ...], Field, int | None]] = {}
         self._rows: list[str] = []
-        self._overview = True  # the first paint shows a light overview; the form comes on first move
+        self._first_highlight = True  # the first paint shows a light overview; the form comes on first move
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="plan-body"):
@@ -164,7 +164,7 @@ class PlanScreen(DeckScreen):
                 for col, value in zip(table.columns, cells, strict=False):
                     if table.get_cell(key, col) != value:
                         table.update_cell(key, col, value)
-        if self._component is None and not self._overview:
+        if self._component is None and not self._first_highlight:
             self._show_overview()
 
     @on(DataTable.RowSelected, "#components")
@@ -174,9 +174,11 @@ class PlanScreen(DeckScreen):
     @on(DataTable.RowHighlighted, "#components")
     async def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value
-        if self._overview:
-            self._overview = False
-            self._show_overview()
+        if self._first_highlight:
+            # The table highlights its first row on mount: that is not the user picking it.
+            self._first_highlight = False
+            if self._component is None:  # not already showing a form (e.g. a jump from Preflight)
+                self._show_overview()
             return
         if key and key != self._component:
             await self._show(key)

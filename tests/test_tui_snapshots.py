@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from app.tui import DEMO_LOG
 from tests.test_tui import deck, until
 
 SIZE = (120, 40)
@@ -89,13 +90,9 @@ def test_logs_screen(snap_compare: Any, tmp_path: Path) -> None:
         screen = pilot.app.screen
         await until(pilot, lambda: bool(screen.query("LogView")) and bool(screen.query("#status")))
         log = screen.query_one("LogView")
-        expected = -1
-        # The demo log is read by a child process: wait until the count stops growing.
-        for _ in range(100):
-            await pilot.pause(0.1)
-            if len(log.entries) and len(log.entries) == expected:
-                break
-            expected = len(log.entries)
+        # The demo log is read by a child process: wait for all of its lines.
+        expected = len(DEMO_LOG.read_text(encoding="utf-8").splitlines())
+        await until(pilot, lambda: len(log.entries) >= expected, timeout=30)
         await pilot.press("n")
         await until(pilot, lambda: "Fix:" in str(screen.query_one("#hint").render()))
         screen.source_state = "reading demo log"  # the path differs between machines
