@@ -100,7 +100,6 @@ class LogView(ScrollView, can_focus=True):
         """Append a batch of lines: one refresh for the whole batch."""
         if not batch:
             return
-        at_bottom = self.scroll_offset.y >= self.max_scroll_y
         self.entries.extend(batch)
         self.total_seen += len(batch)
         matched = [e for e in batch if self._matches(e)]
@@ -117,7 +116,7 @@ class LogView(ScrollView, can_focus=True):
             if self.cursor >= 0:
                 self.set_reactive(LogView.cursor, max(0, self.cursor - dropped))
         self._set_height(len(self.shown))
-        if self.follow and at_bottom:
+        if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
             self.new_lines = 0
         else:
@@ -195,6 +194,9 @@ class LogView(ScrollView, can_focus=True):
         return Strip(segments).crop_extend(0, width, base)
 
     # -- cursor ------------------------------------------------------------------------------
+
+    def on_mouse_scroll_up(self) -> None:
+        self.follow = False  # reading back: stop following, count what arrives instead
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()
