@@ -21,7 +21,7 @@ def add_plan_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
 
 
 def add_target_arg(p: argparse.ArgumentParser) -> None:
-    from app.plan import TARGETS
+    from app.targets import TARGETS  # not app.plan: building the parser must not load pydantic
 
     p.add_argument("--target", "-t", choices=TARGETS, help="deploy target (default: the plan's)")
 
@@ -31,7 +31,7 @@ def add_format_arg(p: argparse.ArgumentParser, choices: tuple[str, ...] = ("tabl
 
 
 def load(path: str) -> LoadedPlan:
-    """Load a plan file; a compose file given by mistake is imported on the fly."""
+    """Load a plan file. A compose file given by mistake fails with a hint to `launchdeck import` it."""
     from app.planfile import load_plan
 
     return load_plan(path)
