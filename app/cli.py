@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.commands import COMMANDS
+from app.commands import COMMAND_NAMES, COMMANDS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,10 +37,9 @@ def _tui_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    known = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    if not argv or (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in known):
+    if not argv or (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in COMMAND_NAMES):
         return run_tui(_tui_args(argv).plan)
+    parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()

@@ -93,3 +93,12 @@ def test_no_color_is_respected(tmp_path: Path) -> None:
     assert "realtime" in colored and "realtime" in plain
     assert "\x1b[" in colored  # a terminal gets colour by default ...
     assert "\x1b[" not in plain  # ... and none with NO_COLOR
+
+
+def test_command_names_match_the_parser():
+    """`launchdeck PLAN` opens the TUI by telling plan paths from command names without building the parser."""
+    from app.cli import build_parser
+    from app.commands import COMMAND_NAMES
+
+    parser = build_parser()
+    assert set(parser._subparsers._group_actions[0].choices) == COMMAND_NAMES

@@ -7,3 +7,7 @@ COMMANDS = (
     "estimate", "compare", "doctor", "generate", "scan", "logs", "prices",
     "import_compose", "status", "deploy", "init",
 )  # fmt: skip
+
+# The names users type (module import_compose is the `import` command); lets `launchdeck PLAN`
+# open the TUI without importing every command module first.
+COMMAND_NAMES = frozenset(name.removesuffix("_compose") if name == "import_compose" else name for name in COMMANDS)
