@@ -280,10 +280,10 @@ class LaunchDeck(App[int]):
         self.push_screen(ConfirmDialog("You have unsaved changes.", "Quit without saving?", yes="Quit"),
                          lambda yes: self.exit(0) if yes else None)
 
-    def run_on(self, mode: str, action: str) -> None:
-        """Switch to `mode` and run one of its screen actions (palette commands use this)."""
-        self.switch_mode(mode)
-        self.call_after_refresh(self.run_action, f"screen.{action}")
+    async def run_on(self, mode: str, action: str) -> None:
+        """Switch to `mode` and run one of its screen actions once it is built (palette commands)."""
+        await self.switch_mode(mode)
+        await self.run_action(f"screen.{action}")
 
     def action_jump_to_setting(self, path: str) -> None:
         """Show the Plan screen focused on a dotted plan key (from a preflight finding)."""

@@ -44,13 +44,6 @@ class CostsScreen(DeckScreen):
                 yield Vertical(id="chart-box")
         yield Static(id="costs-state", classes="state")
 
-    def on_mount(self) -> None:
-        table = self.query_one("#compare", DataTable)
-        for key, label in (("target", "Target"), ("low", "Low / mo"), ("high", "High / mo"),
-                           ("breakeven", "Self-host pays off after")):
-            table.add_column(label, key=key)
-        super().on_mount()
-
     # -- recompute ---------------------------------------------------------------------------
 
     def plan_changed(self) -> None:
@@ -75,6 +68,10 @@ class CostsScreen(DeckScreen):
 
     def _show_compare(self, cmp: Any) -> None:
         table = self.query_one("#compare", DataTable)
+        if not table.columns:
+            for key, label in (("target", "Target"), ("low", "Low / mo"), ("high", "High / mo"),
+                               ("breakeven", "Self-host pays off after")):
+                table.add_column(label, key=key)
         keys = {str(k.value) for k in table.rows}
         for row in cmp.rows:
             target, low, high = row.target, row.low, row.high

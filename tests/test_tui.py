@@ -303,9 +303,11 @@ async def test_help_and_palette_cover_actions(tmp_path: Path) -> None:
                        "preflight: run checks", "export: export files", "export: run validators",
                        "logs: pick source", "logs: pause / follow", "logs: service status"):
             assert wanted in names
-        callback = dict((n, cb) for n, _h, cb in _commands(app))["target: gke-autopilot"]
-        callback()
+        commands = {n: cb for n, _h, cb in _commands(app)}
+        await commands["target: gke-autopilot"]()
         await until(pilot, lambda: app.plan.target == "gke-autopilot")
+        await commands["costs: gcp vs self-host"]()  # switches screen, then runs that screen's action
+        assert app.current_mode == "costs" and app.screen.query_one("#cost-tabs").active == "versus"
 
 
 def test_bad_plan_exits_2_without_tui(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
