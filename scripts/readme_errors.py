@@ -5,6 +5,7 @@ exists, the preflight catalog (assets/preflight.yaml: what `launchdeck doctor` p
 deploy). An id in both is one row, marked with both sources.
 
     .venv/bin/python scripts/readme_errors.py > /tmp/errors.md
+    .venv/bin/python scripts/readme_errors.py --write README.md   # refresh the table in place
 """
 
 from __future__ import annotations
@@ -58,5 +59,19 @@ def table(root: Path = ROOT) -> str:
     return "\n".join(lines)
 
 
+START, END = "<!-- known-errors:start -->", "<!-- known-errors:end -->"
+
+
+def splice(readme: str, root: Path = ROOT) -> str:
+    """README text with the generated table between the known-errors markers."""
+    head, _, rest = readme.partition(START)
+    _, _, tail = rest.partition(END)
+    return f"{head}{START}\n{table(root)}\n{END}{tail}"
+
+
 if __name__ == "__main__":
-    sys.stdout.write(table() + "\n")
+    if len(sys.argv) == 3 and sys.argv[1] == "--write":
+        target = Path(sys.argv[2])
+        target.write_text(splice(target.read_text()))
+    else:
+        sys.stdout.write(table() + "\n")
