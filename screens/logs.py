@@ -127,7 +127,8 @@ class LogsScreen(DeckScreen):
         proc = subprocess.Popen(
             [sys.executable, "-m", "screens.tail_process", spec, plan.project or "", plan.region or ""],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONUNBUFFERED": "1",  # cwd stays the user's: relative file:/compose paths
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "LAUNCHDECK_TAIL_PARENT": str(os.getpid()),
+                 # cwd stays the user's, for relative file: and compose paths
                  "PYTHONPATH": os.pathsep.join(filter(None, (ROOT, os.environ.get("PYTHONPATH"))))},
         )
         assert proc.stdout is not None

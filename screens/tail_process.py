@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import sys
 import time
@@ -72,11 +73,14 @@ async def _produce(spec: str, project: str | None, region: str | None, conn: Any
             await queue.put(None)
 
     task = asyncio.ensure_future(pump())
+    parent = int(os.environ.get("LAUNCHDECK_TAIL_PARENT") or os.getppid())
     try:
         while True:
             try:
                 line = await asyncio.wait_for(queue.get(), timeout=BATCH_SECONDS)
             except TimeoutError:
+                if os.getppid() != parent:  # the app is gone (even killed): stop, never linger
+                    return
                 line = False
             if line is None:
                 break
