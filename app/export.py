@@ -13,9 +13,10 @@ import difflib
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from app.fsutil import atomic_write
 
 MANIFEST = ".launchdeck/manifest.json"
 EXECUTABLE = (".sh",)
@@ -52,21 +53,6 @@ def _safe_rel(rel: str) -> str:
     if path.is_absolute() or ".." in path.parts or not rel:
         raise ExportError(f"refusing to write outside the output directory: {rel!r}")
     return path.as_posix()
-
-
-def atomic_write(path: Path, text: str, mode: int = 0o644) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:

@@ -11,7 +11,6 @@ import contextlib
 import difflib
 import io
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from app.fsutil import atomic_write
 from app.plan import Plan, PlanProblems
 from app.units import UnitError, format_cpu, parse_cpu, parse_memory_mib
 
@@ -420,18 +420,6 @@ def _ordered_minimal(plan: Plan, minimal: dict[str, Any]) -> dict[str, Any]:
         out["services"] = {name: {"role": svc.role, **minimal["services"].get(name, {})}
                            for name, svc in plan.services.items()}
     return out
-
-
-def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_plan(plan: Plan, path: str | os.PathLike[str], doc: Any = None, header: str | None = None) -> str:

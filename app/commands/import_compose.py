@@ -32,7 +32,8 @@ def header(compose: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from app.compose_import import import_compose
-    from app.planfile import atomic_write, render_plan
+    from app.fsutil import atomic_write
+    from app.planfile import render_plan
 
     out = args.output
     if out != "-":

@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.planfile import atomic_write
+    from app.fsutil import atomic_write
 
     target = Path(args.output)
     if target.is_dir():
