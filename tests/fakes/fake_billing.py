@@ -15,13 +15,14 @@ from __future__ import annotations
 import copy
 import json
 import threading
-from concurrent import futures
 from pathlib import Path
 from typing import Any
 
 import grpc
 from google.cloud import billing_v1
 from google.protobuf import json_format
+
+from tests.fakes.grpcfake import FakeServer, Handlers, unary
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "assets" / "prices" / "catalog.json"
 SERVICE = "google.cloud.billing.v1.CloudCatalog"
@@ -50,8 +51,11 @@ def noise_skus(service_id: str) -> list[dict[str, Any]]:
     return out
 
 
-class FakeCatalog:
+class FakeCatalog(FakeServer):
+    max_workers = 4
+
     def __init__(self, price_factor: float = 1.0, max_page: int = 40, snapshot: Path = SNAPSHOT):
+        super().__init__()
         doc = json.loads(snapshot.read_text())
         self.services = [billing_v1.Service(name=s["name"], service_id=s["serviceId"], display_name=s["displayName"])
                          for s in doc["services"]]
@@ -72,8 +76,6 @@ class FakeCatalog:
         self.calls: list[tuple[str, Any]] = []
         self.metadata: list[dict[str, str]] = []
         self._lock = threading.Lock()
-        self._server: grpc.Server | None = None
-        self.port = 0
 
     def _add(self, raw: dict[str, Any]) -> None:
         parent = raw["name"].rsplit("/skus/", 1)[0]
@@ -107,34 +109,9 @@ class FakeCatalog:
         return billing_v1.ListSkusResponse(skus=page, next_page_token=token)
 
     # ----------------------------------------------------------------- lifecycle
-    def start(self) -> int:
+    def handlers(self) -> Handlers:
         b = billing_v1
-        handlers = {
-            "ListServices": grpc.unary_unary_rpc_method_handler(
-                self.list_services, request_deserializer=b.ListServicesRequest.deserialize,
-                response_serializer=b.ListServicesResponse.serialize),
-            "ListSkus": grpc.unary_unary_rpc_method_handler(
-                self.list_skus, request_deserializer=b.ListSkusRequest.deserialize,
-                response_serializer=b.ListSkusResponse.serialize),
-        }
-        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-        self._server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
-        self.port = self._server.add_insecure_port("127.0.0.1:0")
-        self._server.start()
-        return self.port
-
-    @property
-    def target(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop(grace=None)
-            self._server = None
-
-    def __enter__(self) -> FakeCatalog:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        return {SERVICE: {
+            "ListServices": unary(self.list_services, b.ListServicesRequest, b.ListServicesResponse),
+            "ListSkus": unary(self.list_skus, b.ListSkusRequest, b.ListSkusResponse),
+        }}

@@ -24,7 +24,6 @@ import datetime as dt
 import queue
 import re
 import threading
-from concurrent import futures
 from typing import Any
 
 import grpc
@@ -32,6 +31,8 @@ from google.cloud.logging_v2 import types as lt
 from google.protobuf import any_pb2, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
+
+from tests.fakes.grpcfake import FakeServer, Handlers, bidi, unary
 
 SERVICE = "google.logging.v2.LoggingServiceV2"
 _CLAUSE = re.compile(r'^\s*([\w.\-"/]+)\s*(>=|<=|=|>|<)\s*"?([^"]*)"?\s*$')
@@ -84,8 +85,11 @@ class _Session:
         self.q: queue.Queue = queue.Queue()
 
 
-class FakeLogging:
+class FakeLogging(FakeServer):
+    max_workers = 16
+
     def __init__(self, max_page: int = 7):
+        super().__init__()
         self.entries: list[Any] = []
         self.faults: list[Any] = []
         self.deny = False
@@ -95,8 +99,6 @@ class FakeLogging:
         self.tail_opens = 0
         self.list_calls: list[Any] = []
         self._lock = threading.Lock()
-        self._server: grpc.Server | None = None
-        self.port = 0
         self._n = 0
 
     # -------------------------------------------------------------- data
@@ -209,25 +211,8 @@ class FakeLogging:
                     self.sessions.remove(session)
 
     # -------------------------------------------------------------- lifecycle
-    def start(self) -> int:
-        handlers = {
-            "ListLogEntries": grpc.unary_unary_rpc_method_handler(
-                self.list_log_entries, request_deserializer=lt.ListLogEntriesRequest.deserialize,
-                response_serializer=lt.ListLogEntriesResponse.serialize),
-            "TailLogEntries": grpc.stream_stream_rpc_method_handler(
-                self.tail_log_entries, request_deserializer=lt.TailLogEntriesRequest.deserialize,
-                response_serializer=lt.TailLogEntriesResponse.serialize),
-        }
-        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
-        self._server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
-        self.port = self._server.add_insecure_port("127.0.0.1:0")
-        self._server.start()
-        return self.port
-
-    @property
-    def target(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.stop(grace=None)
+    def handlers(self) -> Handlers:
+        return {SERVICE: {
+            "ListLogEntries": unary(self.list_log_entries, lt.ListLogEntriesRequest, lt.ListLogEntriesResponse),
+            "TailLogEntries": bidi(self.tail_log_entries, lt.TailLogEntriesRequest, lt.TailLogEntriesResponse),
+        }}

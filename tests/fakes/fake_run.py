@@ -25,7 +25,6 @@ import copy
 import re
 import threading
 import uuid
-from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,6 +35,8 @@ from google.cloud import run_v2
 from google.cloud.logging_v2 import types as log_types
 from google.longrunning import operations_pb2
 from google.protobuf import any_pb2
+
+from tests.fakes.grpcfake import FakeServer, Handlers, unary
 
 PORT_MESSAGE = (
     "The user-provided container failed to start and listen on the port defined provided by the "
@@ -52,12 +53,6 @@ FAILED = C.State.CONDITION_FAILED
 BASE_TIME = datetime(2026, 11, 27, 4, 0, 0, tzinfo=UTC)
 
 
-def _codec(cls: Any) -> tuple[Any, Any]:
-    if hasattr(cls, "deserialize"):
-        return cls.deserialize, cls.serialize
-    return cls.FromString, lambda m: m.SerializeToString()
-
-
 def _cond(type_: str, state: Any, message: str = "", **reason: Any) -> run_v2.Condition:
     return run_v2.Condition(type_=type_, state=state, message=message, **reason)
 
@@ -69,10 +64,13 @@ class Call:
     metadata: dict[str, str] = field(default_factory=dict)
 
 
-class FakeRun:
+class FakeRun(FakeServer):
     """Fake Run v2 + ListLogEntries. Use `start()` / `stop()` or the `with` statement."""
 
+    max_workers = 8
+
     def __init__(self, project: str = "demo-project", region: str = "us-central1") -> None:
+        super().__init__()
         self.project = project
         self.region = region
         self.services: dict[str, run_v2.Service] = {}
@@ -93,14 +91,15 @@ class FakeRun:
         self._ops: dict[str, any_pb2.Any] = {}
         self._lock = threading.Lock()
         self._counter = 0
-        self._server: grpc.Server | None = None
-        self.port = 0
 
     # ----------------------------------------------------------------- lifecycle
-    def start(self) -> FakeRun:
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    def start(self) -> FakeRun:  # type: ignore[override]  # returns the fake itself, not the port
+        super().start()
+        return self
+
+    def handlers(self) -> Handlers:
         rv = run_v2
-        handlers = {
+        table = {
             "google.cloud.run.v2.Services": {
                 "GetService": (self._get_service, rv.GetServiceRequest, rv.Service),
                 "CreateService": (self._create_service, rv.CreateServiceRequest, operations_pb2.Operation),
@@ -127,36 +126,9 @@ class FakeRun:
                                    log_types.ListLogEntriesResponse),
             },
         }
-        generic = []
-        for service_name, methods in handlers.items():
-            table = {}
-            for method, (fn, req_cls, resp_cls) in methods.items():
-                table[method] = grpc.unary_unary_rpc_method_handler(
-                    self._wrap(method, fn),
-                    request_deserializer=_codec(req_cls)[0],
-                    response_serializer=_codec(resp_cls)[1],
-                )
-            generic.append(grpc.method_handlers_generic_handler(service_name, table))
-        server.add_generic_rpc_handlers(tuple(generic))
-        self.port = server.add_insecure_port("127.0.0.1:0")
-        server.start()
-        self._server = server
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop(grace=None)
-            self._server = None
-
-    def __enter__(self) -> FakeRun:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def target(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return {service: {method: unary(self._wrap(method, fn), req_cls, resp_cls)
+                          for method, (fn, req_cls, resp_cls) in methods.items()}
+                for service, methods in table.items()}
 
     # ----------------------------------------------------------------- names
     @property
