@@ -11,7 +11,7 @@ from app.live.deploy import BadImageArg, build_job, build_service, default_image
 from app.live.diff import diff_views, env_value, service_view
 from app.planfile import load_plan
 from tests.fakes.fake_run import FakeRun
-from tests.test_status import PLAN, PORT_HINT
+from tests.test_status import PORT_HINT
 
 BACKEND = "projects/demo-project/locations/us-central1/services/backend"
 MIGRATE = "projects/demo-project/locations/us-central1/jobs/migrate"
@@ -19,18 +19,9 @@ WRITES = {"CreateService", "UpdateService", "CreateJob", "UpdateJob"}
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch):
-    with FakeRun() as server:
-        monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", server.target)
-        monkeypatch.setenv("COLUMNS", "160")  # tables are parsed below; do not depend on the caller's terminal
-        yield server
-
-
-@pytest.fixture
-def plan_file(tmp_path: Path) -> Path:
-    path = tmp_path / "launchdeck.yaml"
-    path.write_text(PLAN)
-    return path
+def fake(fake_run: FakeRun) -> FakeRun:
+    """`fake` in this module is the Run fake (tests/conftest.py; it sets COLUMNS=160 for parsed tables)."""
+    return fake_run
 
 
 def seed_live(fake: FakeRun) -> None:

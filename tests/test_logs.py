@@ -138,12 +138,9 @@ def test_file_logs_table_with_inline_hints_and_no_canary(tmp_path, capsys):
 
 
 @pytest.fixture
-def fake(monkeypatch):
-    f = FakeLogging()
-    f.start()
-    monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", f.target)
-    yield f
-    f.stop()
+def fake(fake_logging: FakeLogging) -> FakeLogging:
+    """`fake` in this module is the Cloud Logging fake (tests/conftest.py)."""
+    return fake_logging
 
 
 def test_cli_cloud_run_backfill(fake, capsys, monkeypatch):

@@ -14,12 +14,9 @@ FAST = Backoff(initial=0.01, maximum=0.05, exhausted_min=0.05, overlap=30, jitte
 
 
 @pytest.fixture
-def fake(monkeypatch):
-    f = FakeLogging()
-    f.start()
-    monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", f.target)
-    yield f
-    f.stop()
+def fake(fake_logging: FakeLogging) -> FakeLogging:
+    """`fake` in this module is the Cloud Logging fake (tests/conftest.py)."""
+    return fake_logging
 
 
 async def _collect(agen, until: str, timeout: float = 30.0) -> tuple[list[str], list[str]]:

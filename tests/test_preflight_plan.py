@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.plan import Plan
-from app.preflight import Finding, run_preflight
+from app.preflight import run_preflight
 from app.preflight.catalog import catalog
 from app.preflight.plan_checks import cloud_sql_connection_limit
-
-
-def plan(services: dict, target: str = "cloud-run", **extra) -> Plan:
-    return Plan.model_validate({"name": "t", "target": target, "services": services, **extra})
-
-
-def ids(findings: list[Finding]) -> set[str]:
-    return {f.id for f in findings}
-
-
-def only(findings: list[Finding], fid: str) -> list[Finding]:
-    return [f for f in findings if f.id == fid]
-
+from tests.helpers import ids, only, plan
 
 WEB = {"role": "web", "port": 8080}
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from app.plan import Plan
 from app.preflight import Finding, run_preflight
 from app.preflight.dockerfile import parse_dockerfile
 from app.preflight.envscan import js_reads, merge, python_reads
+from tests.helpers import ids, only, plan
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:
@@ -19,18 +19,6 @@ def tree(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"))
     return root
-
-
-def plan(services: dict, target: str = "cloud-run", **extra) -> Plan:
-    return Plan.model_validate({"name": "t", "target": target, "services": services, **extra})
-
-
-def ids(findings: list[Finding]) -> set[str]:
-    return {f.id for f in findings}
-
-
-def only(findings: list[Finding], fid: str) -> list[Finding]:
-    return [f for f in findings if f.id == fid]
 
 
 API = {"role": "web", "build": "./api", "port": 8080}

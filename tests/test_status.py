@@ -11,44 +11,15 @@ from app.cli import main
 from app.live.status import fetch_status, revision_logs
 from app.planfile import load_plan
 from tests.fakes.fake_run import PORT_MESSAGE, FakeRun
+from tests.helpers import PLAN
 
 PORT_HINT = "cr-container-failed-to-listen-on-port"  # /work/shared/errors/signatures.yaml
 
-PLAN = """\
-name: shop
-project: demo-project
-region: us-central1
-target: cloud-run
-services:
-  backend:
-    role: web
-    build: ./backend
-    port: 8000
-    cpu: 1
-    memory: 2Gi
-    env: {LOG_LEVEL: info}
-    secrets: [DATABASE_URL]
-  migrate:
-    role: job
-    build: ./backend
-    command: [alembic, upgrade, head]
-    secrets: [DATABASE_URL]
-"""
-
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch):
-    with FakeRun() as server:
-        monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", server.target)
-        monkeypatch.setenv("COLUMNS", "160")  # tables are parsed below; do not depend on the caller's terminal
-        yield server
-
-
-@pytest.fixture
-def plan_file(tmp_path: Path) -> Path:
-    path = tmp_path / "launchdeck.yaml"
-    path.write_text(PLAN)
-    return path
+def fake(fake_run: FakeRun) -> FakeRun:
+    """`fake` in this module is the Run fake (tests/conftest.py; it sets COLUMNS=160 for parsed tables)."""
+    return fake_run
 
 
 def by_name(statuses):

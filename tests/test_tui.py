@@ -17,12 +17,7 @@ from app.tui import DEMO_LOG, EXAMPLE_PLAN, LaunchDeck, launch, make_app
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("LAUNCHDECK_CACHE_DIR", str(tmp_path / "cache"))
-    for var in ("GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT", "LAUNCHDECK_EMULATOR_HOST"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)
+pytestmark = pytest.mark.usefixtures("isolated")  # tests/conftest.py
 
 
 def frozen_catalog() -> Any:
