@@ -161,3 +161,14 @@ def test_cli_permission_denied_exit_2(fake, capsys):
     code = main(["logs", "--source", "cloud-run:api", "--project", "p"])
     err = capsys.readouterr().err
     assert code == 2 and "permission denied" in err and len(err.strip().splitlines()) == 1
+
+
+def test_tool_failure_keeps_the_cause_from_either_end_of_stderr(tmp_path, monkeypatch, capsys):
+    # docker prints the cause first and a generic line last; kubectl the other way round.
+    _fake_tool(tmp_path, "docker", "echo 'docker: unknown command: docker compose' >&2\necho >&2\n"
+               "echo \"Run 'docker --help' for more information\" >&2\nexit 1\n")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    code = main(["logs", "--source", f"compose:{tmp_path}", "--no-follow"])
+    err = capsys.readouterr().err
+    assert code == 2 and "unknown command: docker compose" in err and "docker --help" in err
+    assert len(err.strip().splitlines()) == 1

@@ -61,8 +61,10 @@ async def _stream(argv: list[str], pattern: re.Pattern, default_source: str, cwd
         err = (await proc.stderr.read()).decode("utf-8", "replace").strip()
         code = await proc.wait()
         if code != 0 and not produced:
-            first = err.splitlines()[-1] if err else f"exit code {code}"
-            raise SourceError(f"{' '.join(argv[:3])} failed: {redact(first)}")
+            # Tools put the cause first (docker: "unknown command") or last (kubectl): keep both ends.
+            lines = [ln.strip() for ln in err.splitlines() if ln.strip()] or [f"exit code {code}"]
+            what = lines[0] if len(lines) == 1 else f"{lines[0]} … {lines[-1]}"
+            raise SourceError(f"{' '.join(argv[:3])} failed: {redact(what)}")
     finally:
         if proc.returncode is None:
             proc.terminate()
