@@ -236,5 +236,7 @@ class LogView(ScrollView, can_focus=True):
             if self.shown[i].hint is not None:
                 self.follow = False
                 self.cursor = i
+                # Centre the jump target: where it lands then does not depend on where the view was.
+                self.scroll_to_region(Region(0, i, 1, 1), animate=False, immediate=True, center=True, force=True)
                 return True
         return False
