@@ -44,6 +44,12 @@ async def until(pilot: Any, cond: Any, timeout: float = 15.0) -> None:
     raise AssertionError("condition not met in time")
 
 
+async def open_screen(pilot: Any, key: str, mode: str) -> None:
+    """Press a screen's number key and wait until its mode is showing."""
+    await pilot.press(key)
+    await until(pilot, lambda: pilot.app.current_mode == mode)
+
+
 def worker_cost_high(app: LaunchDeck) -> float:
     from screens.widgets.cost_table import CostTable
 
@@ -68,8 +74,7 @@ async def test_opens_example_on_plan_screen(tmp_path: Path) -> None:
 async def test_choose_target_then_memory_edit_updates_cost_cell(tmp_path: Path) -> None:
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("2")
-        await until(pilot, lambda: app.current_mode == "target")
+        await open_screen(pilot, "2", "target")
         table = app.screen.query_one("#targets")
         monthly = str(table.get_cell("gke-autopilot", "monthly"))
         assert "$" in monthly  # each target carries its monthly low–high
@@ -78,13 +83,11 @@ async def test_choose_target_then_memory_edit_updates_cost_cell(tmp_path: Path) 
         await until(pilot, lambda: app.plan.target == "cloud-run-jobs")
         assert app.dirty
 
-        await pilot.press("3")
-        await until(pilot, lambda: app.current_mode == "costs")
+        await open_screen(pilot, "3", "costs")
         before = worker_cost_high(app)
         cost_table = app.screen.query_one("CostTable")
 
-        await pilot.press("1")
-        await until(pilot, lambda: app.current_mode == "plan")
+        await open_screen(pilot, "1", "plan")
         await app.screen.focus_setting("services.worker.memory")
         await pilot.pause()
         memory = app.screen.query_one("#f-memory")
@@ -149,8 +152,7 @@ async def test_example_save_writes_local_plan(tmp_path: Path) -> None:
 async def test_preflight_jumps_to_setting(tmp_path: Path) -> None:
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("4")
-        await until(pilot, lambda: app.current_mode == "preflight")
+        await open_screen(pilot, "4", "preflight")
         screen = app.screen
         assert screen.findings, "the example has findings"
         tree = screen.query_one("#findings")
@@ -173,8 +175,7 @@ async def test_export_to_temp_dir_and_conflicts_kept(tmp_path: Path) -> None:
     (out / "deploy.sh").write_text("# mine\n")
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
-        await until(pilot, lambda: app.current_mode == "export")
+        await open_screen(pilot, "5", "export")
         screen = app.screen
         assert "deploy.sh" in screen.files
         await pilot.press("x")
@@ -193,8 +194,7 @@ async def test_export_to_temp_dir_and_conflicts_kept(tmp_path: Path) -> None:
 async def test_validators_run_in_worker(tmp_path: Path) -> None:
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5")
-        await until(pilot, lambda: app.current_mode == "export")
+        await open_screen(pilot, "5", "export")
         screen = app.screen
         await pilot.press("v")
         await until(pilot, lambda: screen.verdicts is not None, timeout=90)
@@ -205,8 +205,7 @@ async def test_validators_run_in_worker(tmp_path: Path) -> None:
 async def test_logs_file_source_shows_hint(tmp_path: Path) -> None:
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("6")
-        await until(pilot, lambda: app.current_mode == "logs")
+        await open_screen(pilot, "6", "logs")
         screen = app.screen
         log = screen.query_one("LogView")
         await until(pilot, lambda: any(e.hint is not None for e in log.shown))
@@ -223,8 +222,7 @@ async def test_logs_filter_and_follow(tmp_path: Path) -> None:
 
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("6")
-        await until(pilot, lambda: app.current_mode == "logs")
+        await open_screen(pilot, "6", "logs")
         screen = app.screen
         log = screen.query_one("LogView")
         await until(pilot, lambda: len(log.entries) > 5)
@@ -267,8 +265,7 @@ async def test_log_view_is_bounded() -> None:
 async def test_status_panel_without_project_is_a_state(tmp_path: Path) -> None:
     app = deck(cwd=tmp_path, status_enabled=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("6")
-        await until(pilot, lambda: app.current_mode == "logs")
+        await open_screen(pilot, "6", "logs")
         text = str(app.screen.query_one("#status-state").render())
         assert "No Google Cloud project" in text
 
@@ -343,8 +340,7 @@ async def test_status_panel_jumps_to_failing_revision_logs(tmp_path: Path, monke
         fake.add_service("backend", failing=True)
         app = deck(str(plan_file), cwd=tmp_path, status_enabled=True)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.press("6")
-            await until(pilot, lambda: app.current_mode == "logs")
+            await open_screen(pilot, "6", "logs")
             screen = app.screen
             await until(pilot, lambda: bool(screen.statuses), timeout=30)
             states = {st.name: st.state for st in screen.statuses}
