@@ -15,12 +15,14 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from screens.base import DeckScreen
 from screens.widgets.choice import Choice
 
 ROLES = ("web", "websocket", "worker", "job")
+COLUMNS = ("Name", "Role", "CPU/tier", "Memory/size", "Instances")
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _cells_line(cells: Iterable[Any], widths: list[int]) -> str:
+    return "".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
+
+
 def _number(text: str, kind: str) -> Any:
     """The typed value for pydantic, or the raw text so pydantic reports what is wrong."""
     text = text.strip().replace("_", "").replace(",", "")
@@ -95,7 +101,6 @@ def _number(text: str, kind: str) -> Any:
 
 class PlanScreen(DeckScreen):
     MODE = "plan"
-    CSS_PATH = "plan.tcss"
     BINDINGS = [
         Binding("e", "edit", "Edit"),
         Binding("escape", "components", "Components"),
@@ -115,7 +120,8 @@ class PlanScreen(DeckScreen):
         with Horizontal(id="plan-body"):
             with Vertical(id="components-pane"):
                 yield Label("Services and datastores", classes="title")
-                yield DataTable(id="components", cursor_type="row", zebra_stripes=True)
+                yield Static(id="components-header")
+                yield OptionList(id="components", compact=True)
             with Vertical(id="form-pane"):
                 yield Static(id="form-title", classes="title")
                 yield Static(id="why", classes="muted")
@@ -145,37 +151,39 @@ class PlanScreen(DeckScreen):
         return rows
 
     def plan_changed(self) -> None:
-        table = self.query_one("#components", DataTable)
+        components = self.query_one("#components", OptionList)
         rows = self._component_rows()
         keys = [k for k, _ in rows]
-        if not table.columns:
-            for col in ("Name", "Role", "CPU/tier", "Memory/size", "Instances"):
-                table.add_column(col, key=col)
+        # An OptionList of aligned text rows, not a DataTable: it costs a fraction of the time to
+        # build and paint, and this is the first screen (bench/startup.py).
+        widths = [max(len(h), *(len(str(cells[i])) for _, cells in rows)) + 2 for i, h in enumerate(COLUMNS)]
+        self.query_one("#components-header", Static).update(
+            Text(_cells_line(COLUMNS, widths), style="bold", no_wrap=True, overflow="ellipsis"))
+        prompts = [Text(_cells_line(cells, widths), no_wrap=True, overflow="ellipsis") for _, cells in rows]
         if keys != self._rows:
             # Components added or removed (e.g. a compose import): rebuild the list once.
-            table.clear()
-            for key, cells in rows:
-                table.add_row(*cells, key=key)
+            highlighted = components.highlighted
+            components.set_options(Option(prompt, id=key) for key, prompt in zip(keys, prompts, strict=True))
+            components.highlighted = min(highlighted or 0, len(keys) - 1) if keys else None
             self._rows = keys
             if self._component is not None and self._component not in keys:
                 self.call_after_refresh(self._show, keys[0] if keys else None)
         else:
-            for key, cells in rows:
-                for col, value in zip(table.columns, cells, strict=False):
-                    if table.get_cell(key, col) != value:
-                        table.update_cell(key, col, value)
+            for key, prompt in zip(keys, prompts, strict=True):
+                if components.get_option(key).prompt != prompt:
+                    components.replace_option_prompt(key, prompt)
         if self._component is None and not self._first_highlight:
             self._show_overview()
 
-    @on(DataTable.RowSelected, "#components")
+    @on(OptionList.OptionSelected, "#components")
     def _selected(self) -> None:
         self.call_after_refresh(self.action_edit)
 
-    @on(DataTable.RowHighlighted, "#components")
-    async def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        key = event.row_key.value
+    @on(OptionList.OptionHighlighted, "#components")
+    async def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        key = event.option_id
         if self._first_highlight:
-            # The table highlights its first row on mount: that is not the user picking it.
+            # The list highlights its first row when built: that is not the user picking it.
             self._first_highlight = False
             if self._component is None:  # not already showing a form (e.g. a jump from Preflight)
                 self._show_overview()
@@ -339,16 +347,17 @@ class PlanScreen(DeckScreen):
     # -- actions -----------------------------------------------------------------------------
 
     async def action_edit(self) -> None:
-        table = self.query_one("#components", DataTable)
-        if self.focused is table:
-            if self._component is None and table.row_count:
-                await self._show(str(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value))
+        components = self.query_one("#components", OptionList)
+        if self.focused is components:
+            option = components.highlighted_option
+            if self._component is None and option is not None:
+                await self._show(option.id)
             editors = [w for w in self.query("#form Input, #form Choice")]
             if editors:
                 editors[0].focus()
 
     def action_components(self) -> None:
-        self.query_one("#components", DataTable).focus()
+        self.query_one("#components", OptionList).focus()
 
     def action_undo(self) -> None:
         if not self.deck.undo():
@@ -363,11 +372,11 @@ class PlanScreen(DeckScreen):
         parts = path.split(".")
         component = ".".join(parts[:2]) if parts[0] in ("services", "buckets", "unmapped") else parts[0]
         rest = parts[2:] if parts[0] in ("services", "buckets", "unmapped") else parts[1:]
-        table = self.query_one("#components", DataTable)
+        components = self.query_one("#components", OptionList)
         if component not in self._rows:
             self.notify(f"{path}: not a setting on this screen", severity="warning")
             return
-        table.move_cursor(row=table.get_row_index(component))
+        components.highlighted = components.get_option_index(component)
         if component != self._component:
             await self._show(component)
         wid = "f-" + "-".join(rest)
@@ -376,7 +385,7 @@ class PlanScreen(DeckScreen):
             if hits:
                 hits.first().focus()
                 return
-        table.focus()
+        components.focus()
         self.query_one("#form-error", Static).update(
             Text(f"{path} is not edited on this screen: change it in {self.deck.save_path.name} "
                  "(or the compose file) and reopen.", style="yellow"))

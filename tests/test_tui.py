@@ -65,8 +65,8 @@ async def test_opens_example_on_plan_screen(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.current_mode == "plan"
         assert app.origin == "example"
-        table = app.screen.query_one("#components")
-        assert "services.worker" in [str(k.value) for k in table.rows]
+        components = app.screen.query_one("#components")
+        assert "services.worker" in [option.id for option in components.options]
         nav = str(app.screen.query_one("NavBar").render())
         assert "built-in example" in nav and "Save writes ./launchdeck.yaml" in nav
 
