@@ -90,7 +90,13 @@ def _mode(name: str) -> Any:
     """A screen factory that imports `screens.<name>` only when the mode is first shown."""
 
     def factory() -> Screen:
-        return importlib.import_module(f"screens.{name}").SCREEN()
+        from textual._context import active_app
+
+        screen = importlib.import_module(f"screens.{name}").SCREEN()
+        # All CSS is the app's (CSS_PATH) and already current: without this, Textual re-parses and
+        # re-applies every stylesheet when a mode is first shown (~60 ms on the first screen).
+        screen._css_update_count = active_app.get()._css_update_count
+        return screen
 
     return factory
 
@@ -105,7 +111,10 @@ class LaunchDeck(App[int]):
     """Plan, price, check, export and watch a deploy."""
 
     TITLE = "launchdeck"
-    CSS_PATH = str(ROOT / "screens" / "app.tcss")
+    # Every screen's stylesheet is read up front: a screen bringing its own CSS_PATH makes Textual
+    # re-parse and re-apply all CSS when it is first shown, which doubled the first screen's cost.
+    CSS_PATH: ClassVar[list[str | Path]] = [ROOT / "screens" / f"{name}.tcss" for name in (
+        "app", "plan", "target", "costs", "preflight", "export", "logs", "help", "dialogs")]
     MODES: ClassVar[dict[str, Any]] = {mode: _mode(mode) for _, mode, _ in SCREENS}
     DEFAULT_MODE = "plan"  # the first screen is built directly, no empty default screen first
     COMMANDS = App.COMMANDS | {_commands_provider}

@@ -22,7 +22,6 @@ CHART_MONTHS = 48
 
 class CostsScreen(DeckScreen):
     MODE = "costs"
-    CSS_PATH = "costs.tcss"
     BINDINGS = [
         Binding("v", "toggle_view", "GCP vs self-host"),
         Binding("r", "refresh_prices", "Refresh prices"),

@@ -12,7 +12,6 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a question; dismisses with True (yes) or False."""
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape,n", "no", "No"), Binding("y", "yes", "Yes")]
 
     def __init__(self, title: str, question: str, yes: str = "Yes", no: str = "No") -> None:
@@ -43,7 +42,6 @@ class ConfirmDialog(ModalScreen[bool]):
 class ExportDialog(ModalScreen[tuple[str, bool] | None]):
     """Ask for the export directory (and whether to overwrite edited files); None when cancelled."""
 
-    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, default_dir: str, target: str, count: int) -> None:

@@ -30,7 +30,6 @@ def lexer_for(path: str) -> str:
 
 class ExportScreen(DeckScreen):
     MODE = "export"
-    CSS_PATH = "export.tcss"
     BINDINGS = [
         Binding("x", "export", "Export…"),
         Binding("v", "validate", "Validate"),

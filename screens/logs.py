@@ -42,7 +42,6 @@ def _redact(text: str) -> str:
 
 class LogsScreen(DeckScreen):
     MODE = "logs"
-    CSS_PATH = "logs.tcss"
     AUTO_FOCUS = "LogView"
     BINDINGS = [
         Binding("s", "pick_source", "Source"),

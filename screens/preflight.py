@@ -19,7 +19,6 @@ GROUPS = (("error", "✗ Errors", "bold red"), ("warning", "⚠ Warnings", "bold
 
 class PreflightScreen(DeckScreen):
     MODE = "preflight"
-    CSS_PATH = "preflight.tcss"
     BINDINGS = [
         Binding("g", "jump", "Go to setting (enter)"),
         Binding("r", "rerun", "Re-run"),

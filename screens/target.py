@@ -38,7 +38,6 @@ MORE: dict[str, str] = {
 
 class TargetScreen(DeckScreen):
     MODE = "target"
-    CSS_PATH = "target.tcss"
     BINDINGS = [
         Binding("enter,space", "choose", "Choose target"),
         Binding("c", "app.switch_mode('costs')", "Costs"),
