@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
+from screens.widgets.keys import KeyFooter
 from screens.widgets.nav import NavBar
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class DeckScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
         yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> Iterable[Widget]:
         return ()
