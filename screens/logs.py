@@ -7,6 +7,7 @@ into a deque; a 1/15 s timer drains the deque into the LogView in one batch per 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable
@@ -55,6 +56,10 @@ class LogsScreen(DeckScreen):
     def __init__(self) -> None:
         super().__init__()
         self.pending: deque[Entry] = deque()
+        # Each source switch starts a new generation; a reader thread of an older one (still
+        # finishing its last read) can no longer add lines to the new view or change its state.
+        self._generation = 0
+        self._pending_lock = threading.Lock()
         self.source_spec = ""
         self.source_state = ""
         self.statuses: list[Any] = []
@@ -102,15 +107,29 @@ class LogsScreen(DeckScreen):
             return
         self.source_spec = spec
         self.query_one("#source", Input).value = spec
-        log = self.query_one(LogView)
-        log.clear()
-        self.pending.clear()
-        log.follow = True
+        generation = self._new_view()
+        self.query_one(LogView).follow = True
         self.source_state = f"reading {spec}"
-        self._tail(spec)
+        self._tail(spec, generation)
+
+    def _new_view(self) -> int:
+        """Empty the log for a new source; returns the generation its lines must carry."""
+        with self._pending_lock:
+            self._generation += 1
+            self.pending.clear()
+        self.query_one(LogView).clear()
+        return self._generation
+
+    def _accept(self, generation: int, entries: Iterable[Entry]) -> bool:
+        """Queue lines from the source of `generation`; False once the view moved to another source."""
+        with self._pending_lock:
+            if generation != self._generation:
+                return False
+            self.pending.extend(entries)
+            return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="tail", description="log tail")
-    def _tail(self, spec: str) -> None:
+    def _tail(self, spec: str, generation: int) -> None:
         """Run the source in a child process (`screens.tail_process`) and move its batches into `pending`."""
         import json
         import os
@@ -147,9 +166,11 @@ class LogsScreen(DeckScreen):
                 *complete, buffer = (buffer + chunk).split(b"\n")
                 for raw in complete:
                     message = json.loads(raw)
+                    if generation != self._generation:
+                        return  # the view shows another source now
                     if "lines" in message:
-                        self.pending.extend(Entry(text, sev, hints.get(hid) if hid else None, src)
-                                            for text, sev, src, hid in message["lines"])
+                        self._accept(generation, [Entry(text, sev, hints.get(hid) if hid else None, src)
+                                                  for text, sev, src, hid in message["lines"]])
                     elif "error" in message:
                         raise SourceStopped(message["error"])
                     else:
@@ -188,7 +209,7 @@ class LogsScreen(DeckScreen):
 
     @on(Worker.StateChanged)
     def _worker(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "tail" and event.state == WorkerState.ERROR:
+        if event.worker.group == "tail" and event.state == WorkerState.ERROR and not event.worker.is_cancelled:
             self.source_state = f"stream stopped: {explain(event.worker.error)}"
             self._update_state()
             self.notify(self.source_state, severity="error", timeout=8)
@@ -336,14 +357,12 @@ class LogsScreen(DeckScreen):
             self.start_source(spec)
             return
         self.source_state = f"failing {st.failing_revision or st.failing_execution} of {st.name}"
-        log = self.query_one(LogView)
-        log.clear()
-        self.pending.clear()
+        generation = self._new_view()
         self.workers.cancel_group(self, "tail")
-        self._failure_logs(st)
+        self._failure_logs(st, generation)
 
     @work(exclusive=True, exit_on_error=False, group="status", description="failure logs")
-    async def _failure_logs(self, st: Any) -> None:
+    async def _failure_logs(self, st: Any, generation: int) -> None:
         from app.hints import get_engine
         from app.live.status import failure_logs
 
@@ -351,8 +370,8 @@ class LogsScreen(DeckScreen):
         lines = await failure_logs(self.project, self.plan.region, st)
         if st.failure_message:
             lines = [f"ERROR {st.failure_message}", *lines]
-        self.pending.extend(Entry(_redact(t), "error" if "ERROR" in t[:40] else "info", engine.match_line(t))
-                            for t in lines)
+        self._accept(generation, [Entry(_redact(t), "error" if "ERROR" in t[:40] else "info",
+                                        engine.match_line(t)) for t in lines])
 
 
 class SourceStopped(Exception):
