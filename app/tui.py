@@ -17,6 +17,7 @@ from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Any, ClassVar  # noqa: E402
 
+from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
 from textual.binding import Binding  # noqa: E402
 from textual.reactive import reactive  # noqa: E402
@@ -45,45 +46,54 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
 
 @dataclass
 class Opened:
-    """What the app opened and where Save writes."""
+    """What the app opened and where Save writes.
 
-    plan: Plan
+    A plan file that parses is not validated here: `raw` (its plain YAML mapping) is enough to
+    paint the Plan screen, and `LaunchDeck.ensure_plan` validates it right after the first paint,
+    so pydantic and the comment-keeping YAML reader are not on the path to the first screen.
+    """
+
+    plan: Plan | None
     doc: Any
     save_path: Path
     origin: str  # "file" | "example" | "compose"
     compose_path: Path | None = None  # a compose file we may offer to import
+    raw: dict[str, Any] | None = None  # the unvalidated plan (plan is None until it is checked)
+    source: Path | None = None  # the file `raw` came from
 
 
-def _quick_load(path: Path) -> tuple[Plan, Any]:
-    """Validate with the C YAML parser for a fast first screen; the comment-keeping ruamel document
-    is read later (`LaunchDeck.document`). Any problem goes through `load_plan` for FILE:LINE errors."""
-    from app.planfile import PlanFileError, load_plan, plan_from_doc
-
+def _read(path: Path) -> tuple[Plan | None, Any, dict[str, Any] | None]:
+    """(plan, doc, raw): the raw mapping when the C YAML parser reads `path` as one; otherwise the
+    full `load_plan`, which raises PlanFileError with FILE:LINE errors before any screen opens."""
     try:
         import yaml
 
         text = path.read_text(encoding="utf-8-sig")
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         if isinstance(data, dict) and "\x00" not in text:
-            return plan_from_doc(data, str(path)), None
-    except (OSError, UnicodeDecodeError, PlanFileError, ValueError, ImportError):
+            return None, None, data
+    except (OSError, UnicodeDecodeError, ValueError, ImportError):
         pass
     except Exception:  # noqa: BLE001 - yaml.YAMLError and friends: let load_plan word it
         pass
+    from app.planfile import load_plan
+
     loaded = load_plan(path)
-    return loaded.plan, loaded.doc
+    return loaded.plan, loaded.doc, None
 
 
 def open_plan(plan_path: str | None, cwd: Path | None = None) -> Opened:
-    """`plan_path`, else ./launchdeck.yaml, else the built-in example. Raises PlanFileError."""
+    """`plan_path`, else ./launchdeck.yaml, else the built-in example. Raises PlanFileError when the
+    file cannot be read or parsed; a parsed plan is validated by the app after its first paint."""
     cwd = cwd or Path.cwd()
-    if plan_path:
-        return Opened(*_quick_load(Path(plan_path)), Path(plan_path), "file")
     local = cwd / PLAN_NAME
-    if local.exists():
-        return Opened(*_quick_load(local), local, "file")
+    if plan_path or local.exists():
+        path = Path(plan_path) if plan_path else local
+        plan, doc, raw = _read(path)
+        return Opened(plan, doc, path, "file", raw=raw, source=path)
     compose = next((cwd / n for n in COMPOSE_NAMES if (cwd / n).is_file()), None)
-    return Opened(*_quick_load(EXAMPLE_PLAN), local, "example", compose)
+    plan, doc, raw = _read(EXAMPLE_PLAN)
+    return Opened(plan, doc, local, "example", compose, raw=raw, source=EXAMPLE_PLAN)
 
 
 def _mode(name: str) -> Any:
@@ -132,34 +142,19 @@ class LaunchDeck(App[int]):
                  status_enabled: bool = True) -> None:
         super().__init__()
         self.opened = opened
-        self._doc = opened.doc
+        self.doc = opened.doc  # the ruamel document Save writes through, keeping comments
         self.save_path = opened.save_path
         self.origin = opened.origin
         self._catalog = catalog
         self.log_source = log_source or f"file:{DEMO_LOG}"
         self.status_enabled = status_enabled
         self.set_reactive(LaunchDeck.plan, opened.plan)
+        self.preview: dict[str, Any] | None = opened.raw if opened.plan is None else None
+        self.plan_error: Exception | None = None  # why the opened plan was refused (the app exits 2)
         self.startup_seconds: float | None = None
         self._history: list[Plan] = []
 
     # -- state -------------------------------------------------------------------------------
-
-    @property
-    def doc(self) -> Any:
-        """The ruamel document of the opened plan (for saves that keep comments), read on first use."""
-        if self._doc is None and self.origin != "compose":
-            from app.planfile import load_plan
-
-            source = self.save_path if self.origin == "file" else EXAMPLE_PLAN
-            try:
-                self._doc = load_plan(source).doc
-            except Exception:  # noqa: BLE001 - the file changed under us: save a fresh document
-                self._doc = None
-        return self._doc
-
-    @doc.setter
-    def doc(self, value: Any) -> None:
-        self._doc = value
 
     @property
     def catalog(self) -> Any:
@@ -173,6 +168,29 @@ class LaunchDeck(App[int]):
     @catalog.setter
     def catalog(self, value: Any) -> None:
         self._catalog = value
+
+    def ensure_plan(self) -> Plan | None:
+        """The validated plan, validating the opened file now if that has not happened yet.
+
+        Runs right after the first paint, and before any key or mouse event is handled. A plan that
+        does not validate ends the app with exit code 2; `launch` prints its FILE:LINE errors.
+        """
+        if self.plan is not None or self.preview is None:
+            return self.plan
+        from app.planfile import PlanFileError, load_plan
+
+        source = self.opened.source or self.save_path
+        try:
+            loaded = load_plan(source)  # the CLI's own reader: same errors, and the comment-keeping doc
+        except PlanFileError as exc:
+            self.preview = None
+            self.plan_error = exc
+            self.exit(2, return_code=2)
+            return None
+        self.preview = None
+        self.doc = loaded.doc
+        self.plan = loaded.plan  # every screen watching `plan` (the Plan screen's list) redraws from it
+        return self.plan
 
     def set_plan(self, plan: Plan) -> None:
         """Replace the plan (already validated); every screen watching `plan` recomputes."""
@@ -201,6 +219,8 @@ class LaunchDeck(App[int]):
     # -- lifecycle ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.preview is not None:
+            self.call_after_refresh(self.ensure_plan)
         if self.origin == "example" and self.opened.compose_path is not None:
             from screens.dialogs import ConfirmDialog
 
@@ -210,6 +230,13 @@ class LaunchDeck(App[int]):
                               "Import it into a plan? (No keeps the built-in example.)", yes="Import"),
                 self._import_compose_answer,
             )
+
+    async def on_event(self, event: events.Event) -> None:
+        # No input reaches a screen before the opened plan is validated: a key pressed during the
+        # first paint waits for it (or is dropped, when the plan is invalid and the app is ending).
+        if self.preview is not None and isinstance(event, events.InputEvent) and self.ensure_plan() is None:
+            return
+        await super().on_event(event)
 
     def on_ready(self) -> None:
         self.startup_seconds = time.perf_counter() - STARTED
@@ -309,7 +336,7 @@ def make_app(plan_path: str | None = None, *, cwd: Path | None = None, catalog: 
 
 def launch(plan_path: str | None) -> int:
     """Open the TUI; a bad plan prints its FILE:LINE errors and exits 2 without starting it."""
-    from app.planfile import PlanFileError
+    from app.planerrors import PlanFileError
 
     try:
         app = make_app(plan_path)
@@ -317,4 +344,7 @@ def launch(plan_path: str | None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     result = app.run()
+    if app.plan_error is not None:  # the plan parsed but did not validate: the app closed at once
+        print(str(app.plan_error), file=sys.stderr)
+        return 2
     return int(result or 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from rich.text import Text
@@ -86,6 +87,33 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _sketch(raw: dict[str, Any]) -> Any:
+    """The parts of an unvalidated plan file the overview shows, shaped like a Plan (first paint)."""
+    services = {str(name): SimpleNamespace(role=_mapping(svc).get("role", ""), why=_mapping(svc).get("why"))
+                for name, svc in _mapping(raw.get("services")).items()}
+    return SimpleNamespace(name=raw.get("name", ""), target=raw.get("target", ""), region=raw.get("region", ""),
+                           services=services, postgres=raw.get("postgres") is not None,
+                           redis=raw.get("redis") is not None, buckets=_mapping(raw.get("buckets")),
+                           unmapped={str(n): v for n, v in _mapping(raw.get("unmapped")).items()})
+
+
+def _preview_rows(raw: dict[str, Any]) -> list[tuple[str, tuple[Any, ...]]]:
+    """Component rows from an unvalidated plan file: names and kinds, sizes once it is validated."""
+    plan = _sketch(raw)
+    rows: list[tuple[str, tuple[Any, ...]]] = [
+        (f"services.{name}", (name, svc.role, "", "", "")) for name, svc in plan.services.items()]
+    rows += [(key, (key, kind, "", "", "")) for key, kind, present in (
+        ("postgres", "Cloud SQL", plan.postgres), ("redis", "Memorystore", plan.redis)) if present]
+    rows += [(f"buckets.{name}", (name, "bucket", "", "", "")) for name in plan.buckets]
+    rows.append(("selfhost", ("self-host", "hardware", "", "", "")))
+    rows += [(f"unmapped.{name}", (name, "not mapped", "", "", "")) for name in plan.unmapped]
+    return rows
+
+
 def _cells_line(cells: Iterable[Any], widths: list[int]) -> str:
     return "".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
 
@@ -152,7 +180,8 @@ class PlanScreen(DeckScreen):
 
     def plan_changed(self) -> None:
         components = self.query_one("#components", OptionList)
-        rows = self._component_rows()
+        # Until the opened file is validated (just after the first paint) only names and kinds show.
+        rows = self._component_rows() if self.deck.plan is not None else _preview_rows(self.deck.preview or {})
         keys = [k for k, _ in rows]
         # An OptionList of aligned text rows, not a DataTable: it costs a fraction of the time to
         # build and paint, and this is the first screen (bench/startup.py).
@@ -192,9 +221,9 @@ class PlanScreen(DeckScreen):
             await self._show(key)
 
     def _show_overview(self) -> None:
-        plan = self.plan
-        self.query_one("#form-title", Static).update(f"{plan.name}: {len(plan.services)} services → {plan.target}"
-                                                      f" in {plan.region}")
+        plan = self.deck.plan or _sketch(self.deck.preview or {})
+        where = "".join((f" → {plan.target}" if plan.target else "", f" in {plan.region}" if plan.region else ""))
+        self.query_one("#form-title", Static).update(f"{plan.name}: {len(plan.services)} services{where}")
         text = Text()
         for name, svc in plan.services.items():
             text.append(f"{name:<10} ", style="bold")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.tui import DEMO_LOG, EXAMPLE_PLAN, LaunchDeck, launch, make_app
+from app.tui import DEMO_LOG, EXAMPLE_PLAN, ROOT, LaunchDeck, launch, make_app
 
 SIZE = (120, 40)
 
@@ -241,6 +241,26 @@ async def test_logs_filter_and_follow(tmp_path: Path) -> None:
         assert log.follow and log.new_lines == 0
 
 
+async def test_switching_source_drops_late_lines_of_the_old_one(tmp_path: Path) -> None:
+    from screens.widgets.log_view import Entry
+
+    other = tmp_path / "other.log"
+    other.write_text("INFO fresh start\n")
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, "6", "logs")
+        screen = app.screen
+        log = screen.query_one("LogView")
+        await until(pilot, lambda: len(log.entries) > 5)
+        old = screen._generation
+        screen.start_source(f"file:{other}")
+        # The demo log's reader thread delivering one last batch after the switch: refused.
+        assert not screen._accept(old, [Entry("stale demo line", "error")])
+        await until(pilot, lambda: any("fresh start" in e.text for e in log.entries))
+        await pilot.pause(0.3)
+        assert [e.text for e in log.entries] == ["INFO fresh start"]  # nothing of the demo log, nothing stale
+
+
 async def test_log_view_is_bounded() -> None:
     from textual.app import App, ComposeResult
 
@@ -302,12 +322,37 @@ async def test_help_and_palette_cover_actions(tmp_path: Path) -> None:
         assert app.current_mode == "costs" and app.screen.query_one("#cost-tabs").active == "versus"
 
 
-def test_bad_plan_exits_2_without_tui(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unparsable_plan_exits_2_before_the_tui(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "launchdeck.yaml"
+    bad.write_text("name: demo\nservices:\n  web: [unclosed\n")
+    assert launch(str(bad)) == 2  # the YAML is read before the app starts: no terminal is touched
+    err = capsys.readouterr().err
+    assert f"{bad}:" in err and "Traceback" not in err
+
+
+async def test_invalid_plan_ends_the_app_with_its_errors(tmp_path: Path) -> None:
     bad = tmp_path / "launchdeck.yaml"
     bad.write_text("name: demo\nservices:\n  web:\n    role: frontend\n")
-    assert launch(str(bad)) == 2
-    err = capsys.readouterr().err
-    assert f"{bad}:4:" in err and "role" in err
+    app = deck(str(bad), cwd=tmp_path)
+    assert app.plan is None and app.preview is not None  # validated after the first paint
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.plan_error is not None)
+    assert app.return_code == 2
+    assert f"{bad}:4:" in str(app.plan_error) and "role" in str(app.plan_error)
+
+
+def test_launchdeck_on_an_invalid_plan_in_a_terminal(tmp_path: Path) -> None:
+    """The real command in a pseudo-terminal: it draws, closes, prints FILE:LINE and exits 2."""
+    import sys
+
+    from tests.ptyrun import run_in_pty
+
+    bad = tmp_path / "launchdeck.yaml"
+    bad.write_text("name: demo\nservices:\n  web:\n    role: frontend\n")
+    run = run_in_pty([sys.executable, "-m", "app.cli", str(bad)], cwd=str(ROOT), timeout=60)
+    assert run.returncode == 2
+    text = run.output.decode(errors="replace")
+    assert f"{bad}:4: services.web.role" in text and "Traceback" not in text
 
 
 STATUS_PLAN = """\

@@ -30,9 +30,13 @@ class NavBar(Widget):
                 text.append(f" {label} ")
             self._spans.append((start, len(text), mode))
         plan = getattr(app, "plan", None)
-        if plan is not None:
+        # Before the plan is validated (the first paint) its name and target come from the file.
+        preview = getattr(app, "preview", None) or {}
+        name = plan.name if plan is not None else preview.get("name")
+        target = plan.target if plan is not None else preview.get("target")
+        if name or target:
             dirty = " *" if getattr(app, "dirty", False) else ""
-            text.append(f"  {plan.name}{dirty} → {plan.target}", style="bold")
+            text.append(f"  {name or ''}{dirty}{f' → {target}' if target else ''}", style="bold")
             text.append(f"  ({getattr(app, 'source_label', '')})", style="dim")
         return text
 
