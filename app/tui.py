@@ -48,9 +48,10 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
 class Opened:
     """What the app opened and where Save writes.
 
-    A plan file that parses is not validated here: `raw` (its plain YAML mapping) is enough to
-    paint the Plan screen, and `LaunchDeck.ensure_plan` validates it right after the first paint,
-    so pydantic and the comment-keeping YAML reader are not on the path to the first screen.
+    A plan file that parses is not validated here: its outline (`app.outline`: names, roles,
+    datastores) is enough to paint the Plan screen, and `LaunchDeck.ensure_plan` validates the file
+    right after the first paint, so pydantic and the YAML readers are not on the path to the first
+    screen.
     """
 
     plan: Plan | None
@@ -58,28 +59,23 @@ class Opened:
     save_path: Path
     origin: str  # "file" | "example" | "compose"
     compose_path: Path | None = None  # a compose file we may offer to import
-    raw: dict[str, Any] | None = None  # the unvalidated plan (plan is None until it is checked)
-    source: Path | None = None  # the file `raw` came from
+    outline: dict[str, Any] | None = None  # set while plan is None
+    outline_key: str | None = None  # remember the outline under this key once the plan validates
+    source: Path | None = None  # the file the plan is read from
 
 
-def _read(path: Path) -> tuple[Plan | None, Any, dict[str, Any] | None]:
-    """(plan, doc, raw): the raw mapping when the C YAML parser reads `path` as one; otherwise the
-    full `load_plan`, which raises PlanFileError with FILE:LINE errors before any screen opens."""
-    try:
-        import yaml
+def _read(path: Path, save_path: Path, origin: str, compose: Path | None = None) -> Opened:
+    """The outline of `path` when it parses as a mapping; otherwise the full `load_plan`, which
+    raises PlanFileError with FILE:LINE errors before any screen opens."""
+    from app.outline import read_outline
 
-        text = path.read_text(encoding="utf-8-sig")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        if isinstance(data, dict) and "\x00" not in text:
-            return None, None, data
-    except (OSError, UnicodeDecodeError, ValueError, ImportError):
-        pass
-    except Exception:  # noqa: BLE001 - yaml.YAMLError and friends: let load_plan word it
-        pass
+    outline, key = read_outline(path)
+    if outline is not None:
+        return Opened(None, None, save_path, origin, compose, outline, key, path)
     from app.planfile import load_plan
 
     loaded = load_plan(path)
-    return loaded.plan, loaded.doc, None
+    return Opened(loaded.plan, loaded.doc, save_path, origin, compose, source=path)
 
 
 def open_plan(plan_path: str | None, cwd: Path | None = None) -> Opened:
@@ -89,11 +85,9 @@ def open_plan(plan_path: str | None, cwd: Path | None = None) -> Opened:
     local = cwd / PLAN_NAME
     if plan_path or local.exists():
         path = Path(plan_path) if plan_path else local
-        plan, doc, raw = _read(path)
-        return Opened(plan, doc, path, "file", raw=raw, source=path)
+        return _read(path, path, "file")
     compose = next((cwd / n for n in COMPOSE_NAMES if (cwd / n).is_file()), None)
-    plan, doc, raw = _read(EXAMPLE_PLAN)
-    return Opened(plan, doc, local, "example", compose, raw=raw, source=EXAMPLE_PLAN)
+    return _read(EXAMPLE_PLAN, local, "example", compose)
 
 
 def _mode(name: str) -> Any:
@@ -149,7 +143,7 @@ class LaunchDeck(App[int]):
         self.log_source = log_source or f"file:{DEMO_LOG}"
         self.status_enabled = status_enabled
         self.set_reactive(LaunchDeck.plan, opened.plan)
-        self.preview: dict[str, Any] | None = opened.raw if opened.plan is None else None
+        self.preview: dict[str, Any] | None = opened.outline if opened.plan is None else None
         self.plan_error: Exception | None = None  # why the opened plan was refused (the app exits 2)
         self.startup_seconds: float | None = None
         self._history: list[Plan] = []
@@ -187,6 +181,10 @@ class LaunchDeck(App[int]):
             self.plan_error = exc
             self.exit(2, return_code=2)
             return None
+        if self.opened.outline_key and self.preview is not None:
+            from app.outline import remember
+
+            remember(self.opened.outline_key, self.preview)  # the next start paints without YAML
         self.preview = None
         self.doc = loaded.doc
         self.plan = loaded.plan  # every screen watching `plan` (the Plan screen's list) redraws from it

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.cachedir import cache_dir
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "prices"
 BUNDLED_CATALOG = ASSETS / "catalog.json"
 RULES_FILE = ASSETS / "rules.yaml"
-CACHE_ENV = "LAUNCHDECK_CACHE_DIR"
 LIVE_SOURCE = "live (Cloud Billing Catalog API)"
 BUNDLED_SOURCE = "bundled snapshot"
 
@@ -233,15 +234,6 @@ def parse_catalog(doc: dict[str, Any], rules: dict[str, Any], source: str | None
     as_of = str(doc.get("asOf") or str(doc.get("fetchedAt", ""))[:10] or rules.get("compiled_on", ""))
     return PriceCatalog(source or str(doc.get("source", BUNDLED_SOURCE)), as_of, rules, prices,
                         len(doc["skus"]), len(doc.get("services") or []), path)
-
-
-def cache_dir() -> Path:
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("launchdeck"))
 
 
 def cache_file() -> Path:

@@ -87,23 +87,19 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _mapping(value: Any) -> dict[Any, Any]:
-    return value if isinstance(value, dict) else {}
+def _sketch(outline: dict[str, Any]) -> Any:
+    """An unvalidated plan's outline (`app.outline`), shaped like a Plan for the overview."""
+    services = {name: SimpleNamespace(role=svc.get("role", ""), why=svc.get("why"))
+                for name, svc in outline.get("services", {}).items()}
+    return SimpleNamespace(name=outline.get("name", ""), target=outline.get("target", ""),
+                           region=outline.get("region", ""), services=services,
+                           postgres="postgres" in outline, redis="redis" in outline,
+                           buckets=outline.get("buckets", {}), unmapped=outline.get("unmapped", {}))
 
 
-def _sketch(raw: dict[str, Any]) -> Any:
-    """The parts of an unvalidated plan file the overview shows, shaped like a Plan (first paint)."""
-    services = {str(name): SimpleNamespace(role=_mapping(svc).get("role", ""), why=_mapping(svc).get("why"))
-                for name, svc in _mapping(raw.get("services")).items()}
-    return SimpleNamespace(name=raw.get("name", ""), target=raw.get("target", ""), region=raw.get("region", ""),
-                           services=services, postgres=raw.get("postgres") is not None,
-                           redis=raw.get("redis") is not None, buckets=_mapping(raw.get("buckets")),
-                           unmapped={str(n): v for n, v in _mapping(raw.get("unmapped")).items()})
-
-
-def _preview_rows(raw: dict[str, Any]) -> list[tuple[str, tuple[Any, ...]]]:
-    """Component rows from an unvalidated plan file: names and kinds, sizes once it is validated."""
-    plan = _sketch(raw)
+def _preview_rows(outline: dict[str, Any]) -> list[tuple[str, tuple[Any, ...]]]:
+    """Component rows from an unvalidated plan's outline: names and kinds; sizes once it is validated."""
+    plan = _sketch(outline)
     rows: list[tuple[str, tuple[Any, ...]]] = [
         (f"services.{name}", (name, svc.role, "", "", "")) for name, svc in plan.services.items()]
     rows += [(key, (key, kind, "", "", "")) for key, kind, present in (

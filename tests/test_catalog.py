@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from app.cachedir import CACHE_ENV
 from estimators import catalog as cat
 from estimators.catalog import BUNDLED_SOURCE, convert_factor, load_catalog, parse_catalog, parse_sku
 
@@ -127,7 +128,7 @@ def test_not_a_catalog_is_an_error():
 
 
 def test_load_catalog_prefers_a_good_cache_and_survives_a_bad_one(tmp_path, monkeypatch):
-    monkeypatch.setenv(cat.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     assert load_catalog().source == BUNDLED_SOURCE
     target = cat.cache_file()
     target.parent.mkdir(parents=True)

@@ -69,6 +69,10 @@ async def test_opens_example_on_plan_screen(tmp_path: Path) -> None:
         assert "services.worker" in [option.id for option in components.options]
         nav = str(app.screen.query_one("NavBar").render())
         assert "built-in example" in nav and "Save writes ./launchdeck.yaml" in nav
+    # Validated: its outline is remembered, so the next start paints without a YAML parser.
+    from app.outline import read_outline
+
+    assert read_outline(EXAMPLE_PLAN)[1] is None
 
 
 async def test_choose_target_then_memory_edit_updates_cost_cell(tmp_path: Path) -> None:
