@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
 
-from screens.widgets.keys import KeyFooter
+from screens.widgets.keys import KeyBar
 from screens.widgets.nav import NavBar
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class DeckScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)
         yield from self.compose_body()
-        yield KeyFooter()
+        yield KeyBar()
 
     def compose_body(self) -> Iterable[Widget]:
         return ()

@@ -1,38 +1,79 @@
-"""The footer of key bindings, rebuilt only when the keys it shows change."""
+"""The bottom bar of the current screen's keys, drawn as one line of text.
+
+Textual's Footer builds a widget per key and rebuilds them all whenever focus moves; on the first
+screen that was ~65 ms of the time to first paint (bench/startup.py). This bar is one widget: it
+redraws when the screen's bindings change, and a click on a key presses it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import ClassVar
 
+from rich.style import Style
+from rich.text import Text
+from textual.events import Click
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
 
 
-class KeyFooter(Footer):
-    """Textual's Footer rebuilds all its key widgets on every focus move, and several times while
-    a screen first appears. This one rebuilds once per batch of changes, and only when the set of
-    shown keys (or whether they are enabled) actually changed."""
+class KeyBar(Widget):
+    """`e Edit  esc Components  ? Help ...` for the keys shown (`show=True`) in the active bindings."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pending = False
-        self._shown: tuple[Any, ...] | None = None
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key", "keybar--description"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    KeyBar > .keybar--key {
+        color: $footer-key-foreground;
+        text-style: bold;
+    }
+    KeyBar > .keybar--description {
+        color: $footer-description-foreground;
+    }
+    """
 
-    def bindings_changed(self, screen: Screen) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus or self._pending:
-            return
-        if self.is_attached and screen is self.screen:
-            self._pending = True
-            self.call_after_refresh(self._rebuild)
+    def __init__(self) -> None:
+        super().__init__()
+        self._spans: list[tuple[int, int, str]] = []  # (start, end, key) of each drawn key
 
-    def _keys(self) -> tuple[Any, ...]:
-        return tuple((b.key, b.description, b.action, enabled, tooltip)
-                     for _node, b, enabled, tooltip in self.screen.active_bindings.values() if b.show)
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
-    async def _rebuild(self) -> None:
-        self._pending = False
-        keys = self._keys()
-        if keys != self._shown:
-            self._shown = keys
-            await self.recompose()
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen: Screen) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        description_style = self.get_component_rich_style("keybar--description")
+        disabled = Style(dim=True)
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        self._spans = []
+        active = self.screen.active_bindings
+        shown = [entry for entry in active.values() if entry[1].show]
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING) if self.app.ENABLE_COMMAND_PALETTE else None
+        if palette is not None and palette not in shown:
+            shown.append(palette)  # last, as Textual's Footer shows it
+        actions: set[str] = set()
+        for _node, binding, enabled, tooltip in shown:
+            if binding.action in actions:
+                continue  # one entry per action, as Textual's Footer does
+            actions.add(binding.action)
+            start = len(text)
+            text.append(f" {self.app.get_key_display(binding)} ", style=key_style if enabled else key_style + disabled)
+            text.append(f"{binding.description or tooltip} ",
+                        style=description_style if enabled else description_style + disabled)
+            self._spans.append((start, len(text), binding.key.split(",")[0].strip()))
+        return text
+
+    def on_click(self, event: Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return
