@@ -23,12 +23,16 @@ class PtyRun:
     output: bytes
     returncode: int | None  # None: still running when we stopped it (after `marker` appeared)
     marker_seconds: float | None  # from spawn until `marker` first appeared in the output
+    then_seconds: float | None = None  # from spawn until the `then` answer appeared
 
 
 def run_in_pty(argv: list[str], *, cwd: str | None = None, env: dict[str, str] | None = None,
-               marker: bytes | None = None, timeout: float = 30.0, size: tuple[int, int] = (120, 40)) -> PtyRun:
+               marker: bytes | None = None, then: tuple[bytes, bytes] | None = None, timeout: float = 30.0,
+               size: tuple[int, int] = (120, 40)) -> PtyRun:
     """Run `argv` on a new pty of `size` (columns, rows). With `marker`, stop the program as soon
-    as the marker is drawn; otherwise wait for it to exit. Raises TimeoutError past `timeout`."""
+    as the marker is drawn; with `then` = (keys, answer) too, type `keys` when the marker appears
+    and stop when `answer` is drawn after it. Without a marker, wait for the program to exit.
+    Raises TimeoutError past `timeout`."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     env = {"TERM": "xterm-256color", "COLORTERM": "truecolor", **(env if env is not None else os.environ)}
@@ -37,6 +41,8 @@ def run_in_pty(argv: list[str], *, cwd: str | None = None, env: dict[str, str] |
     os.close(slave)
     output = b""
     seen: float | None = None
+    answered: float | None = None
+    after = 0  # where the answer is looked for: output drawn after the keys were typed
     try:
         while True:
             if time.perf_counter() - start > timeout:
@@ -50,6 +56,12 @@ def run_in_pty(argv: list[str], *, cwd: str | None = None, env: dict[str, str] |
                 output += chunk
                 if marker is not None and seen is None and marker in output:
                     seen = time.perf_counter() - start
+                    if then is None:
+                        break
+                    after = len(output)
+                    os.write(master, then[0])
+                elif then is not None and seen is not None and then[1] in output[after:]:
+                    answered = time.perf_counter() - start
                     break
                 if not chunk and proc.poll() is not None:
                     break
@@ -63,4 +75,4 @@ def run_in_pty(argv: list[str], *, cwd: str | None = None, env: dict[str, str] |
         else:
             code = proc.returncode
         os.close(master)
-    return PtyRun(output, code, seen)
+    return PtyRun(output, code, seen, answered)
