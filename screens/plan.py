@@ -141,16 +141,17 @@ class PlanScreen(DeckScreen):
         self._first_highlight = True  # the first paint shows a light overview; the form comes on first move
 
     def compose_body(self) -> Iterable[Widget]:
-        with Horizontal(id="plan-body"):
-            with Vertical(id="components-pane"):
-                yield Label("Services and datastores", classes="title")
-                yield Static(id="components-header")
-                yield OptionList(id="components", compact=True)
-            with Vertical(id="form-pane"):
-                yield Static(id="form-title", classes="title")
-                yield Static(id="why", classes="muted")
-                yield VerticalScroll(id="form")
-                yield Static(id="form-error", classes="error")
+        # The two panes sit directly on the screen (its layout is horizontal, the bars are docked):
+        # one container less to lay out and paint on the first screen.
+        with Vertical(id="components-pane"):
+            yield Label("Services and datastores", classes="title")
+            yield Static(id="components-header")
+            yield OptionList(id="components", compact=True)
+        with Vertical(id="form-pane"):
+            yield Static(id="form-title", classes="title")
+            yield Static(id="why", classes="muted")
+            yield VerticalScroll(id="form")
+            yield Static(id="form-error", classes="error")
 
     # -- the component list ------------------------------------------------------------------
 
