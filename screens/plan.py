@@ -23,7 +23,7 @@ from screens.base import DeckScreen
 from screens.widgets.choice import Choice
 
 ROLES = ("web", "websocket", "worker", "job")
-COLUMNS = ("Name", "Role", "CPU/tier", "Memory/size", "Instances")
+COLUMNS = ("Name", "Role", "CPU/tier", "Mem/size", "Instances")
 
 
 @dataclass(frozen=True)
