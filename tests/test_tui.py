@@ -75,6 +75,20 @@ async def test_opens_example_on_plan_screen(tmp_path: Path) -> None:
     assert read_outline(EXAMPLE_PLAN)[1] is None
 
 
+async def test_other_screens_get_their_stylesheets_even_before_the_first_paint_ends(tmp_path: Path) -> None:
+    # The first screen starts with only its own stylesheets; the rest are read after the first
+    # paint, or when another screen is built before that (here: at once).
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.switch_mode("costs")
+        await pilot.pause()
+        tabs = app.screen.query_one("#cost-tabs")
+        assert tabs.styles.height is not None and tabs.styles.height.unit.name == "FRACTION"  # costs.tcss
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        assert app.screen.styles.align_horizontal == "center"  # help.tcss
+
+
 async def test_choose_target_then_memory_edit_updates_cost_cell(tmp_path: Path) -> None:
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
