@@ -49,7 +49,7 @@ class LogsScreen(DeckScreen):
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("f", "toggle_follow", "Pause/follow"),
         Binding("n", "next_hint", "Next hint"),
-        Binding("r", "refresh_status", "Status"),
+        Binding("r", "refresh_status", "Status", show=False),  # the status panel says "r refreshes"
         Binding("escape", "focus_log", "Log", show=False),
     ]
 
@@ -339,13 +339,15 @@ class LogsScreen(DeckScreen):
         for st in self.statuses:
             table.add_row(st.name, Text(st.state, style=styles.get(st.state, "")), st.latest_ready or "—",
                           key=st.name)
-        state = self.query_one("#status-state", Static)
         if len(errors) == 1 and all(s.error for s in self.statuses):
-            state.update(Text(errors.pop() or "", style="yellow"))
+            message = Text(errors.pop() or "", style="yellow")
         elif any(s.failing for s in self.statuses):
-            state.update(Text("enter on a failing service shows its failing revision's logs", style="red"))
+            message = Text("enter on a failing service shows its failing revision's logs", style="red")
         else:
-            state.update("r refreshes")
+            message = Text()
+        if "press r" not in message.plain:  # r is not in the key bar: say it here
+            message.append(" · r refreshes" if message else "r refreshes", style="dim")
+        self.query_one("#status-state", Static).update(message)
 
     @on(DataTable.RowSelected, "#status")
     def _status_selected(self, event: DataTable.RowSelected) -> None:
