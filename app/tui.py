@@ -248,7 +248,7 @@ class LaunchDeck(App[int]):
     async def on_event(self, event: events.Event) -> None:
         # No input reaches a screen before the opened plan is validated: a key pressed during the
         # first paint waits for it (or is dropped, when the plan is invalid and the app is ending).
-        if self.preview is not None and isinstance(event, events.InputEvent) and self.ensure_plan() is None:
+        if self.plan is None and isinstance(event, events.InputEvent | events.Paste) and self.ensure_plan() is None:
             return
         await super().on_event(event)
 
