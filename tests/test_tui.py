@@ -50,6 +50,15 @@ async def open_screen(pilot: Any, key: str, mode: str) -> None:
     await until(pilot, lambda: pilot.app.current_mode == mode)
 
 
+async def open_logs(pilot: Any) -> tuple[Any, Any]:
+    """Open the Logs screen and wait for the demo log's first lines: (screen, its LogView)."""
+    await open_screen(pilot, "6", "logs")
+    screen = pilot.app.screen
+    log = screen.query_one("LogView")
+    await until(pilot, lambda: len(log.entries) > 5)
+    return screen, log
+
+
 def worker_cost_high(app: LaunchDeck) -> float:
     from screens.widgets.cost_table import CostTable
 
@@ -223,9 +232,7 @@ async def test_validators_run_in_worker(tmp_path: Path) -> None:
 async def test_logs_file_source_shows_hint(tmp_path: Path) -> None:
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_screen(pilot, "6", "logs")
-        screen = app.screen
-        log = screen.query_one("LogView")
+        screen, log = await open_logs(pilot)
         await until(pilot, lambda: any(e.hint is not None for e in log.shown))
         await pilot.press("n")
         await pilot.pause()
@@ -240,10 +247,7 @@ async def test_logs_filter_and_follow(tmp_path: Path) -> None:
 
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_screen(pilot, "6", "logs")
-        screen = app.screen
-        log = screen.query_one("LogView")
-        await until(pilot, lambda: len(log.entries) > 5)
+        screen, log = await open_logs(pilot)
         screen.query_one("#filter").value = "error"
         await pilot.pause(0.2)
         assert log.shown and all("error" in e.text.lower() for e in log.shown)
@@ -266,10 +270,7 @@ async def test_switching_source_drops_late_lines_of_the_old_one(tmp_path: Path) 
     other.write_text("INFO fresh start\n")
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_screen(pilot, "6", "logs")
-        screen = app.screen
-        log = screen.query_one("LogView")
-        await until(pilot, lambda: len(log.entries) > 5)
+        screen, log = await open_logs(pilot)
         old = screen._generation
         screen.start_source(f"file:{other}")
         # The demo log's reader thread delivering one last batch after the switch: refused.
