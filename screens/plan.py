@@ -6,6 +6,8 @@ the field and the plan stays as it was, so every other screen always sees a vali
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -24,21 +26,46 @@ from screens.widgets.choice import Choice
 
 ROLES = ("web", "websocket", "worker", "job")
 COLUMNS = ("Name", "Role", "CPU/tier", "Mem/size", "Instances")
+COLUMN_CAPS = (13, 13, 13, 9, 9)  # widest each column gets: the list pane is 57 columns inside
 
 
 @dataclass(frozen=True)
 class Field:
-    key: str  # plan key relative to the component
+    key: str  # plan key relative to the component, dotted
     label: str
-    kind: str  # text | int | float | range | select | bool
+    # text | opttext (blank: none) | int | optint | float | optfloat | range | select | bool
+    # | names (comma-separated list) | command (shell words)
+    kind: str
     choices: tuple[str, ...] = ()
     roles: tuple[str, ...] = ROLES  # service roles the field applies to
     help: str = ""
+    parts: tuple[str, ...] = ()  # the key's parts when they may contain dots (env variable names)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return self.parts or tuple(self.key.split("."))
+
+    @property
+    def wide(self) -> bool:
+        return self.kind in ("opttext", "names", "command") or self.key.startswith("env.")
+
+    @property
+    def side_help(self) -> str:
+        """Help beside the editor; a wide editor shows its help as the placeholder instead."""
+        return "" if self.wide else self.help
+
+
+def field_id(parts: Iterable[str | int]) -> str:
+    """The editor's widget id for a plan key relative to its component (`f-usage-egress_gb`)."""
+    return "f-" + "-".join(re.sub(r"[^A-Za-z0-9_-]", "_", str(part)) for part in parts)
 
 
 SERVICE_FIELDS = (
     Field("role", "Role", "select", ROLES),
     Field("port", "Port", "optint", help="blank: none"),
+    Field("image", "Image", "opttext", help="blank: built from Build"),
+    Field("build", "Build", "opttext", help="the directory with the Dockerfile"),
+    Field("command", "Command", "command", help="blank: the image's own command"),
     Field("cpu", "CPU (vCPU)", "text", help="1, 2, 0.5 or 1000m"),
     Field("memory", "Memory", "text", help="512Mi, 2Gi"),
     Field("min_instances", "Min instances", "int"),
@@ -54,7 +81,21 @@ SERVICE_FIELDS = (
     Field("usage.tasks_per_execution", "Tasks / execution", "range", roles=("job",)),
     Field("usage.seconds_per_execution", "Seconds / execution", "range", roles=("job",)),
     Field("usage.egress_gb", "Egress GiB / month", "range"),
+    Field("secrets", "Secrets (names)", "names", help="names, comma-separated; values in Secret Manager"),
+    Field("buckets", "Buckets used", "names", help="bucket names, comma-separated"),
 )
+SETTINGS_FIELDS = (
+    Field("name", "Name", "text"),
+    Field("project", "GCP project", "opttext", help="blank: $GOOGLE_CLOUD_PROJECT"),
+    Field("region", "Region", "text", help="us-central1, europe-west1"),
+    Field("ingress.load_balancer", "Load balancer", "bool"),
+    Field("ingress.domain", "Domain", "opttext"),
+    Field("ingress.max_upload_mb", "Max upload MiB", "optfloat", help="largest request body the app accepts"),
+    Field("network.vpc", "VPC egress", "select", ("none", "connector", "direct")),
+    Field("network.egress_gb", "Egress GiB / month", "range"),
+)
+# Plan keys edited in the settings row (the target has its own screen).
+SETTINGS_KEYS = ("name", "project", "region", "ingress", "network")
 POSTGRES_FIELDS = (
     Field("tier", "Tier", "text", help="db-f1-micro, db-custom-2-7680"),
     Field("storage_gb", "Storage GB", "float"),
@@ -79,9 +120,13 @@ SELFHOST_FIELDS = (
 )
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any, kind: str = "text") -> str:
     if value is None:
         return ""
+    if kind == "command" and isinstance(value, list):
+        return shlex.join(value)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:g}"
     return str(value)
@@ -105,13 +150,31 @@ def _preview_rows(outline: dict[str, Any]) -> list[tuple[str, tuple[Any, ...]]]:
     rows += [(key, (key, kind, "", "", "")) for key, kind, present in (
         ("postgres", "Cloud SQL", plan.postgres), ("redis", "Memorystore", plan.redis)) if present]
     rows += [(f"buckets.{name}", (name, "bucket", "", "", "")) for name in plan.buckets]
+    rows.append(("settings", ("settings", "plan", plan.region, "", "")))
     rows.append(("selfhost", ("self-host", "hardware", "", "", "")))
     rows += [(f"unmapped.{name}", (name, "not mapped", "", "", "")) for name in plan.unmapped]
     return rows
 
 
 def _cells_line(cells: Iterable[Any], widths: list[int]) -> str:
-    return "".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
+    """One list row: each cell padded to its column, or cut with … (an OptionList row must not wrap)."""
+    out = []
+    last = len(widths) - 1
+    for i, (cell, width) in enumerate(zip(cells, widths, strict=False)):
+        text = str(cell)
+        room = width if i == last else width - 1  # a gap before the next column
+        out.append(text.ljust(width) if len(text) <= room else text[:room - 1] + "… ")
+    return "".join(out).rstrip()
+
+
+def _command(text: str) -> Any:
+    """Shell words as the plan's list; text the shell could not split stays text (the plan takes both)."""
+    if not text.strip():
+        return None
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text
 
 
 def _number(text: str, kind: str) -> Any:
@@ -169,6 +232,7 @@ class PlanScreen(DeckScreen):
         for name, bucket in plan.buckets.items():
             rows.append((f"buckets.{name}", (name, "bucket", bucket.storage_class.lower(),
                                              f"{bucket.storage_gb:g} GB", "")))
+        rows.append(("settings", ("settings", "plan", plan.region, "LB" if plan.ingress.load_balancer else "", "")))
         rows.append(("selfhost", ("self-host", "hardware", f"${plan.selfhost.hardware_usd:g}",
                                   f"{plan.selfhost.watts:g} W", f"{plan.selfhost.lifetime_months} mo")))
         for name, extra in plan.unmapped.items():
@@ -182,7 +246,8 @@ class PlanScreen(DeckScreen):
         keys = [k for k, _ in rows]
         # An OptionList of aligned text rows, not a DataTable: it costs a fraction of the time to
         # build and paint, and this is the first screen (bench/startup.py).
-        widths = [max(len(h), *(len(str(cells[i])) for _, cells in rows)) + 2 for i, h in enumerate(COLUMNS)]
+        widths = [min(cap, max(len(h), *(len(str(cells[i])) for _, cells in rows)) + 2)
+                  for i, (h, cap) in enumerate(zip(COLUMNS, COLUMN_CAPS, strict=True))]
         self.query_one("#components-header", Static).update(
             Text(_cells_line(COLUMNS, widths), style="bold", no_wrap=True, overflow="ellipsis"))
         prompts = [Text(_cells_line(cells, widths), no_wrap=True, overflow="ellipsis") for _, cells in rows]
@@ -244,14 +309,19 @@ class PlanScreen(DeckScreen):
         if component.startswith("services."):
             name = component.split(".", 1)[1]
             svc = plan.services[name]
-            fields = tuple(f for f in SERVICE_FIELDS if svc.role in f.roles)
-            return ("services", name), fields, f"role {svc.role}: {svc.why}" if svc.why else f"role {svc.role}"
+            fields = tuple(f for f in SERVICE_FIELDS if svc.role in f.roles
+                           and not (f.key == "build" and isinstance(svc.build, dict)))  # a mapping: edit the file
+            env = tuple(Field(f"env.{key}", key, "text", help="empty value", parts=("env", key)) for key in svc.env)
+            why = f"role {svc.role}: {svc.why}" if svc.why else f"role {svc.role}"
+            return ("services", name), fields + env, why
         if component == "postgres":
             return ("postgres",), POSTGRES_FIELDS, "Postgres becomes Cloud SQL (self-host: a postgres container)"
         if component == "redis":
             return ("redis",), REDIS_FIELDS, "Redis becomes Memorystore (self-host: a redis container)"
         if component.startswith("buckets."):
             return ("buckets", component.split(".", 1)[1]), BUCKET_FIELDS, "a Cloud Storage bucket"
+        if component == "settings":
+            return (), SETTINGS_FIELDS, "the plan's own settings: where it runs and how traffic reaches it"
         if component == "selfhost":
             return ("selfhost",), SELFHOST_FIELDS, "the self-host box, for the GCP vs self-host comparison"
         name = component.split(".", 1)[1]
@@ -278,9 +348,9 @@ class PlanScreen(DeckScreen):
         self.query_one("#why", Static).update(why)
         rows: list[Widget] = []
         for field in fields:
-            path = (*root, *field.key.split("."))
+            path = (*root, *field.path)
             value = self._value_at(path)
-            wid = "f-" + field.key.replace(".", "-")
+            wid = field_id(field.path)
             editors: list[Widget] = []
             if field.kind == "select":
                 editors.append(Choice(field.choices, value, id=wid))
@@ -292,11 +362,12 @@ class PlanScreen(DeckScreen):
                     editors.append(Input(_fmt(part), id=f"{wid}-{i}", placeholder="low" if i == 0 else "high",
                                          classes="range", compact=True))
             else:
-                editors.append(Input(_fmt(value), id=wid, placeholder="—" if field.kind == "optint" else field.label,
-                                     compact=True))
+                blank = (field.help if field.wide else "") or ("—" if field.kind.startswith("opt") else field.label)
+                editors.append(Input(_fmt(value, field.kind), id=wid, placeholder=blank, compact=True,
+                                     classes="wide" if field.wide else ""))
             for i, editor in enumerate(editors):
                 self._widgets[editor] = (path, field, i if field.kind == "range" else None)
-            message = Static(field.help, id=f"err-{wid}", classes="field-help")
+            message = Static(field.side_help, id=f"err-{wid}", classes="field-help")
             rows.append(Horizontal(Label(field.label, classes="field-label"), *editors, message,
                                    classes="field-row"))
         if not fields:
@@ -316,8 +387,14 @@ class PlanScreen(DeckScreen):
             raw = raw == "true"
         if raw == self._value_at(path):
             return
-        if field.kind == "optint":
-            raw = _number(str(raw), "int") if str(raw).strip() else None
+        if field.kind in ("optint", "optfloat"):
+            raw = _number(str(raw), field.kind[3:]) if str(raw).strip() else None
+        elif field.kind == "opttext":
+            raw = str(raw).strip() or None
+        elif field.kind == "names":
+            raw = [name.strip() for name in str(raw).split(",") if name.strip()]
+        elif field.kind == "command":
+            raw = _command(str(raw))
         elif field.kind in ("int", "float"):
             raw = _number(str(raw), field.kind)
         elif field.kind == "range":
@@ -341,8 +418,7 @@ class PlanScreen(DeckScreen):
         for key in path[:-1]:
             node = node[key]
         node[path[-1]] = value
-        wid = "f-" + field.key.replace(".", "-")
-        err = self.query_one(f"#err-{wid}", Static)
+        err = self.query_one(f"#err-{field_id(field.path)}", Static)
         general = self.query_one("#form-error", Static)
         try:
             new = plan_from_doc(data, "plan")
@@ -351,11 +427,11 @@ class PlanScreen(DeckScreen):
             mine = [e.message for e in exc.errors if e.path == dotted or e.path.startswith(dotted + ".")]
             others = [f"{e.path}: {e.message}" for e in exc.errors if e not in mine and not (
                 e.path == dotted or e.path.startswith(dotted + "."))]
-            err.update(Text("✗ " + "; ".join(mine), style="bold red") if mine else field.help)
+            err.update(Text("✗ " + "; ".join(mine), style="bold red") if mine else field.side_help)
             err.set_class(bool(mine), "-error")
             general.update(Text("\n".join(others), style="red") if others else "")
             return
-        err.update(field.help)
+        err.update(field.side_help)
         err.set_class(False, "-error")
         general.update("")
         if new != self.plan:
@@ -396,8 +472,14 @@ class PlanScreen(DeckScreen):
         if not path:
             return
         parts = path.split(".")
-        component = ".".join(parts[:2]) if parts[0] in ("services", "buckets", "unmapped") else parts[0]
-        rest = parts[2:] if parts[0] in ("services", "buckets", "unmapped") else parts[1:]
+        if parts[0] in ("services", "buckets", "unmapped"):
+            component, rest = ".".join(parts[:2]), parts[2:]
+        elif parts[0] in SETTINGS_KEYS:
+            component, rest = "settings", parts
+        else:
+            component, rest = parts[0], parts[1:]
+        if rest[:1] == ["env"] and len(rest) > 2:  # an env variable whose name has dots
+            rest = ["env", ".".join(rest[1:])]
         components = self.query_one("#components", OptionList)
         if component not in self._rows:
             self.notify(f"{path}: not a setting on this screen", severity="warning")
@@ -405,7 +487,7 @@ class PlanScreen(DeckScreen):
         components.highlighted = components.get_option_index(component)
         if component != self._component:
             await self._show(component)
-        wid = "f-" + "-".join(rest)
+        wid = field_id(rest)
         for candidate in (wid, f"{wid}-0"):
             hits = self.query(f"#{candidate}")
             if hits:

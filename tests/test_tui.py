@@ -147,6 +147,43 @@ async def test_bad_value_is_shown_inline_and_plan_stays_valid(tmp_path: Path) ->
         assert "✗" not in str(app.screen.query_one("#err-f-memory").render())
 
 
+async def test_settings_env_secrets_and_command_are_edited_in_place(tmp_path: Path) -> None:
+    """The keys preflight points at most (upload limit, env values) are fields, not 'edit the file'."""
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await screen.focus_setting("ingress.max_upload_mb")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#f-ingress-max_upload_mb")
+        app.focused.value = "30"
+        await until(pilot, lambda: app.plan.ingress.max_upload_mb == 30)
+
+        await screen.focus_setting("services.frontend.env.NEXT_PUBLIC_API_URL")
+        await pilot.pause()
+        field = screen.query_one("#f-env-NEXT_PUBLIC_API_URL")
+        assert app.focused is field and field.value == "http://localhost:8000"
+        field.value = "https://api.rehearsekit.example.com"
+        await until(pilot, lambda: app.plan.services["frontend"].env["NEXT_PUBLIC_API_URL"].startswith("https://api"))
+
+        await screen.focus_setting("services.worker.secrets")
+        await pilot.pause()
+        app.focused.value = "DATABASE_URL, REDIS_URL"
+        await until(pilot, lambda: app.plan.services["worker"].secrets == ["DATABASE_URL", "REDIS_URL"])
+        screen.query_one("#f-command").value = "celery -A app.worker worker --concurrency=1 -Q 'high low'"
+        await until(pilot, lambda: app.plan.services["worker"].command[-1] == "high low")
+        screen.query_one("#f-secrets").value = "not a name!"  # refused inline, the plan keeps its value
+        await pilot.pause(0.2)
+        assert screen.query_one("#err-f-secrets").has_class("-error")
+        assert app.plan.services["worker"].secrets == ["DATABASE_URL", "REDIS_URL"]
+
+    from app.preflight import run_preflight
+
+    ids = {(f.id, f.path) for f in run_preflight(app.plan)}
+    assert ("cr-request-too-large-413", "ingress.max_upload_mb") not in ids
+    assert ("env-url-points-at-localhost", "services.frontend.env.NEXT_PUBLIC_API_URL") not in ids
+
+
 async def test_save_keeps_comments(tmp_path: Path) -> None:
     plan_file = tmp_path / "launchdeck.yaml"
     shutil.copy(EXAMPLE_PLAN, plan_file)
