@@ -221,6 +221,11 @@ class LaunchDeck(App[int]):
         return True
 
     @property
+    def source_dir(self) -> Path | None:
+        """The app's source tree preflight reads (Dockerfiles, start commands): the plan's directory."""
+        return self.save_path.parent if self.origin == "file" else None
+
+    @property
     def source_label(self) -> str:
         if self.origin == "example":
             return f"built-in example · Save writes ./{PLAN_NAME}"

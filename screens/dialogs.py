@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -40,13 +41,18 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 class ExportDialog(ModalScreen[tuple[str, bool] | None]):
-    """Ask for the export directory (and whether to overwrite edited files); None when cancelled."""
+    """Ask for the export directory (and whether to overwrite edited files); None when cancelled.
+
+    `blockers` are preflight's "this will not start" findings: as `generate` refuses without
+    --force, the dialog refuses until "export anyway" is ticked.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, default_dir: str, target: str, count: int) -> None:
+    def __init__(self, default_dir: str, target: str, count: int, blockers: list[str] | None = None) -> None:
         super().__init__()
         self._default, self._target, self._count = default_dir, target, count
+        self._blockers = blockers or []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -55,6 +61,13 @@ class ExportDialog(ModalScreen[tuple[str, bool] | None]):
                          "and shown as conflicts unless you tick force.")
             yield Input(self._default, id="dir", placeholder="output directory")
             yield Checkbox("force: overwrite files edited since the last export", id="force")
+            if self._blockers:
+                yield Static(Text.assemble(
+                    ("Preflight says this deploy will not start:\n", "bold red"),
+                    *(f"  • {line}\n" for line in self._blockers),
+                    ("Fix it on the Plan screen (4 lists the fixes), or export anyway to look at the files.",
+                     "dim")), id="blockers")
+                yield Checkbox("export anyway, despite the errors above", id="anyway")
             with Horizontal(classes="buttons"):
                 yield Button("Export", variant="primary", id="ok")
                 yield Button("Cancel (esc)", id="cancel")
@@ -75,6 +88,10 @@ class ExportDialog(ModalScreen[tuple[str, bool] | None]):
         directory = self.query_one("#dir", Input).value.strip()
         if not directory:
             self.notify("Give a directory to export into.", severity="warning")
+            return
+        if self._blockers and not self.query_one("#anyway", Checkbox).value:
+            self.notify("Preflight says this deploy will not start: fix the plan, or tick \"export anyway\".",
+                        severity="error")
             return
         self.dismiss((directory, self.query_one("#force", Checkbox).value))
 

@@ -140,10 +140,13 @@ class ExportScreen(DeckScreen):
         if not self.files:
             self.notify("Nothing to export: fix the problem shown above first.", severity="warning")
             return
+        from app.preflight import run_preflight, startup_blockers
         from screens.dialogs import ExportDialog
 
+        blockers = [f"{f.service or 'plan'}: {f.message}"
+                    for f in startup_blockers(run_preflight(self.plan, source_dir=self.deck.source_dir))]
         default = str(Path.cwd() / "deploy" / self.plan.target)
-        self.app.push_screen(ExportDialog(default, self.plan.target, len(self.files)), self._export_answer)
+        self.app.push_screen(ExportDialog(default, self.plan.target, len(self.files), blockers), self._export_answer)
 
     def _export_answer(self, answer: tuple[str, bool] | None) -> None:
         if answer is None:

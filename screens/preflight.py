@@ -40,16 +40,12 @@ class PreflightScreen(DeckScreen):
                 yield Label("Finding", classes="title")
                 yield Static(id="finding-detail")
 
-    def _source_dir(self) -> Any:
-        deck = self.deck
-        return deck.save_path.parent if deck.origin == "file" else None
-
     def plan_changed(self) -> None:
         summary = self.query_one("#preflight-summary", Static)
         try:
             from app.preflight import run_preflight
 
-            self.findings = run_preflight(self.plan, target=None, source_dir=self._source_dir())
+            self.findings = run_preflight(self.plan, target=None, source_dir=self.deck.source_dir)
         except Exception as exc:  # noqa: BLE001 - a failing check is shown, not raised
             summary.update(Text(f"Preflight could not run: {exc}", style="red"))
             return

@@ -244,7 +244,15 @@ async def test_export_to_temp_dir_and_conflicts_kept(tmp_path: Path) -> None:
         assert "deploy.sh" in screen.files
         await pilot.press("x")
         await until(pilot, lambda: type(app.screen).__name__ == "ExportDialog")
-        app.screen.query_one("#dir").value = str(out)
+        dialog = app.screen
+        # The example's worker cannot start as a Cloud Run service: like `generate`, the dialog refuses...
+        assert "worker" in str(dialog.query_one("#blockers").render())
+        dialog.query_one("#dir").value = str(out)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is dialog and not (out / "terraform").exists()
+        dialog.query_one("#anyway").value = True  # ...until "export anyway" is ticked
+        dialog.query_one("#dir").focus()
         await pilot.press("enter")
         await until(pilot, lambda: screen.last_result is not None)
         result = screen.last_result
@@ -252,6 +260,20 @@ async def test_export_to_temp_dir_and_conflicts_kept(tmp_path: Path) -> None:
         assert (out / "deploy.sh").read_text() == "# mine\n"  # nothing clobbered
         assert "deploy.sh" in result.conflicts
         assert "Not overwritten" in str(screen.query_one("#export-result").render())
+
+
+async def test_export_has_no_blocker_prompt_once_the_plan_is_fixed(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.set_plan(app.plan.model_copy(update={"target": "cloud-run-jobs"}))  # the worker runs as a Job
+        await open_screen(pilot, "5", "export")
+        await pilot.press("x")
+        await until(pilot, lambda: type(app.screen).__name__ == "ExportDialog")
+        assert not app.screen.query("#blockers") and not app.screen.query("#anyway")
+        app.screen.query_one("#dir").value = str(tmp_path / "out")
+        await pilot.press("enter")
+        await until(pilot, lambda: (tmp_path / "out" / "deploy.sh").is_file())
 
 
 @pytest.mark.slow
