@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,25 @@ def test_tui_start_imports_nothing_from_google() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_first_paint_needs_neither_pydantic_nor_a_yaml_parser(tmp_path: Path) -> None:
+    """What the first screen needs (make_app and the Plan screen) imports no pydantic, and with the
+    plan's outline cached no YAML parser either: both cost a few hundred ms before the first paint."""
+    code = (
+        "import sys\n"
+        "from app.tui import make_app\n"
+        "app = make_app(None)\n"
+        "import screens.plan\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'pydantic_core', 'ruamel', 'yaml'})\n"
+        "print(heavy)\n"
+        "from app.outline import remember\n"
+        "remember(app.opened.outline_key, app.preview) if app.opened.outline_key else None\n"
+    )
+    env = {**os.environ, "LAUNCHDECK_CACHE_DIR": str(tmp_path)}
+    first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "['yaml']"  # a plan never opened before: outlined with the C YAML parser
+    again = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "[]"  # outline cached: nothing heavy before the first paint
