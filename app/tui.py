@@ -1,8 +1,9 @@
 """The launchdeck Textual app: holds the Plan and switches between the six screens.
 
 Kept small on purpose (STYLE 3): screens live in `screens/`, the core in `app/` and `estimators/`.
-Only Textual and the Plan model are imported here; screens import their core modules when they
-first need them, so nothing Google-related loads before the first paint.
+Only Textual is imported here. The first paint shows the plan's outline; pydantic, the YAML readers
+and each screen's core modules load after it or when first needed, and nothing Google-related loads
+before it is used (docs/tui.md, "Start-up").
 """
 
 from __future__ import annotations
@@ -355,7 +356,9 @@ def make_app(plan_path: str | None = None, *, cwd: Path | None = None, catalog: 
 
 
 def launch(plan_path: str | None) -> int:
-    """Open the TUI; a bad plan prints its FILE:LINE errors and exits 2 without starting it."""
+    """Open the TUI. A plan that cannot be read or parsed prints its FILE:LINE errors and exits 2
+    before the app starts; one that parses but does not validate closes the app right after its
+    first paint, with the same errors and exit code."""
     from app.planerrors import PlanFileError
 
     try:
