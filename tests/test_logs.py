@@ -116,6 +116,11 @@ def test_kubectl_source_and_failure(tmp_path, monkeypatch, capsys):
     assert code == 0 and rows[0]["hint"] == "py-missing-env-var" and rows[0]["source"] == "api-1/api"
     argv = (tmp_path / "bin" / "argv").read_text().split()
     assert argv[:7] == ["logs", "-l", "app=api", "--all-containers", "--prefix", "--timestamps", "--max-log-requests"]
+    main(["logs", "--source", "kubectl:app.kubernetes.io/part-of=shop@shop", "--no-follow"])
+    argv = (tmp_path / "bin" / "argv").read_text().split()
+    assert argv[1:3] == ["-l", "app.kubernetes.io/part-of=shop"]
+    assert argv[argv.index("--namespace") + 1] == "shop"
+    capsys.readouterr()
     _fake_tool(tmp_path, "kubectl", "echo 'error: You must be logged in to the server (Unauthorized)' >&2\nexit 1\n")
     code = main(["logs", "--source", "kubectl:app=api", "--no-follow"])
     err = capsys.readouterr().err

@@ -3,7 +3,7 @@
     agen = open_source("cloud-run:api", project="p", region="us-central1", since="10m", follow=True)
     async for line in agen: ...
 
-Specs: `file:PATH`, `compose[:DIR]`, `kubectl:SELECTOR`, `cloud-run:SERVICE`, `cloud-run-job:JOB`.
+Specs: `file:PATH`, `compose[:DIR]`, `kubectl:SELECTOR[@NAMESPACE]`, `cloud-run:SERVICE`, `cloud-run-job:JOB`.
 Fatal problems (no such file, no credentials, permission denied, API disabled) raise `SourceError`
 with one clear line. Google libraries and subprocesses are only touched when iteration starts.
 """
@@ -54,7 +54,7 @@ def parse_since(since: str | None) -> dt.timedelta | None:
     return dt.timedelta(seconds=float(m.group(1)) * factor)
 
 
-SPECS = ("file:PATH", "compose[:DIR]", "kubectl:SELECTOR", "cloud-run:SERVICE", "cloud-run-job:JOB")
+SPECS = ("file:PATH", "compose[:DIR]", "kubectl:SELECTOR[@NAMESPACE]", "cloud-run:SERVICE", "cloud-run-job:JOB")
 
 
 def open_source(
@@ -84,7 +84,10 @@ def open_source(
             raise SourceError("kubectl: needs a label selector, e.g. --source kubectl:app=api")
         from app.logsources.procs import kubectl_logs
 
-        return kubectl_logs(arg, since=f"{int(window.total_seconds())}s" if window else None, follow=follow)
+        # A label selector never contains "@", so SELECTOR@NAMESPACE is unambiguous.
+        selector, _, namespace = arg.partition("@")
+        return kubectl_logs(selector, namespace=namespace or None,
+                            since=f"{int(window.total_seconds())}s" if window else None, follow=follow)
     if kind in ("cloud-run", "cloud-run-job"):
         if not arg:
             raise SourceError(f"{kind}: needs a name, e.g. --source {kind}:api")

@@ -1,4 +1,4 @@
-"""`compose[:DIR]` and `kubectl:SELECTOR`: stream the tools' own log followers.
+"""`compose[:DIR]` and `kubectl:SELECTOR[@NAMESPACE]`: stream the tools' own log followers.
 
 Runs `docker compose logs -f --timestamps` / `kubectl logs -f -l SEL --all-containers --prefix
 --timestamps`, splits their prefixes into (source, timestamp, text) and redacts the text.
@@ -85,9 +85,12 @@ def compose_logs(directory: str, *, since: str | None, follow: bool) -> AsyncIte
     return _stream(argv, _COMPOSE, "compose", directory)
 
 
-def kubectl_logs(selector: str, *, since: str | None, follow: bool) -> AsyncIterator[LogLine]:
+def kubectl_logs(selector: str, *, since: str | None, follow: bool,
+                 namespace: str | None = None) -> AsyncIterator[LogLine]:
     argv = ["kubectl", "logs", "-l", selector, "--all-containers", "--prefix", "--timestamps",
             "--max-log-requests", "20"]
+    if namespace:
+        argv += ["--namespace", namespace]
     if follow:
         argv.append("-f")
     if since:
