@@ -1,4 +1,4 @@
-"""Modal dialogs: a yes/no confirmation and the export-directory prompt."""
+"""Modal dialogs: a yes/no confirmation, the export-directory prompt and the log-source picker."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -94,6 +95,38 @@ class ExportDialog(ModalScreen[tuple[str, bool] | None]):
                         severity="error")
             return
         self.dismiss((directory, self.query_one("#force", Checkbox).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SourceDialog(ModalScreen[str | None]):
+    """Pick a log source from the plan's services and the local tools; None when cancelled.
+
+    Dismisses with a complete spec, or with a prefix such as `file:` (or "") that the Logs
+    screen's source box then lets the user finish.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._choices = choices  # (spec, what it is)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Tail which logs?", classes="dialog-title")
+            yield OptionList(*[Option(Text.assemble((spec or "…", "bold"), "  ", (what, "dim")), id=str(i))
+                               for i, (spec, what) in enumerate(self._choices)], id="sources")
+            yield Static("enter picks · esc cancels", classes="muted")
+
+    def on_mount(self) -> None:
+        sources = self.query_one("#sources", OptionList)
+        sources.highlighted = 0
+        sources.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._choices[int(event.option_id or 0)][0])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -273,13 +273,43 @@ class LogsScreen(DeckScreen):
             self.query_one(LogView).set_filter(min_severity=event.value)
             self._update_state()
 
+    def source_choices(self) -> list[tuple[str, str]]:
+        """(spec, what it is) for the picker: the plan's services where the plan deploys them first."""
+        from app.generators.common import slug
+        from app.plan import runs_as_job
+        from app.tui import DEMO_LOG
+
+        plan = self.plan
+        jobs = {n for n, s in plan.services.items() if runs_as_job(s, plan.target)}
+        cloud = [(f"cloud-run-job:{n}", f"Cloud Run job {n}, from Cloud Logging") if n in jobs else
+                 (f"cloud-run:{n}", f"Cloud Run service {n}, from Cloud Logging") for n in plan.services]
+        kube = [(f"kubectl:app.kubernetes.io/part-of={slug(plan.name)}@{slug(plan.name)}",
+                 "every pod of the GKE manifests launchdeck writes (kubectl)")]
+        local = [("compose", "docker compose logs, in this directory"),
+                 ("file:", "a log file: type its path"),
+                 (f"file:{DEMO_LOG}", "the bundled demo log"),
+                 ("", "another source: type it")]
+        first, second = (kube, cloud) if plan.target.startswith("gke") else (cloud, kube)
+        return [*first, *second, *local]
+
     def action_pick_source(self) -> None:
-        source = self.query_one("#source", Input)
-        names = [f"cloud-run:{n}" if s.role != "job" else f"cloud-run-job:{n}"
-                 for n, s in self.plan.services.items()]
-        self.notify("Sources: " + ", ".join([*names[:4], "compose", "kubectl:app=NAME", "file:PATH"]),
-                    title="Type a source and press enter", timeout=5)
-        source.focus()
+        from screens.dialogs import SourceDialog
+
+        self.app.push_screen(SourceDialog(self.source_choices()), self._source_picked)
+
+    def _source_picked(self, spec: str | None) -> None:
+        if spec is None:
+            return
+        kind, _, rest = spec.partition(":")
+        if spec and (rest or kind == "compose"):
+            self.start_source(spec)
+            return
+        source = self.query_one("#source", Input)  # a prefix to finish: the box takes it from here
+        source.value = spec
+        # Focusing selects the whole box, so typing would replace the prefix. Focus now (not via
+        # Widget.focus, which defers it) so that the cursor move queued next runs after it.
+        self.set_focus(source)
+        source.call_after_refresh(source.action_end)
 
     def action_demo(self) -> None:
         from app.tui import DEMO_LOG

@@ -339,6 +339,39 @@ async def test_switching_source_drops_late_lines_of_the_old_one(tmp_path: Path) 
         assert [e.text for e in log.entries] == ["INFO fresh start"]  # nothing of the demo log, nothing stale
 
 
+async def test_source_picker_lists_the_plan_and_local_sources(tmp_path: Path) -> None:
+    (tmp_path / "app.log").write_text("2026-11-27T07:00:00Z exec /usr/local/bin/python: exec format error\n")
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, log = await open_logs(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: type(app.screen).__name__ == "SourceDialog")
+        specs = [spec for spec, _what in screen.source_choices()]
+        assert specs[:5] == ["cloud-run:frontend", "cloud-run:backend", "cloud-run:realtime", "cloud-run:worker",
+                             "cloud-run-job:migrate"]
+        assert "kubectl:app.kubernetes.io/part-of=rehearsekit@rehearsekit" in specs and "compose" in specs
+        await pilot.press("escape")  # nothing changes
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.source_spec.endswith("demo.log")
+
+        await pilot.press("s")  # "a log file": the source box gets `file:` to finish
+        await until(pilot, lambda: type(app.screen).__name__ == "SourceDialog")
+        app.screen.query_one("#sources").highlighted = specs.index("file:")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen and app.focused is screen.query_one("#source"))
+        assert app.focused.value == "file:"
+        await pilot.press(*"app.log", "enter")
+        await until(pilot, lambda: screen.source_spec == "file:app.log")
+        await until(pilot, lambda: any(e.hint is not None and e.hint.id == "cr-exec-format-error" for e in log.shown))
+
+    gke = deck(cwd=tmp_path)
+    async with gke.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        gke.set_plan(gke.plan.model_copy(update={"target": "gke-autopilot"}))
+        screen, _log = await open_logs(pilot)
+        assert screen.source_choices()[0][0].startswith("kubectl:")  # where the plan deploys, first
+
+
 async def test_log_view_is_bounded() -> None:
     from textual.app import App, ComposeResult
 
