@@ -161,14 +161,24 @@ def _addresses(doc: dict[str, Any]) -> list[str]:
     return out
 
 
-def _validate_hcl(files: dict[str, str]) -> list[Verdict]:
+def parse_hcl(text: str) -> dict[str, Any]:
+    """python-hcl2's parse of a Terraform file, for the schema check.
+
+    python-hcl2 rejects an escaped template opener that is never closed (`"$${"`, `"%%{"`), which
+    Terraform reads as the literal text; string contents do not matter to the schema check, so
+    those escapes are parsed as plain text.
+    """
     import hcl2
 
+    return hcl2.loads(text.replace("$${", "$_{").replace("%%{", "%_{"))
+
+
+def _validate_hcl(files: dict[str, str]) -> list[Verdict]:
     out: list[Verdict] = []
     seen: dict[str, str] = {}  # resource address -> file, across the whole module
     for path, text in files.items():
         try:
-            doc = hcl2.loads(text)
+            doc = parse_hcl(text)
         except Exception as exc:  # the parser raises several lark error types
             out.append(Verdict("hcl2", path, False, " ".join(str(exc).split())[:300]))
             continue
