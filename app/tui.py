@@ -103,7 +103,7 @@ def _mode(name: str) -> Any:
         screen = importlib.import_module(f"screens.{name}").SCREEN()
         # All CSS is the app's and already current: without this, Textual re-parses and re-applies
         # every stylesheet when a mode is first shown (~60 ms on the first screen).
-        screen._css_update_count = app._css_update_count
+        screen._css_update_count = getattr(app, "_css_update_count", 0)  # private: best effort
         return screen
 
     return factory

@@ -39,7 +39,7 @@ class DeckScreen(Screen[None]):
         # renders the frame and then discards it unwritten; the paint after the batch renders it
         # again. Skipping the discarded render leaves the dirty regions for that paint and saves
         # a whole-screen render (~80 ms) before the first screen appears.
-        if self.app._batch_count:
+        if getattr(self.app, "_batch_count", 0):  # a private counter: without it, just render
             return
         super()._compositor_refresh()
 
