@@ -98,6 +98,21 @@ async def test_other_screens_get_their_stylesheets_even_before_the_first_paint_e
         assert app.screen.styles.align_horizontal == "center"  # help.tcss
 
 
+async def test_clicking_the_bars(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        nav = app.screen.query_one("NavBar")
+        start = next(s for s, _e, mode in nav._spans if mode == "costs")
+        await pilot.click(nav, offset=(start + 1, 0))
+        await until(pilot, lambda: app.current_mode == "costs")
+        keys = app.screen.query_one("KeyBar")
+        keys.render()  # the spans of what is drawn now
+        start = next(s for s, _e, key in keys._spans if key == "question_mark")
+        await pilot.click(keys, offset=(start + 1, 0))
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+
+
 async def test_choose_target_then_memory_edit_updates_cost_cell(tmp_path: Path) -> None:
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:

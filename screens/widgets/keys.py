@@ -15,6 +15,8 @@ from textual.events import Click
 from textual.screen import Screen
 from textual.widget import Widget
 
+from screens.widgets.spans import span_at
+
 
 class KeyBar(Widget):
     """`e Edit  esc Components  ? Help ...` for the keys shown (`show=True`) in the active bindings."""
@@ -73,7 +75,6 @@ class KeyBar(Widget):
         return text
 
     def on_click(self, event: Click) -> None:
-        for start, end, key in self._spans:
-            if start <= event.x < end:
-                self.app.simulate_key(key)
-                return
+        key = span_at(self._spans, event.x)
+        if key is not None:
+            self.app.simulate_key(key)

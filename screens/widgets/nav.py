@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.events import Click
 from textual.widget import Widget
 
+from screens.widgets.spans import span_at
+
 
 class NavBar(Widget):
     """`1 Plan  2 Target ...` with the current screen highlighted; clicking a name switches to it."""
@@ -41,7 +43,6 @@ class NavBar(Widget):
         return text
 
     def on_click(self, event: Click) -> None:
-        for start, end, mode in self._spans:
-            if start <= event.x < end:
-                self.app.switch_mode(mode)
-                return
+        mode = span_at(self._spans, event.x)
+        if mode is not None:
+            self.app.switch_mode(mode)
