@@ -281,10 +281,9 @@ class LogsScreen(DeckScreen):
 
         plan = self.plan
         jobs = {n for n, s in plan.services.items() if runs_as_job(s, plan.target)}
-        cloud = [(f"cloud-run-job:{n}", f"Cloud Run job {n}, from Cloud Logging") if n in jobs else
-                 (f"cloud-run:{n}", f"Cloud Run service {n}, from Cloud Logging") for n in plan.services]
-        kube = [(f"kubectl:app.kubernetes.io/part-of={slug(plan.name)}@{slug(plan.name)}",
-                 "every pod of the GKE manifests launchdeck writes (kubectl)")]
+        cloud = [(f"cloud-run-job:{n}", "Cloud Run job (Cloud Logging)") if n in jobs else
+                 (f"cloud-run:{n}", "Cloud Run service (Cloud Logging)") for n in plan.services]
+        kube = [(f"kubectl:app.kubernetes.io/part-of={slug(plan.name)}@{slug(plan.name)}", "GKE pods (kubectl)")]
         local = [("compose", "docker compose logs, in this directory"),
                  ("file:", "a log file: type its path"),
                  (f"file:{DEMO_LOG}", "the bundled demo log"),
