@@ -481,31 +481,12 @@ def test_launchdeck_on_an_invalid_plan_in_a_terminal(tmp_path: Path) -> None:
     assert f"{bad}:4: services.web.role" in text and "Traceback" not in text
 
 
-STATUS_PLAN = """\
-name: shop
-project: demo-project
-region: us-central1
-target: cloud-run
-services:
-  backend:
-    role: web
-    build: ./backend
-    port: 8000
-    memory: 2Gi
-  migrate:
-    role: job
-    build: ./backend
-    command: [alembic, upgrade, head]
-"""
-
-
 @pytest.mark.slow
-async def test_status_panel_jumps_to_failing_revision_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_status_panel_jumps_to_failing_revision_logs(tmp_path: Path, plan_file: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """Against the fake Run/Logging server: a failing revision, then its logs with a hint."""
     from tests.fakes.fake_run import FakeRun
 
-    plan_file = tmp_path / "launchdeck.yaml"
-    plan_file.write_text(STATUS_PLAN)
     with FakeRun() as fake:
         monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", fake.target)
         fake.add_service("backend", failing=True)
