@@ -12,6 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TUI_FILES = {ROOT / "app" / "tui.py"}
 
 
+def _python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter at the project root: what it imports is all its own."""
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+
+
 def _core_files() -> list[Path]:
     files = [p for p in (ROOT / "app").rglob("*.py") if p not in TUI_FILES]
     files += list((ROOT / "estimators").rglob("*.py"))
@@ -47,7 +52,7 @@ def test_core_modules_load_without_textual() -> None:
         "print(bad)\n"
         "sys.exit(1 if bad else 0)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = _python(code)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -61,7 +66,7 @@ def test_tui_start_imports_nothing_from_google() -> None:
         "print(bad[:5])\n"
         "sys.exit(1 if bad else 0)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = _python(code)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -79,9 +84,9 @@ def test_first_paint_needs_neither_pydantic_nor_a_yaml_parser(tmp_path: Path) ->
         "remember(app.opened.outline_key, app.preview) if app.opened.outline_key else None\n"
     )
     env = {**os.environ, "LAUNCHDECK_CACHE_DIR": str(tmp_path)}
-    first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    first = _python(code, env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == "['yaml']"  # a plan never opened before: outlined with the C YAML parser
-    again = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    again = _python(code, env)
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "[]"  # outline cached: nothing heavy before the first paint
