@@ -12,8 +12,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from app import __version__
-from app.commands import COMMAND_NAMES, COMMANDS
+from launchdeck.app import __version__
+from launchdeck.app.commands import COMMAND_NAMES, COMMANDS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"launchdeck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"app.commands.{name}").add_parser(sub)
+        importlib.import_module(f"launchdeck.app.commands.{name}").add_parser(sub)
     return parser
 
 
@@ -44,8 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
-    from app.commands._common import CommandError
-    from app.planfile import PlanFileError
+    from launchdeck.app.commands._common import CommandError
+    from launchdeck.app.planfile import PlanFileError
 
     try:
         return int(args.func(args) or 0)
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_tui(plan_path: str | None) -> int:
-    from app.tui import launch
+    from launchdeck.app.tui import launch
 
     return launch(plan_path)
 

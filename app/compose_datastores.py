@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app import compose_parts as parts
-from app.secretish import looks_secret
+from launchdeck.app import compose_parts as parts
+from launchdeck.app.secretish import looks_secret
 
 _CLOUD_SQL_MAJORS = {"9", "10", "11", "12", "13", "14", "15", "16", "17"}
 _BUCKET_ENV = re.compile(r"(^|_)BUCKET(S|_NAME)?$", re.I)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from app.plan import CLOUD_RUN_CPU_STEPS, CLOUD_RUN_MEMORY_BY_CPU
-from app.units import format_cpu, format_memory
+from launchdeck.app.plan import CLOUD_RUN_CPU_STEPS, CLOUD_RUN_MEMORY_BY_CPU
+from launchdeck.app.units import format_cpu, format_memory
 
 _MAX_MIB = 32 * 1024
 

@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app import compose_parts as parts
-from app import compose_roles as roles
-from app.plan import Plan
-from app.planfile import PlanError, PlanFileError, errors_from_validation, line_of, parse_yaml, read_text
-from app.secretish import looks_secret, looks_secret_name, looks_secret_value
+from launchdeck.app import compose_parts as parts
+from launchdeck.app import compose_roles as roles
+from launchdeck.app.plan import Plan
+from launchdeck.app.planfile import (
+    PlanError,
+    PlanFileError,
+    errors_from_validation,
+    line_of,
+    parse_yaml,
+    read_text,
+)
+from launchdeck.app.secretish import looks_secret, looks_secret_name, looks_secret_value
 
 _DEV_PROFILES = re.compile(r"^(dev|debug|test|tests|tools|tooling|admin|local|docs|monitoring|observability)$", re.I)
 
@@ -155,7 +162,7 @@ class _Importer:
         pool = services
         if other:
             try:
-                from app.planfile import read_text as _read
+                from launchdeck.app.planfile import read_text as _read
 
                 other_doc = parse_yaml(_read(self.base_dir / str(other), "compose file"), str(other))
                 pool = other_doc.get("services") or {} if isinstance(other_doc, dict) else {}
@@ -306,7 +313,7 @@ class _Importer:
     # -- datastores ---------------------------------------------------------------------------
 
     def _datastores(self, services: dict[str, Any], data: dict[str, Any]) -> None:
-        from app.compose_datastores import buckets_from, postgres_from, redis_from
+        from launchdeck.app.compose_datastores import buckets_from, postgres_from, redis_from
 
         for name, svc in services.items():
             kind = self.kind[name]
@@ -380,7 +387,7 @@ class _Importer:
 
     def _service(self, name: str, svc: dict[str, Any], data: dict[str, Any], ws_refs: dict[str, str],
                  http_refs: dict[str, int | None], proxied: set[str]) -> dict[str, Any]:
-        from app.compose_service import build_service
+        from launchdeck.app.compose_service import build_service
 
         return build_service(self, name, svc, data, ws_refs, http_refs, proxied)
 
@@ -420,7 +427,7 @@ def _depends(svc: dict[str, Any]) -> list[str]:
 
 def parts_plain(node: Any) -> Any:
     """ruamel nodes as plain Python (so merges and pydantic see ordinary dicts and lists)."""
-    from app.planfile import _plain
+    from launchdeck.app.planfile import _plain
 
     return _plain(node)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from app import compose_parts as parts
-from app import compose_roles as roles
-from app.compose_fit import fit_resources
-from app.compose_roles import RoleGuess
+from launchdeck.app import compose_parts as parts
+from launchdeck.app import compose_roles as roles
+from launchdeck.app.compose_fit import fit_resources
+from launchdeck.app.compose_roles import RoleGuess
 
 if TYPE_CHECKING:
-    from app.compose_import import _Importer
+    from launchdeck.app.compose_import import _Importer
 
 # A command that runs the user's own script, rather than a subcommand of the image's server.
 _CUSTOM = re.compile(r"\s*(\S*/)?(python[\d.]*|node|ruby|bundle|sh|bash|php|java|perl|deno|bun|npm|yarn|pnpm)\b")
@@ -134,7 +134,7 @@ def _compose_secrets(value: Any) -> list[str]:
 
 
 def _below_one(cpu: Any) -> bool:
-    from app.units import UnitError, parse_cpu
+    from launchdeck.app.units import UnitError, parse_cpu
 
     try:
         return parse_cpu(cpu) < 1
@@ -148,7 +148,7 @@ def _refs(value: str, host: str) -> bool:
 
 def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str, Any],
                   ws_refs: dict[str, str], http_refs: dict[str, int | None], proxied: set[str]) -> dict[str, Any]:
-    from app.compose_import import ImportRow, parts_plain, split_env
+    from launchdeck.app.compose_import import ImportRow, parts_plain, split_env
 
     override = parts_plain(svc.get("x-launchdeck") or {})
     command = _command(svc)
@@ -251,7 +251,7 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
 
 
 def _dependencies(imp: _Importer, svc: dict[str, Any], env: dict[str, str | None]) -> list[str]:
-    from app.compose_import import _depends
+    from launchdeck.app.compose_import import _depends
 
     deps: list[str] = []
 

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.fsutil import atomic_write
+from launchdeck.app.fsutil import atomic_write
 
 MANIFEST = ".launchdeck/manifest.json"
 EXECUTABLE = (".sh",)

@@ -43,7 +43,7 @@ def _key(content: bytes) -> str:
 
 
 def _cache_file() -> Path:
-    from app.cachedir import cache_dir
+    from launchdeck.app.cachedir import cache_dir
 
     return cache_dir() / CACHE_NAME
 
@@ -82,7 +82,7 @@ def read_outline(path: Path) -> tuple[dict[str, Any] | None, str | None]:
 
 def remember(key: str, outline: dict[str, Any]) -> None:
     """Keep `outline` for the next start (best effort: a read-only cache only costs speed)."""
-    from app.fsutil import atomic_write
+    from launchdeck.app.fsutil import atomic_write
 
     entries = {key: outline, **{k: v for k, v in _cached().items() if k != key}}
     with contextlib.suppress(OSError):

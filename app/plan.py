@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
+from launchdeck.app.regions import REGIONS
+from launchdeck.app.targets import CLOUD_RUN_TARGETS, GCP_TARGETS, TARGETS
+from launchdeck.app.units import UnitError, format_cpu, format_memory, parse_cpu, parse_memory_mib
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
-
-from app.regions import REGIONS
-from app.targets import CLOUD_RUN_TARGETS, GCP_TARGETS, TARGETS
-from app.units import UnitError, format_cpu, format_memory, parse_cpu, parse_memory_mib
 
 Role = Literal["web", "websocket", "worker", "job"]
 Billing = Literal["request", "instance"]

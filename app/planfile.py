@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from launchdeck.app.fsutil import atomic_write
+from launchdeck.app.plan import Plan, PlanProblems
+from launchdeck.app.planerrors import PlanError, PlanFileError
+from launchdeck.app.units import UnitError, format_cpu, parse_cpu, parse_memory_mib
 from pydantic import BaseModel, ValidationError
-
-from app.fsutil import atomic_write
-from app.plan import Plan, PlanProblems
-from app.planerrors import PlanError, PlanFileError
-from app.units import UnitError, format_cpu, parse_cpu, parse_memory_mib
 
 
 @dataclass
@@ -143,7 +142,7 @@ def load_plan(path: str | os.PathLike[str]) -> LoadedPlan:
     try:
         plan = plan_from_doc(doc, label)
     except PlanFileError:
-        from app.compose_import import looks_like_compose
+        from launchdeck.app.compose_import import looks_like_compose
 
         if looks_like_compose(doc):
             raise PlanFileError([PlanError(label, None, "", "is a docker-compose file, not a launchdeck plan "
@@ -159,7 +158,7 @@ def load_plan_or_compose(path: str | os.PathLike[str]) -> LoadedPlan:
     except PlanFileError as exc:
         if "is a docker-compose file" not in str(exc):
             raise
-    from app.compose_import import import_compose
+    from launchdeck.app.compose_import import import_compose
 
     return LoadedPlan(plan=import_compose(path).plan, path=None, doc=None)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from app.secretish import TOKEN_SHAPES, looks_secret_name
+from launchdeck.app.secretish import TOKEN_SHAPES, looks_secret_name
 
 MASK = "***"
 

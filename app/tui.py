@@ -24,9 +24,8 @@ from textual.binding import Binding  # noqa: E402
 from textual.reactive import reactive  # noqa: E402
 
 if TYPE_CHECKING:
+    from launchdeck.app.plan import Plan
     from textual.screen import Screen
-
-    from app.plan import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PLAN = ROOT / "assets" / "example" / "launchdeck.yaml"
@@ -68,12 +67,12 @@ class Opened:
 def _read(path: Path, save_path: Path, origin: str, compose: Path | None = None) -> Opened:
     """The outline of `path` when it parses as a mapping; otherwise the full `load_plan`, which
     raises PlanFileError with FILE:LINE errors before any screen opens."""
-    from app.outline import read_outline
+    from launchdeck.app.outline import read_outline
 
     outline, key = read_outline(path)
     if outline is not None:
         return Opened(None, None, save_path, origin, compose, outline, key, path)
-    from app.planfile import load_plan
+    from launchdeck.app.planfile import load_plan
 
     loaded = load_plan(path)
     return Opened(loaded.plan, loaded.doc, save_path, origin, compose, source=path)
@@ -100,7 +99,7 @@ def _mode(name: str) -> Any:
         app = active_app.get()
         if name != "plan":  # the first screen needs only the stylesheets read at start
             app.load_later_css()
-        screen = importlib.import_module(f"screens.{name}").SCREEN()
+        screen = importlib.import_module(f"launchdeck.screens.{name}").SCREEN()
         # All CSS is the app's and already current: without this, Textual re-parses and re-applies
         # every stylesheet when a mode is first shown (~60 ms on the first screen).
         screen._css_update_count = getattr(app, "_css_update_count", 0)  # private: best effort
@@ -110,7 +109,7 @@ def _mode(name: str) -> Any:
 
 
 def _commands_provider() -> Any:
-    from screens.commands import DeckCommands
+    from launchdeck.screens.commands import DeckCommands
 
     return DeckCommands
 
@@ -160,7 +159,7 @@ class LaunchDeck(App[int]):
     def catalog(self) -> Any:
         """The price catalog, loaded on first use (bundled snapshot or the refreshed cache)."""
         if self._catalog is None:
-            from estimators import load_catalog
+            from launchdeck.estimators import load_catalog
 
             self._catalog = load_catalog()
         return self._catalog
@@ -177,7 +176,7 @@ class LaunchDeck(App[int]):
         """
         if self.plan is not None or self.preview is None:
             return self.plan
-        from app.planfile import PlanFileError, load_plan
+        from launchdeck.app.planfile import PlanFileError, load_plan
 
         source = self.opened.source or self.save_path
         try:
@@ -188,7 +187,7 @@ class LaunchDeck(App[int]):
             self.exit(2, return_code=2)
             return None
         if self.opened.outline_key and self.preview is not None:
-            from app.outline import remember
+            from launchdeck.app.outline import remember
 
             remember(self.opened.outline_key, self.preview)  # the next start paints without YAML
         self.preview = None
@@ -242,7 +241,7 @@ class LaunchDeck(App[int]):
             self.call_after_refresh(self.ensure_plan)
         self.call_after_refresh(self.load_later_css)
         if self.origin == "example" and self.opened.compose_path is not None:
-            from screens.dialogs import ConfirmDialog
+            from launchdeck.screens.dialogs import ConfirmDialog
 
             path = self.opened.compose_path
             self.push_screen(
@@ -267,7 +266,8 @@ class LaunchDeck(App[int]):
         """After the first paint, import what the other screens need so switching to them is quick."""
 
         def load() -> None:
-            for name in ("estimators", "app.preflight", "app.generators", "screens.costs", "screens.target"):
+            for name in ("launchdeck.estimators", "launchdeck.app.preflight", "launchdeck.app.generators",
+                         "launchdeck.screens.costs", "launchdeck.screens.target"):
                 try:
                     importlib.import_module(name)
                 except Exception:  # noqa: BLE001 - the screen itself reports a broken module
@@ -279,7 +279,7 @@ class LaunchDeck(App[int]):
         if not yes or self.opened.compose_path is None:
             return
         try:
-            from app.compose_import import import_compose
+            from launchdeck.app.compose_import import import_compose
 
             result = import_compose(self.opened.compose_path)
         except Exception as exc:  # noqa: BLE001 - any import problem is shown, the example stays open
@@ -295,14 +295,14 @@ class LaunchDeck(App[int]):
     # -- actions -----------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
+        from launchdeck.screens.help import HelpScreen
 
         self.load_later_css()
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.current_mode))
 
     def action_save(self) -> None:
-        from app.planfile import save_plan
+        from launchdeck.app.planfile import save_plan
 
         if self.plan is None:
             return
@@ -321,7 +321,7 @@ class LaunchDeck(App[int]):
             self.notify(f"Could not save {path}: {exc.strerror or exc}", severity="error", timeout=8)
             return
         if self.origin != "file":
-            from app.planfile import load_plan
+            from launchdeck.app.planfile import load_plan
 
             self.doc = load_plan(path).doc  # later saves keep what we just wrote
             self.origin = "file"
@@ -332,7 +332,7 @@ class LaunchDeck(App[int]):
         if not self.dirty:
             self.exit(0)
             return
-        from screens.dialogs import ConfirmDialog
+        from launchdeck.screens.dialogs import ConfirmDialog
 
         self.push_screen(ConfirmDialog("You have unsaved changes.", "Quit without saving?", yes="Quit"),
                          lambda yes: self.exit(0) if yes else None)
@@ -359,7 +359,7 @@ def launch(plan_path: str | None) -> int:
     """Open the TUI. A plan that cannot be read or parsed prints its FILE:LINE errors and exits 2
     before the app starts; one that parses but does not validate closes the app right after its
     first paint, with the same errors and exit code."""
-    from app.planerrors import PlanFileError
+    from launchdeck.app.planerrors import PlanFileError
 
     try:
         app = make_app(plan_path)

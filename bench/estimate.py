@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.planfile import load_plan  # noqa: E402
-from estimators import compare, estimate, load_catalog  # noqa: E402
+from launchdeck.app.planfile import load_plan  # noqa: E402
+from launchdeck.estimators import compare, estimate, load_catalog  # noqa: E402
 
 
 def pct(samples: list[float], p: float) -> float:

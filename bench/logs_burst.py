@@ -46,8 +46,8 @@ def rss_mib() -> float:
 
 def feeder(screen: object, rate: int, seconds: float, stop: threading.Event, written: list[int]) -> None:
     """--ui-only: put lines (every 6th hinted) straight into the Logs screen's queue at `rate`."""
-    from app.hints import get_engine
-    from screens.widgets.log_view import Entry
+    from launchdeck.app.hints import get_engine
+    from launchdeck.screens.widgets.log_view import Entry
 
     engine = get_engine()
     hints = [engine.match_line(line) for line in LINES]
@@ -80,10 +80,9 @@ def writer(path: Path, rate: int, seconds: float, stop: threading.Event, written
 
 
 async def run(rate: int, seconds: float, ui_only: bool = False) -> None:
+    from launchdeck.app.tui import make_app
+    from launchdeck.screens.widgets.log_view import LogView
     from textual import events
-
-    from app.tui import make_app
-    from screens.widgets.log_view import LogView
 
     handled: list[float] = []
     original = LogView.action_cursor

@@ -43,7 +43,7 @@ BARE_MARK = b"bare app ready"
 DECK = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
-from app.cli import main
+from launchdeck.app.cli import main
 main([])
 """
 DECK_MARK = b"Services and datastores"  # the Plan screen's first pane title

@@ -2,15 +2,15 @@
 
 Pure Python: no Textual, no Google imports at module level.
 
-    from estimators import load_catalog, estimate, compare
+    from launchdeck.estimators import load_catalog, estimate, compare
     report = estimate(plan)                 # CostReport for plan.target
     cmp = compare(plan)                     # every target side by side, self-host included
 """
 
-from estimators.catalog import CatalogError, PriceCatalog, load_catalog
-from estimators.compare import CompareRow, Comparison, compare
-from estimators.engine import TARGETS, estimate
-from estimators.report import CatalogInfo, CostLine, CostReport
+from launchdeck.estimators.catalog import CatalogError, PriceCatalog, load_catalog
+from launchdeck.estimators.compare import CompareRow, Comparison, compare
+from launchdeck.estimators.engine import TARGETS, estimate
+from launchdeck.estimators.report import CatalogInfo, CostLine, CostReport
 
 __all__ = [
     "TARGETS", "CatalogError", "CatalogInfo", "CompareRow", "Comparison", "CostLine", "CostReport", "PriceCatalog",

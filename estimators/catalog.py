@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.cachedir import cache_dir
+from launchdeck.app.cachedir import cache_dir
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "prices"
 BUNDLED_CATALOG = ASSETS / "catalog.json"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.plan import runs_as_job
-from estimators.report import SECONDS, CostLine, Ctx, gib, num, rng, usd, usd_range
-from estimators.workload import (
+from launchdeck.app.plan import runs_as_job
+from launchdeck.estimators.report import SECONDS, CostLine, Ctx, gib, num, rng, usd, usd_range
+from launchdeck.estimators.workload import (
     active_seconds,
     job_task_seconds,
     poisson_busy_share,
@@ -15,7 +15,7 @@ from estimators.workload import (
 )
 
 if TYPE_CHECKING:
-    from app.plan import Service
+    from launchdeck.app.plan import Service
 
 Pair = tuple[float, float]
 
@@ -200,7 +200,7 @@ def job_line(ctx: Ctx, name: str, svc: Service) -> None:
 
 
 def worker_alternatives(ctx: Ctx, name: str, svc: Service) -> list[str]:
-    from estimators import gke
+    from launchdeck.estimators import gke
 
     out: list[str] = []
     jobs = rates(ctx, "jobs")

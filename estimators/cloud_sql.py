@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from estimators.report import HOURS, CostLine, Ctx, usd
+from launchdeck.estimators.report import HOURS, CostLine, Ctx, usd
 
 _CUSTOM = re.compile(r"^db-custom-(\d+)-(\d+)$")
 _LEGACY = re.compile(r"^db-n1-(standard|highmem)-(\d+)$")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from estimators.catalog import PriceCatalog, load_catalog
-from estimators.engine import TARGETS, estimate
-from estimators.report import CostReport
+from launchdeck.estimators.catalog import PriceCatalog, load_catalog
+from launchdeck.estimators.engine import TARGETS, estimate
+from launchdeck.estimators.report import CostReport
 
 if TYPE_CHECKING:
-    from app.plan import Plan
+    from launchdeck.app.plan import Plan
 
 
 @dataclass(slots=True)
@@ -73,7 +73,7 @@ def _pair(p: tuple[float, float] | None) -> dict[str, float] | None:
 
 
 def compare(plan: Plan, catalog: PriceCatalog | None = None) -> Comparison:
-    from app.plan import target_problems
+    from launchdeck.app.plan import target_problems
 
     catalog = catalog or load_catalog()
     rows: list[CompareRow] = []

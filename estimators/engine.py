@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from estimators import cloud_run, cloud_sql, gke, memorystore, network, selfhost, storage, supporting
-from estimators.catalog import PriceCatalog, load_catalog
-from estimators.report import CatalogInfo, CostReport, Ctx
+from launchdeck.estimators import (
+    cloud_run,
+    cloud_sql,
+    gke,
+    memorystore,
+    network,
+    selfhost,
+    storage,
+    supporting,
+)
+from launchdeck.estimators.catalog import PriceCatalog, load_catalog
+from launchdeck.estimators.report import CatalogInfo, CostReport, Ctx
 
 if TYPE_CHECKING:
-    from app.plan import Plan
+    from launchdeck.app.plan import Plan
 
 TARGETS = ("cloud-run", "cloud-run-jobs", "gke-autopilot", "gke-standard", "compose")
 

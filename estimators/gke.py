@@ -6,12 +6,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from estimators.report import HOURS, CostLine, Ctx, ceil_step, num, rng, usd
-from estimators.report import gib as svc_gib
-from estimators.workload import job_task_seconds, replicas
+from launchdeck.estimators.report import HOURS, CostLine, Ctx, ceil_step, num, rng, usd
+from launchdeck.estimators.report import gib as svc_gib
+from launchdeck.estimators.workload import job_task_seconds, replicas
 
 if TYPE_CHECKING:
-    from app.plan import Service
+    from launchdeck.app.plan import Service
 
 
 def autopilot_shape(rules: dict[str, Any], svc: Service) -> tuple[float, float]:
@@ -80,8 +80,8 @@ def estimate_autopilot(ctx: Ctx) -> None:
 
 def run_job_alternative(ctx: Ctx, svc: Service) -> str:
     """A worker as a Cloud Run Job: billed only while there is work."""
-    from estimators.cloud_run import per_second, rates
-    from estimators.workload import worker_busy_seconds
+    from launchdeck.estimators.cloud_run import per_second, rates
+    from launchdeck.estimators.workload import worker_busy_seconds
 
     jobs = rates(ctx, "jobs")
     if jobs is None:

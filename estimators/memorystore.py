@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from estimators.report import HOURS, CostLine, Ctx, usd
+from launchdeck.estimators.report import HOURS, CostLine, Ctx, usd
 
 
 def capacity_tier(ctx: Ctx, size_gb: float) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.plan import CLOUD_RUN_TARGETS
-from estimators.report import HOURS, CostLine, Ctx, usd, usd_range
+from launchdeck.app.plan import CLOUD_RUN_TARGETS
+from launchdeck.estimators.report import HOURS, CostLine, Ctx, usd, usd_range
 
 
 def egress_gib(ctx: Ctx) -> tuple[float, float]:

@@ -16,7 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from estimators.catalog import LIVE_SOURCE, WANTED_SERVICES, cache_file, load_rules, parse_catalog, parse_sku
+from launchdeck.estimators.catalog import (
+    LIVE_SOURCE,
+    WANTED_SERVICES,
+    cache_file,
+    load_rules,
+    parse_catalog,
+    parse_sku,
+)
 
 PAGE_SIZE = 5000
 
@@ -65,8 +72,8 @@ async def fetch(client: Any, page_size: int = PAGE_SIZE) -> tuple[dict[str, Any]
 def refresh(api_key: str | None = None, path: Path | None = None) -> RefreshResult:
     """Fetch live prices and write them to the user cache. Raises app.gcp.NoCredentials, RefreshError
     or a google.api_core exception."""
-    from app.fsutil import atomic_write
-    from app.gcp import make_billing_client
+    from launchdeck.app.fsutil import atomic_write
+    from launchdeck.app.gcp import make_billing_client
 
     async def run() -> tuple[dict[str, Any], int]:
         client = make_billing_client(api_key)  # inside the loop: grpc.aio channels bind to it

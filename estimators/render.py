@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.output import md_table, money, text_table, to_json
+from launchdeck.app.output import md_table, money, text_table, to_json
 
 if TYPE_CHECKING:
-    from estimators.compare import Comparison
-    from estimators.report import CostReport
+    from launchdeck.estimators.compare import Comparison
+    from launchdeck.estimators.report import CostReport
 
 
 def _title(report: CostReport, name: str) -> str:

@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from app.plan import Plan
-    from estimators.catalog import Price, PriceCatalog
+    from launchdeck.app.plan import Plan
+    from launchdeck.estimators.catalog import Price, PriceCatalog
 
 HOURS = 730.0
 SECONDS = HOURS * 3600.0  # 2,628,000 s: Google's billing month
@@ -151,7 +151,7 @@ class Ctx:
 
 @lru_cache(maxsize=256)
 def _gib(memory: str) -> float:
-    from app.units import parse_memory_mib
+    from launchdeck.app.units import parse_memory_mib
 
     return parse_memory_mib(memory) / 1024
 

@@ -3,7 +3,7 @@ what a user must add for parity with the managed stack — each its own line wit
 
 from __future__ import annotations
 
-from estimators.report import HOURS, CostLine, Ctx, usd
+from launchdeck.estimators.report import HOURS, CostLine, Ctx, usd
 
 SOURCES = "../shared/pricing/selfhost.yaml"
 

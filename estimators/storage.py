@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from estimators.report import CostLine, Ctx, num, usd
+from launchdeck.estimators.report import CostLine, Ctx, num, usd
 
 _CLASS_KEY = {"STANDARD": "gcs.standard", "NEARLINE": "gcs.nearline"}
 

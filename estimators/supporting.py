@@ -6,8 +6,8 @@ by the plan (images built, secrets, services). Each free allowance is its own ne
 
 from __future__ import annotations
 
-from estimators.report import CostLine, Ctx, num, usd
-from estimators.workload import images, secret_names
+from launchdeck.estimators.report import CostLine, Ctx, num, usd
+from launchdeck.estimators.workload import images, secret_names
 
 
 def _pair(base: list[float], per: list[float], n: float) -> tuple[float, float]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from estimators.report import SECONDS
+from launchdeck.estimators.report import SECONDS
 
 if TYPE_CHECKING:
-    from app.plan import Plan, Service
+    from launchdeck.app.plan import Plan, Service
 
 Pair = tuple[float, float]
 

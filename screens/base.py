@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from launchdeck.screens.widgets.keys import KeyBar
+from launchdeck.screens.widgets.nav import NavBar
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
 
-from screens.widgets.keys import KeyBar
-from screens.widgets.nav import NavBar
-
 if TYPE_CHECKING:
-    from app.plan import Plan
-    from app.tui import LaunchDeck
+    from launchdeck.app.plan import Plan
+    from launchdeck.app.tui import LaunchDeck
 
 
 class DeckScreen(Screen[None]):

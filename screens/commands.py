@@ -11,8 +11,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 def _commands(app: Any) -> list[tuple[str, str, Callable[[], Any]]]:
     """(name, help, callback) for every action."""
-    from app.plan import TARGETS
-    from app.tui import SCREENS
+    from launchdeck.app.plan import TARGETS
+    from launchdeck.app.tui import SCREENS
 
     out: list[tuple[str, str, Callable[[], Any]]] = []
     for key, mode, label in SCREENS:

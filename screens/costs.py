@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from launchdeck.screens.base import DeckScreen
+from launchdeck.screens.widgets.cost_table import CostTable
+from launchdeck.screens.widgets.money import money, money_range
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
@@ -12,10 +15,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
-
-from screens.base import DeckScreen
-from screens.widgets.cost_table import CostTable
-from screens.widgets.money import money, money_range
 
 CHART_MONTHS = 48
 
@@ -48,7 +47,7 @@ class CostsScreen(DeckScreen):
     def plan_changed(self) -> None:
         state = self.query_one("#costs-state", Static)
         try:
-            from estimators import compare, estimate
+            from launchdeck.estimators import compare, estimate
 
             report = estimate(self.plan, target=None, catalog=self.deck.catalog)
             cmp = compare(self.plan, self.deck.catalog)
@@ -170,7 +169,7 @@ class CostsScreen(DeckScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="prices", description="prices refresh")
     def _refresh_prices(self) -> Any:
-        from estimators.refresh import refresh
+        from launchdeck.estimators.refresh import refresh
 
         return refresh()
 
@@ -180,7 +179,7 @@ class CostsScreen(DeckScreen):
             return
         state = self.query_one("#costs-state", Static)
         if event.state == WorkerState.SUCCESS:
-            from estimators import load_catalog
+            from launchdeck.estimators import load_catalog
 
             self.deck.catalog = load_catalog()
             res = event.worker.result
@@ -196,7 +195,7 @@ def explain_refresh_error(exc: BaseException | None) -> str:
     if name == "NoCredentials":
         return f"{exc} Keeping the current price catalog."
     if exc is not None and type(exc).__module__.startswith("google"):
-        from app.gcp import explain_google_error
+        from launchdeck.app.gcp import explain_google_error
 
         return f"{explain_google_error(exc, 'the Cloud Billing Catalog API')} Keeping the current prices."
     return f"Prices refresh failed ({exc}); keeping the current catalog."

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from launchdeck.screens.base import DeckScreen
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import on, work
@@ -14,8 +15,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static, Tree
 from textual.worker import Worker, WorkerState
-
-from screens.base import DeckScreen
 
 LEXERS = {".tf": "terraform", ".yaml": "yaml", ".yml": "yaml", ".sh": "bash", ".json": "json", ".md": "markdown",
           ".env": "bash", ".toml": "toml", ".hcl": "terraform", ".tfvars": "terraform", ".conf": "ini"}
@@ -68,7 +67,7 @@ class ExportScreen(DeckScreen):
         summary = self.query_one("#export-summary", Static)
         tree = self.query_one("#files", Tree)
         try:
-            from app.generators import generate
+            from launchdeck.app.generators import generate
 
             self.files = generate(self.plan, self.plan.target)
         except Exception as exc:  # noqa: BLE001 - e.g. SecretInEnv: shown with its message
@@ -120,7 +119,7 @@ class ExportScreen(DeckScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="validate", description="validators")
     def _validate(self, files: dict[str, str], target: str) -> list[Any]:
-        from app.validate import validate_files
+        from launchdeck.app.validate import validate_files
 
         return validate_files(files, target)
 
@@ -140,8 +139,8 @@ class ExportScreen(DeckScreen):
         if not self.files:
             self.notify("Nothing to export: fix the problem shown above first.", severity="warning")
             return
-        from app.preflight import run_preflight, startup_blockers
-        from screens.dialogs import ExportDialog
+        from launchdeck.app.preflight import run_preflight, startup_blockers
+        from launchdeck.screens.dialogs import ExportDialog
 
         blockers = [f"{f.service or 'plan'}: {f.message}"
                     for f in startup_blockers(run_preflight(self.plan, source_dir=self.deck.source_dir))]
@@ -158,7 +157,7 @@ class ExportScreen(DeckScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="export")
     def _export(self, files: dict[str, str], directory: str, force: bool) -> Any:
-        from app.export import export_files
+        from launchdeck.app.export import export_files
 
         return export_files(files, Path(directory).expanduser(), force=force)
 

@@ -38,7 +38,7 @@ def _key_label(binding: Binding) -> str:
 
 
 def keys_table() -> Table:
-    from app.tui import SCREENS
+    from launchdeck.app.tui import SCREENS
 
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)
@@ -47,7 +47,7 @@ def keys_table() -> Table:
     for key, what in GLOBAL_KEYS:
         table.add_row(key, what)
     for key, mode, label in SCREENS:
-        screen = importlib.import_module(f"screens.{mode}").SCREEN
+        screen = importlib.import_module(f"launchdeck.screens.{mode}").SCREEN
         table.add_row("", "")
         table.add_row(Text(f"{key}  {label}", style="bold underline"), Text(INTRO.get(mode, ""), style="dim"))
         for binding in screen.BINDINGS:

@@ -1,6 +1,6 @@
 """Logs screen: tail a source with inline hints, filter, pause/follow, and live service status.
 
-The source runs in a child process (`screens.tail_process`: reading, redaction and hint matching
+The source runs in a child process (`launchdeck.app.logsources.tail_child`: reading, redaction and hint matching
 there, so a 5,000 lines/s burst never competes with the UI for the GIL); a thread moves its batches
 into a deque; a 1/15 s timer drains the deque into the LogView in one batch per tick.
 """
@@ -11,9 +11,10 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
+from launchdeck.screens.base import DeckScreen
+from launchdeck.screens.widgets.log_view import SEVERITY_RANK, Entry, LogView
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
@@ -22,10 +23,6 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from screens.base import DeckScreen
-from screens.widgets.log_view import SEVERITY_RANK, Entry, LogView
-
-ROOT = str(Path(__file__).resolve().parent.parent)
 MAX_LINES = 10_000
 PENDING_CAP = 20_000  # producer waits when the UI falls this far behind (backpressure)
 TICK = 1 / 15
@@ -35,7 +32,7 @@ SEVERITIES = (("all", 0), ("info+", 1), ("warning+", 2), ("error+", 3))
 def _redact(text: str) -> str:
     """Mask secrets in text we compose ourselves (source lines arrive redacted already)."""
     try:
-        from app.redact import redact
+        from launchdeck.app.redact import redact
     except ImportError:
         return text
     return redact(text)
@@ -130,24 +127,25 @@ class LogsScreen(DeckScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="tail", description="log tail")
     def _tail(self, spec: str, generation: int) -> None:
-        """Run the source in a child process (`screens.tail_process`) and move its batches into `pending`."""
+        """Run the source in a child process (`launchdeck.app.logsources.tail_child`) and move its batches into `pending`."""
         import json
         import os
         import select
         import subprocess
         import sys
 
-        from app.hints import load_hints
+        from launchdeck.app.hints import load_hints
 
         worker = get_current_worker()
         hints = {h.id: h for h in load_hints()}
         plan = self.plan
         proc = subprocess.Popen(
-            [sys.executable, "-m", "screens.tail_process", spec, plan.project or "", plan.region or ""],
+            [sys.executable, "-P", "-m", "launchdeck.app.logsources.tail_child", spec, plan.project or "",
+             plan.region or ""],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1", "LAUNCHDECK_TAIL_PARENT": str(os.getpid()),
-                 # cwd stays the user's, for relative file: and compose paths
-                 "PYTHONPATH": os.pathsep.join(filter(None, (ROOT, os.environ.get("PYTHONPATH"))))},
+                 # cwd stays the user's, for relative file: and compose paths; -P keeps it off sys.path
+                 },
         )
         assert proc.stdout is not None
         fd = proc.stdout.fileno()
@@ -275,9 +273,9 @@ class LogsScreen(DeckScreen):
 
     def source_choices(self) -> list[tuple[str, str]]:
         """(spec, what it is) for the picker: the plan's services where the plan deploys them first."""
-        from app.generators.common import slug
-        from app.plan import runs_as_job
-        from app.tui import DEMO_LOG
+        from launchdeck.app.generators.common import slug
+        from launchdeck.app.plan import runs_as_job
+        from launchdeck.app.tui import DEMO_LOG
 
         plan = self.plan
         jobs = {n for n, s in plan.services.items() if runs_as_job(s, plan.target)}
@@ -292,7 +290,7 @@ class LogsScreen(DeckScreen):
         return [*first, *second, *local]
 
     def action_pick_source(self) -> None:
-        from screens.dialogs import SourceDialog
+        from launchdeck.screens.dialogs import SourceDialog
 
         self.app.push_screen(SourceDialog(self.source_choices()), self._source_picked)
 
@@ -311,7 +309,7 @@ class LogsScreen(DeckScreen):
         source.call_after_refresh(source.action_end)
 
     def action_demo(self) -> None:
-        from app.tui import DEMO_LOG
+        from launchdeck.app.tui import DEMO_LOG
 
         self.start_source(f"file:{DEMO_LOG}")
 
@@ -342,7 +340,7 @@ class LogsScreen(DeckScreen):
         if not self.deck.status_enabled:
             state.update("Live status is off in this session.")
             return
-        from app.gcp import NoProject, resolve_project
+        from launchdeck.app.gcp import NoProject, resolve_project
 
         try:
             project = resolve_project(None, self.plan.project)
@@ -354,7 +352,7 @@ class LogsScreen(DeckScreen):
 
     @work(exclusive=True, exit_on_error=False, group="status", description="Cloud Run status")
     async def _status(self, project: str) -> None:
-        from app.live.status import fetch_status
+        from launchdeck.app.live.status import fetch_status
 
         self.project = project
         self.statuses = await fetch_status(self.plan, project, self.plan.region)
@@ -394,8 +392,8 @@ class LogsScreen(DeckScreen):
 
     @work(exclusive=True, exit_on_error=False, group="status", description="failure logs")
     async def _failure_logs(self, st: Any, generation: int) -> None:
-        from app.hints import get_engine
-        from app.live.status import failure_logs
+        from launchdeck.app.hints import get_engine
+        from launchdeck.app.live.status import failure_logs
 
         engine = get_engine()
         lines = await failure_logs(self.project, self.plan.region, st)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from launchdeck.screens.base import DeckScreen
+from launchdeck.screens.widgets.choice import Choice
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -20,9 +22,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
-
-from screens.base import DeckScreen
-from screens.widgets.choice import Choice
 
 ROLES = ("web", "websocket", "worker", "job")
 COLUMNS = ("Name", "Role", "CPU/tier", "Mem/size", "Instances")
@@ -411,7 +410,7 @@ class PlanScreen(DeckScreen):
         return [_number(p, "float") for p in parts]
 
     def _apply(self, path: tuple[str | int, ...], value: Any, field: Field) -> None:
-        from app.planfile import PlanFileError, plan_from_doc
+        from launchdeck.app.planfile import PlanFileError, plan_from_doc
 
         data = self.plan.model_dump()
         node = data

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from launchdeck.screens.base import DeckScreen
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static, Tree
-
-from screens.base import DeckScreen
 
 GROUPS = (("error", "✗ Errors", "bold red"), ("warning", "⚠ Warnings", "bold yellow"), ("info", "ℹ Info", "bold cyan"))
 
@@ -43,7 +42,7 @@ class PreflightScreen(DeckScreen):
     def plan_changed(self) -> None:
         summary = self.query_one("#preflight-summary", Static)
         try:
-            from app.preflight import run_preflight
+            from launchdeck.app.preflight import run_preflight
 
             self.findings = run_preflight(self.plan, target=None, source_dir=self.deck.source_dir)
         except Exception as exc:  # noqa: BLE001 - a failing check is shown, not raised

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from launchdeck.screens.base import DeckScreen
+from launchdeck.screens.widgets.money import money_range
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
-
-from screens.base import DeckScreen
-from screens.widgets.money import money_range
 
 # One line each on when a target fits (lessons from real migrations: workers as Jobs, GKE for
 # long-lived sockets, self-host for a fixed cost).
@@ -55,7 +54,7 @@ class TargetScreen(DeckScreen):
         for key, label in (("current", " "), ("target", "Target"), ("fits", "Fits when"),
                            ("monthly", "Monthly"), ("check", "Limits")):
             table.add_column(label, key=key)
-        from app.plan import TARGETS
+        from launchdeck.app.plan import TARGETS
 
         for target in TARGETS:
             table.add_row("", target, FITS[target], "…", "", key=target)
@@ -63,7 +62,7 @@ class TargetScreen(DeckScreen):
         table.move_cursor(row=TARGETS.index(self.plan.target))
 
     def plan_changed(self) -> None:
-        from app.plan import TARGETS, target_problems
+        from launchdeck.app.plan import TARGETS, target_problems
 
         table = self.query_one("#targets", DataTable)
         state = self.query_one("#target-state", Static)
@@ -83,14 +82,14 @@ class TargetScreen(DeckScreen):
         self._describe()
 
     def _totals(self) -> dict[str, tuple[float | None, float | None]]:
-        from estimators import compare
+        from launchdeck.estimators import compare
 
         cmp = compare(self.plan, self.deck.catalog)
         return {row.target: (row.low, row.high) for row in cmp.rows}
 
     @on(DataTable.RowHighlighted, "#targets")
     def _describe(self) -> None:
-        from app.plan import target_problems
+        from launchdeck.app.plan import target_problems
 
         table = self.query_one("#targets", DataTable)
         if table.cursor_row < 0 or not table.row_count:
@@ -123,7 +122,7 @@ class TargetScreen(DeckScreen):
         self.choose(target)
 
     def choose(self, target: str) -> None:
-        from app.planfile import PlanFileError, plan_from_doc
+        from launchdeck.app.planfile import PlanFileError, plan_from_doc
 
         if target == self.plan.target:
             self.notify(f"{target} is already the target.")

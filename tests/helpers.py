@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.plan import Plan
-from app.preflight import Finding
+from launchdeck.app.plan import Plan
+from launchdeck.app.preflight import Finding
 
 # A Cloud Run plan with a web service and a job; `plan_file` (conftest.py) writes it.
 PLAN = """\

@@ -6,10 +6,15 @@ import json
 import os
 
 import pytest
-
-from app.cachedir import CACHE_ENV
-from estimators import catalog as cat
-from estimators.catalog import BUNDLED_SOURCE, convert_factor, load_catalog, parse_catalog, parse_sku
+from launchdeck.app.cachedir import CACHE_ENV
+from launchdeck.estimators import catalog as cat
+from launchdeck.estimators.catalog import (
+    BUNDLED_SOURCE,
+    convert_factor,
+    load_catalog,
+    parse_catalog,
+    parse_sku,
+)
 
 
 def _sku(desc: str, unit: str, tiers: list[tuple[float, int, int]], service: str = "Cloud Run",
@@ -145,7 +150,7 @@ def test_load_catalog_prefers_a_good_cache_and_survives_a_bad_one(tmp_path, monk
 
 
 def test_rules_month_matches_the_estimators():
-    from estimators.report import HOURS, SECONDS
+    from launchdeck.estimators.report import HOURS, SECONDS
 
     rules = cat.load_rules()
     assert rules["hours_per_month"] == HOURS and SECONDS == 2_628_000

@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from app import __version__
+from launchdeck.app import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ("estimate", "compare", "doctor", "generate", "scan", "logs", "prices", "import", "status", "deploy",
@@ -19,7 +18,7 @@ COMMANDS = ("estimate", "compare", "doctor", "generate", "scan", "logs", "prices
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "launchdeck.app.cli", *args], capture_output=True, text=True, cwd=ROOT,
                           timeout=120)
 
 
@@ -37,7 +36,7 @@ def test_help_lists_every_command() -> None:
 
 
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
-    from app.cli import main
+    from launchdeck.app.cli import main
 
     for name in COMMANDS:
         with pytest.raises(SystemExit) as info:
@@ -47,7 +46,7 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_report_commands_take_format() -> None:
-    from app.cli import build_parser
+    from launchdeck.app.cli import build_parser
 
     parser = build_parser()
     choices = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
@@ -87,7 +86,7 @@ def test_no_color_is_respected(tmp_path: Path) -> None:
     compose = ROOT / "assets" / "example" / "docker-compose.yml"
     base = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     base["TERM"] = "xterm-256color"
-    args = [sys.executable, "-m", "app.cli", "import", str(compose), "-o", "p.yaml", "--force"]
+    args = [sys.executable, "-m", "launchdeck.app.cli", "import", str(compose), "-o", "p.yaml", "--force"]
     colored = _run_in_terminal(args, base, tmp_path)
     plain = _run_in_terminal(args, {**base, "NO_COLOR": "1"}, tmp_path)
     assert "realtime" in colored and "realtime" in plain
@@ -97,8 +96,8 @@ def test_no_color_is_respected(tmp_path: Path) -> None:
 
 def test_command_names_match_the_parser():
     """`launchdeck PLAN` opens the TUI by telling plan paths from command names without building the parser."""
-    from app.cli import build_parser
-    from app.commands import COMMAND_NAMES
+    from launchdeck.app.cli import build_parser
+    from launchdeck.app.commands import COMMAND_NAMES
 
     parser = build_parser()
     assert set(parser._subparsers._group_actions[0].choices) == COMMAND_NAMES

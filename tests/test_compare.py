@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-
-from app.cli import main
-from app.plan import Plan
-from app.planfile import load_plan
-from estimators import compare, estimate, load_catalog
-from estimators.catalog import BUNDLED_CATALOG
+from launchdeck.app.cli import main
+from launchdeck.app.plan import Plan
+from launchdeck.app.planfile import load_plan
+from launchdeck.estimators import compare, estimate, load_catalog
+from launchdeck.estimators.catalog import BUNDLED_CATALOG
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "assets" / "example" / "launchdeck.yaml"
 CATALOG = load_catalog(BUNDLED_CATALOG)

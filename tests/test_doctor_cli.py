@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from app.cli import main
+from launchdeck.app.cli import main
 
 PROJECTS = Path(__file__).parent / "data" / "projects"
 EXAMPLE = Path(__file__).resolve().parents[1] / "assets" / "example" / "launchdeck.yaml"
@@ -98,7 +97,7 @@ def test_invalid_plan_exits_2(capsys, tmp_path):
 
 @pytest.mark.slow
 def test_console_script_end_to_end():
-    proc = subprocess.run([sys.executable, "-m", "app.cli", "doctor", str(PROJECTS / "seed_b" / "launchdeck.yaml"),
+    proc = subprocess.run([sys.executable, "-m", "launchdeck.app.cli", "doctor", str(PROJECTS / "seed_b" / "launchdeck.yaml"),
                            "-f", "json"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
     assert "gcs-permission-denied" in {f["id"] for f in json.loads(proc.stdout)["findings"]}

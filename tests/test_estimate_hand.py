@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from app.plan import Plan
-from estimators import estimate, load_catalog
-from estimators.catalog import BUNDLED_CATALOG
+from launchdeck.app.plan import Plan
+from launchdeck.estimators import estimate, load_catalog
+from launchdeck.estimators.catalog import BUNDLED_CATALOG
 
 M = 2_628_000  # seconds in Google's 730-hour month
 H = 730

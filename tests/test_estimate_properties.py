@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from app.plan import Plan
-from estimators import TARGETS, estimate, load_catalog
-from estimators.catalog import BUNDLED_CATALOG
+from launchdeck.app.plan import Plan
+from launchdeck.estimators import TARGETS, estimate, load_catalog
+from launchdeck.estimators.catalog import BUNDLED_CATALOG
 
 CATALOG = load_catalog(BUNDLED_CATALOG)
 REGIONS = ["us-central1", "asia-east1", "europe-west2", "europe-west3", "asia-southeast1", "us-west2"]

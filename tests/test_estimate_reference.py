@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from app.planfile import load_plan
-from estimators import estimate, load_catalog
-from estimators.catalog import BUNDLED_CATALOG
+from launchdeck.app.planfile import load_plan
+from launchdeck.estimators import estimate, load_catalog
+from launchdeck.estimators.catalog import BUNDLED_CATALOG
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "assets" / "example" / "launchdeck.yaml"
 

@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from app.export import MANIFEST, ExportError, export_files, sha256
+from launchdeck.app.export import MANIFEST, ExportError, export_files, sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "assets/example/launchdeck.yaml"
@@ -92,7 +91,7 @@ def test_refuses_paths_outside_and_file_as_dir(tmp_path):
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "launchdeck.app.cli", *args], capture_output=True, text=True, cwd=cwd,
                           env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
 
 

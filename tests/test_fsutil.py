@@ -3,7 +3,7 @@
 import os
 import stat
 
-from app.fsutil import atomic_write
+from launchdeck.app.fsutil import atomic_write
 
 
 def test_new_file_respects_the_umask(tmp_path):

@@ -11,10 +11,9 @@ from pathlib import Path
 import hcl2
 import pytest
 import yaml
-
-from app.generators import SecretInEnv, generate
-from app.plan import Plan
-from app.planfile import load_plan
+from launchdeck.app.generators import SecretInEnv, generate
+from launchdeck.app.plan import Plan
+from launchdeck.app.planfile import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "assets/example/launchdeck.yaml"
@@ -235,7 +234,7 @@ def test_gke_standard_node_pool_and_cronjob():
 
 
 def test_bigger_plan_gets_bigger_nodes():
-    from app.generators.gke import _pool_size
+    from launchdeck.app.generators.gke import _pool_size
 
     small = _pool_size(_plan("minimal-web").model_copy(update={"target": "gke-standard"}))
     big = _pool_size(_plan().model_copy(update={"target": "gke-standard"}))
@@ -331,7 +330,7 @@ def test_canary_never_reaches_generated_files(monkeypatch):
         for svc in plan.services.values():
             for name in svc.secrets:
                 monkeypatch.setenv(name, CANARY)
-    from app.plan import TARGETS, target_problems
+    from launchdeck.app.plan import TARGETS, target_problems
 
     checked = 0
     for plan in plans:
@@ -350,9 +349,9 @@ def test_canary_never_reaches_generated_files(monkeypatch):
 
 _DIGEST = """
 import hashlib, sys
-from app.generators import generate
-from app.planfile import load_plan
-from app.plan import TARGETS, target_problems
+from launchdeck.app.generators import generate
+from launchdeck.app.planfile import load_plan
+from launchdeck.app.plan import TARGETS, target_problems
 h = hashlib.sha256()
 for path in sys.argv[1:]:
     plan = load_plan(path).plan
@@ -375,7 +374,7 @@ def test_same_plan_same_bytes_across_processes():
 
 
 def test_service_names_that_match_internal_resources_do_not_collide():
-    from app.validate import validate_files
+    from launchdeck.app.validate import validate_files
 
     plan = _plan("scheduled-jobs")
     svcs = dict(plan.services)

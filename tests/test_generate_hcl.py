@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-
-from app.generators import hcl
-from app.generators.hcl import Raw, block
-from app.validate import parse_hcl, validate_files
+from launchdeck.app.generators import hcl
+from launchdeck.app.generators.hcl import Raw, block
+from launchdeck.app.validate import parse_hcl, validate_files
 
 names = st.from_regex(r"[a-z][a-z0-9_]{0,14}", fullmatch=True)
 # Printable ASCII plus a few common non-ASCII letters and symbols (terraform fmt escapes

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from app.cli import main
+from launchdeck.app.cli import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "assets" / "example" / "launchdeck.yaml"
 

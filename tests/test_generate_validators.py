@@ -6,11 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from app.generators import generate
-from app.plan import TARGETS, target_problems
-from app.planfile import load_plan
-from app.validate import validate_files
+from launchdeck.app.generators import generate
+from launchdeck.app.plan import TARGETS, target_problems
+from launchdeck.app.planfile import load_plan
+from launchdeck.app.validate import validate_files
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = [ROOT / "assets/example/launchdeck.yaml", *sorted((ROOT / "tests/data/plans").glob("*.yaml"))]
@@ -39,7 +38,7 @@ EXPECTED = {
 def test_the_tools_are_really_there():
     # The suite must run the validators, never skip them.
     for tool in ("terraform", "shellcheck", "actionlint"):
-        from app.validate import _tool
+        from launchdeck.app.validate import _tool
 
         assert _tool(tool), f"{tool} missing"
     assert shutil.which("terraform") or Path("/usr/local/bin/terraform").exists()

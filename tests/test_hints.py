@@ -8,18 +8,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from app.hints import Hint, get_engine, load_hints
-from app.hints.catalog import load_rules
-from app.hints.literals import required_literals
-from app.hints.normalize import detect_format, normalize
+from launchdeck.app.hints import Hint, get_engine, load_hints
+from launchdeck.app.hints.catalog import load_rules
+from launchdeck.app.hints.literals import required_literals
+from launchdeck.app.hints.normalize import detect_format, normalize
 
 DATA = Path(__file__).parent / "data" / "logs"
 EXPECTED = yaml.safe_load((DATA / "expected.yaml").read_text())
 
 
 def _scan(name: str) -> list[str]:
-    from app.commands.scan import read_log, scan_rows
+    from launchdeck.app.commands.scan import read_log, scan_rows
 
     rows = scan_rows(read_log(str(DATA / name)))
     return [f"{r['line']} {r['hint']}" + (f" x{r['count']}" if r["count"] > 1 else "") for r in rows]
@@ -214,7 +213,7 @@ def test_literals_are_sound_for_every_catalog_example():
 
 def test_fast_and_portable_prefilters_agree():
     """The optional ahocorasick_rs pass and the pyahocorasick-only pass find the same candidates."""
-    from app.hints.engine import Engine
+    from launchdeck.app.hints.engine import Engine
 
     slow = Engine(load_rules())
     slow._fast = None
@@ -228,7 +227,7 @@ def test_fast_and_portable_prefilters_agree():
 
 
 def test_demo_log_has_its_known_errors():
-    from app.commands.scan import read_log, scan_rows
+    from launchdeck.app.commands.scan import read_log, scan_rows
 
     demo = Path(__file__).parent.parent / "assets" / "demo.log"
     ids = [r["hint"] for r in scan_rows(read_log(str(demo)))]

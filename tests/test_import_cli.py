@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from app.planfile import load_plan
+from launchdeck.app.planfile import load_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_COMPOSE = ROOT / "assets" / "example" / "docker-compose.yml"
@@ -22,7 +21,7 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     import contextlib
     import io
 
-    from app.cli import main
+    from launchdeck.app.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     old = Path.cwd()
@@ -40,7 +39,7 @@ def run_process(*args: str, cwd: Path, color: bool = False) -> subprocess.Comple
     if not color:
         env["NO_COLOR"] = "1"
     env["COLUMNS"] = "200"
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "launchdeck.app.cli", *args], capture_output=True, text=True, cwd=cwd,
                           env=env, timeout=120)
 
 

@@ -7,10 +7,9 @@ import io
 from pathlib import Path
 
 import pytest
-
-from app.cli import main
-from app.compose_import import import_compose
-from app.planfile import PlanFileError
+from launchdeck.app.cli import main
+from launchdeck.app.compose_import import import_compose
+from launchdeck.app.planfile import PlanFileError
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad_compose"

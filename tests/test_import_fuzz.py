@@ -7,10 +7,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from launchdeck.app.compose_import import _Importer
+from launchdeck.app.planfile import PlanFileError, parse_yaml, plan_from_doc, render_plan
 from ruamel.yaml import YAML
-
-from app.compose_import import _Importer
-from app.planfile import PlanFileError, parse_yaml, plan_from_doc, render_plan
 
 _SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-5, 70000), st.floats(allow_nan=False, allow_infinity=False, width=16),

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 _PROBE = """
 import json, sys
-import app.cli, app.plan, app.planfile, app.compose_import
-app.cli.build_parser()
+import launchdeck.app.cli, launchdeck.app.plan, launchdeck.app.planfile, launchdeck.app.compose_import
+launchdeck.app.cli.build_parser()
 heavy = sorted(m for m in sys.modules
                if m == "textual" or m.startswith(("textual.", "google.cloud", "grpc", "google.api_core")))
 print(json.dumps(heavy))
@@ -28,7 +28,7 @@ def test_cli_start_does_not_load_textual_or_google() -> None:
 
 def test_the_probe_can_see_textual() -> None:
     """The probe above would notice: importing the TUI module does pull Textual in."""
-    code = _PROBE.replace("app.cli.build_parser()", "import textual.app")
+    code = _PROBE.replace("launchdeck.app.cli.build_parser()", "import textual.app")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "textual" in json.loads(proc.stdout)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from app.compose_fit import fit_resources
-from app.compose_parts import (
+from launchdeck.app.compose_fit import fit_resources
+from launchdeck.app.compose_parts import (
     Port,
     as_build,
     as_command,
@@ -20,7 +19,7 @@ from app.compose_parts import (
     resources,
     sniff,
 )
-from app.compose_roles import consumer, image_kind, migration, server, websocket_in_command
+from launchdeck.app.compose_roles import consumer, image_kind, migration, server, websocket_in_command
 
 
 @pytest.mark.parametrize("entry,port", [

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from app.compose_import import import_compose
-from app.planfile import load_plan, plan_from_doc, render_plan
+from launchdeck.app.compose_import import import_compose
+from launchdeck.app.planfile import load_plan, plan_from_doc, render_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "compose"
@@ -181,7 +180,7 @@ def test_x_launchdeck_overrides_any_guess() -> None:
             "cache": {"image": "redis:7", "x-launchdeck": {"tier": "standard"}},
         },
     }
-    from app.compose_import import _Importer
+    from launchdeck.app.compose_import import _Importer
 
     result = _Importer(doc, "c.yml", DATA).run()
     plan = result.plan
@@ -199,7 +198,7 @@ def test_compose_service_names_become_valid_plan_names() -> None:
     doc = {"services": {"Celery_Worker": {"build": ".", "command": "celery -A x worker",
                                           "depends_on": ["web_app"]},
                         "web_app": {"build": ".", "ports": ["80:80"]}}}
-    from app.compose_import import _Importer
+    from launchdeck.app.compose_import import _Importer
 
     result = _Importer(doc, "c.yml", DATA).run()
     assert set(result.plan.services) == {"celery-worker", "web-app"}
@@ -227,7 +226,7 @@ def test_test_stacks_are_valid_compose() -> None:
 
 
 def test_compose_secrets_become_secret_names() -> None:
-    from app.compose_import import _Importer
+    from launchdeck.app.compose_import import _Importer
 
     doc = {"services": {"api": {"image": "org/api", "ports": ["8080"],
                                 "secrets": ["db_password", {"source": "stripe-key", "target": "stripe.key"}]}},
@@ -238,8 +237,8 @@ def test_compose_secrets_become_secret_names() -> None:
 
 
 def test_looks_like_compose() -> None:
-    from app.compose_import import looks_like_compose
-    from app.planfile import parse_yaml
+    from launchdeck.app.compose_import import looks_like_compose
+    from launchdeck.app.planfile import parse_yaml
 
     assert looks_like_compose(parse_yaml((ROOT / "assets" / "example" / "docker-compose.yml").read_text(), "c"))
     assert not looks_like_compose(parse_yaml((ROOT / "assets" / "example" / "launchdeck.yaml").read_text(), "p"))
@@ -247,7 +246,7 @@ def test_looks_like_compose() -> None:
 
 
 def test_gpu_reservation_gets_a_note() -> None:
-    from app.compose_import import _Importer
+    from launchdeck.app.compose_import import _Importer
 
     gpu = {"reservations": {"devices": [{"driver": "nvidia", "count": 1, "capabilities": ["gpu"]}]}}
     doc = {"services": {"ml": {"build": "./ml", "ports": ["5001:5001"], "deploy": {"resources": gpu}},
@@ -270,7 +269,7 @@ def test_extends_in_the_same_file_and_another() -> None:
 
 
 def test_dockerfiles_fill_in_what_compose_leaves_out() -> None:
-    from app.compose_parts import dockerfile_facts
+    from launchdeck.app.compose_parts import dockerfile_facts
 
     base = DATA / "dockerfiles"
     assert dockerfile_facts(base, {"context": "./api", "target": "runtime"}) == ([3000], "node dist/server.js")

@@ -18,7 +18,7 @@ CANARY = re.compile(r"canary", re.I)  # every secret value in tests/data/compose
 # Runs the real CLI (app.cli.main) over every compose file and format in one interpreter.
 _RUNNER = """
 import contextlib, io, json, sys
-from app.cli import main
+from launchdeck.app.cli import main
 results = []
 for compose, out, fmt in json.loads(sys.argv[1]):
     stdout, stderr = io.StringIO(), io.StringIO()
@@ -54,7 +54,7 @@ def test_secret_values_appear_nowhere(tmp_path: Path) -> None:
 
 
 def test_secret_names_are_kept() -> None:
-    from app.compose_import import import_compose
+    from launchdeck.app.compose_import import import_compose
 
     plan = import_compose(DATA / "node_bull.yml").plan
     api = plan.services["api"]
@@ -75,7 +75,7 @@ def test_secret_names_are_kept() -> None:
 
 
 def test_split_env_rules() -> None:
-    from app.compose_import import split_env
+    from launchdeck.app.compose_import import split_env
 
     plain, secrets = split_env({
         "LOG_LEVEL": "info", "DB_PASSWORD": "x", "SENTRY_DSN": "", "HOME_URL": "https://u:p@h/",
@@ -86,7 +86,7 @@ def test_split_env_rules() -> None:
 
 
 def test_env_file_reader_returns_names_only(tmp_path: Path) -> None:
-    from app.compose_parts import env_file_names
+    from launchdeck.app.compose_parts import env_file_names
 
     f = tmp_path / ".env"
     f.write_text("# c\nexport A=1\nB = two\n  C=\"x=y\"\nnot a line\nB=again\n")
@@ -94,7 +94,7 @@ def test_env_file_reader_returns_names_only(tmp_path: Path) -> None:
 
 
 def test_secret_heuristics() -> None:
-    from app.secretish import looks_secret, looks_secret_name, looks_secret_value
+    from launchdeck.app.secretish import looks_secret, looks_secret_name, looks_secret_value
 
     for name in ("DB_PASSWORD", "STRIPE_SECRET_KEY", "SENTRY_DSN", "DATABASE_URL", "GITHUB_TOKEN", "API_KEY",
                  "GPG_PASSPHRASE", "JWT_PRIVATE_PEM", "AWS_SECRET_ACCESS_KEY"):

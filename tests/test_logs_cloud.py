@@ -6,8 +6,8 @@ import asyncio
 import datetime as dt
 
 import pytest
+from launchdeck.app.logsources import Backoff, SourceError, open_source
 
-from app.logsources import Backoff, SourceError, open_source
 from tests.fakes.fake_logging import FakeLogging
 
 FAST = Backoff(initial=0.01, maximum=0.05, exhausted_min=0.05, overlap=30, jitter=0.1)
@@ -82,7 +82,7 @@ async def test_job_filter_and_payloads(fake):
     assert [x.source for x in lines] == ["migrate", "migrate"]
     assert lines[0].text.startswith("Memory limit") and lines[0].severity == "ERROR"
     assert '"requestSize":"104857812"' in lines[1].text and '"status":413' in lines[1].text
-    from app.hints import get_engine
+    from launchdeck.app.hints import get_engine
 
     assert [get_engine().match_line(x.text).id for x in lines] == ["cr-memory-limit-exceeded",
                                                                      "cr-request-too-large-413"]

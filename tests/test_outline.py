@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from app.outline import CACHE_NAME, outline_of, read_outline, remember
-from app.tui import EXAMPLE_PLAN
+from launchdeck.app.outline import CACHE_NAME, outline_of, read_outline, remember
+from launchdeck.app.tui import EXAMPLE_PLAN
 
 pytestmark = pytest.mark.usefixtures("isolated")  # tests/conftest.py: the cache lives in tmp_path
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from app.plan import Plan, Service, runs_as_job, target_problems
-from app.planfile import PlanFileError, plan_from_doc
-from app.units import UnitError, format_cpu, format_memory, parse_cpu, parse_memory_mib
+from launchdeck.app.plan import Plan, Service, runs_as_job, target_problems
+from launchdeck.app.planfile import PlanFileError, plan_from_doc
+from launchdeck.app.units import UnitError, format_cpu, format_memory, parse_cpu, parse_memory_mib
 
 
 def problems(data: dict[str, Any]) -> list[str]:
@@ -218,8 +217,8 @@ def test_cloud_sql_tier_and_version_shapes() -> None:
 def test_target_names_agree() -> None:
     import typing
 
-    from app.plan import GCP_TARGETS, TARGETS, Target
-    from app.targets import TARGETS as LIGHT
+    from launchdeck.app.plan import GCP_TARGETS, TARGETS, Target
+    from launchdeck.app.targets import TARGETS as LIGHT
 
     assert tuple(typing.get_args(Target)) == TARGETS == LIGHT
     assert "compose" not in GCP_TARGETS

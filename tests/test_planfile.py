@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from app.planfile import PlanFileError, load_plan, render_plan, save_plan
+from launchdeck.app.planfile import PlanFileError, load_plan, render_plan, save_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "data" / "bad_plans"
@@ -78,7 +77,7 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "launchdeck.app.cli", *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, env=env, timeout=120)
 
 
@@ -189,7 +188,7 @@ def test_adding_and_removing_keys_keeps_comments(tmp_path: Path) -> None:
 
 
 def test_fresh_render_is_tidy(tmp_path: Path) -> None:
-    from app.plan import Plan, Service
+    from launchdeck.app.plan import Plan, Service
 
     plan = Plan(name="shop", services={"api": Service(port=8000), "jobs": Service(role="worker")})
     text = render_plan(plan)
@@ -212,7 +211,7 @@ def test_example_plan_loads_and_round_trips() -> None:
 
 
 def test_compose_file_where_a_plan_is_expected() -> None:
-    from app.planfile import load_plan_or_compose
+    from launchdeck.app.planfile import load_plan_or_compose
 
     compose = ROOT / "assets" / "example" / "docker-compose.yml"
     with pytest.raises(PlanFileError) as info:

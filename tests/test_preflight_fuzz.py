@@ -7,10 +7,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from launchdeck.app.plan import TARGETS, Plan
+from launchdeck.app.preflight import SEVERITY_ORDER, run_preflight
 from pydantic import ValidationError
-
-from app.plan import TARGETS, Plan
-from app.preflight import SEVERITY_ORDER, run_preflight
 
 COMMANDS = st.sampled_from([
     None, "celery -A app worker", "uvicorn app:app", "rq worker --url redis://u:sk_live_abcdefghijklmnopqr@h", "gunicorn -b :$PORT app:app", "rq worker",

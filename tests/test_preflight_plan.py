@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from launchdeck.app.preflight import run_preflight
+from launchdeck.app.preflight.catalog import catalog
+from launchdeck.app.preflight.plan_checks import cloud_sql_connection_limit
 
-from app.preflight import run_preflight
-from app.preflight.catalog import catalog
-from app.preflight.plan_checks import cloud_sql_connection_limit
 from tests.helpers import ids, only, plan
 
 WEB = {"role": "web", "port": 8080}
@@ -42,7 +42,7 @@ def test_every_emitted_id_is_in_catalog_and_kebab_case():
 
 def test_signature_flag_matches_the_hint_catalog():
     # assets/hints.yaml carries exactly the ids of the shared signatures.yaml, so it stands in for it here.
-    from app.hints.catalog import load_hints
+    from launchdeck.app.hints.catalog import load_hints
 
     sig_ids = {h.id for h in load_hints()}
     for fid, entry in catalog().items():
@@ -363,7 +363,7 @@ def test_service_without_image_or_build():
 
 
 def test_startup_blockers_are_errors_that_stop_the_container():
-    from app.preflight import WILL_NOT_START, startup_blockers
+    from launchdeck.app.preflight import WILL_NOT_START, startup_blockers
 
     p = plan({"w": {"role": "worker", "image": "x", "command": "celery -A app worker"}},
              ingress={"max_upload_mb": 100})
@@ -375,7 +375,7 @@ def test_startup_blockers_are_errors_that_stop_the_container():
 
 
 def test_doctor_and_generate_agree_on_secrets_in_env():
-    from app.generators.common import SecretInEnv, check_no_secret_values
+    from launchdeck.app.generators.common import SecretInEnv, check_no_secret_values
 
     for env in ({"SECRET_KEY": ""}, {"API_TOKEN": "abc"}, {"LOG_LEVEL": "info"}, {"DATABASE_URL": "postgres://h/db"}):
         p = plan({"api": {**WEB, "image": "x", "env": env}})

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from app.planfile import load_plan
-from app.preflight import run_preflight
+from launchdeck.app.planfile import load_plan
+from launchdeck.app.preflight import run_preflight
 
 PROJECTS = Path(__file__).parent / "data" / "projects"
 EXAMPLE = Path(__file__).resolve().parents[1] / "assets" / "example" / "launchdeck.yaml"

@@ -24,7 +24,7 @@ def test_every_catalog_id_is_in_the_readme():
 
 
 def test_readme_lists_every_command():
-    from app.commands import COMMAND_NAMES
+    from launchdeck.app.commands import COMMAND_NAMES
 
     for name in COMMAND_NAMES:
         assert f"| `{name}` |" in README, name

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from app.cli import main
+from launchdeck.app.cli import main
 
 DATA = Path(__file__).parent / "data" / "logs"
 CANARY = "c4n4ry-Zq9x7Lw3"

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from app.tui import DEMO_LOG, EXAMPLE_PLAN, ROOT, LaunchDeck, launch, make_app
+from launchdeck.app.tui import DEMO_LOG, EXAMPLE_PLAN, ROOT, LaunchDeck, launch, make_app
 
 SIZE = (120, 40)
 
@@ -21,8 +20,8 @@ pytestmark = pytest.mark.usefixtures("isolated")  # tests/conftest.py
 
 
 def frozen_catalog() -> Any:
-    from estimators import load_catalog
-    from estimators.catalog import BUNDLED_CATALOG
+    from launchdeck.estimators import load_catalog
+    from launchdeck.estimators.catalog import BUNDLED_CATALOG
 
     return load_catalog(BUNDLED_CATALOG)
 
@@ -60,7 +59,7 @@ async def open_logs(pilot: Any) -> tuple[Any, Any]:
 
 
 def worker_cost_high(app: LaunchDeck) -> float:
-    from screens.widgets.cost_table import CostTable
+    from launchdeck.screens.widgets.cost_table import CostTable
 
     table = app.screen.query_one(CostTable)
     line = next(line for line in table.lines.values() if line.service == "worker" and line.kind == "compute")
@@ -79,7 +78,7 @@ async def test_opens_example_on_plan_screen(tmp_path: Path) -> None:
         nav = str(app.screen.query_one("NavBar").render())
         assert "built-in example" in nav and "Save writes ./launchdeck.yaml" in nav
     # Validated: its outline is remembered, so the next start paints without a YAML parser.
-    from app.outline import read_outline
+    from launchdeck.app.outline import read_outline
 
     assert read_outline(EXAMPLE_PLAN)[1] is None
 
@@ -192,7 +191,7 @@ async def test_settings_env_secrets_and_command_are_edited_in_place(tmp_path: Pa
         assert screen.query_one("#err-f-secrets").has_class("-error")
         assert app.plan.services["worker"].secrets == ["DATABASE_URL", "REDIS_URL"]
 
-    from app.preflight import run_preflight
+    from launchdeck.app.preflight import run_preflight
 
     ids = {(f.id, f.path) for f in run_preflight(app.plan)}
     assert ("cr-request-too-large-413", "ingress.max_upload_mb") not in ids
@@ -213,7 +212,7 @@ async def test_save_keeps_comments(tmp_path: Path) -> None:
         await until(pilot, lambda: not app.dirty)
     text = plan_file.read_text()
     assert text.startswith("# launchdeck plan for the built-in example")
-    from app.planfile import load_plan
+    from launchdeck.app.planfile import load_plan
 
     assert load_plan(plan_file).plan.services["worker"].max_instances == 5
 
@@ -317,7 +316,7 @@ async def test_logs_file_source_shows_hint(tmp_path: Path) -> None:
 
 
 async def test_logs_filter_and_follow(tmp_path: Path) -> None:
-    from screens.widgets.log_view import Entry
+    from launchdeck.screens.widgets.log_view import Entry
 
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -338,7 +337,7 @@ async def test_logs_filter_and_follow(tmp_path: Path) -> None:
 
 
 async def test_switching_source_drops_late_lines_of_the_old_one(tmp_path: Path) -> None:
-    from screens.widgets.log_view import Entry
+    from launchdeck.screens.widgets.log_view import Entry
 
     other = tmp_path / "other.log"
     other.write_text("INFO fresh start\n")
@@ -388,9 +387,8 @@ async def test_source_picker_lists_the_plan_and_local_sources(tmp_path: Path) ->
 
 
 async def test_log_view_is_bounded() -> None:
+    from launchdeck.screens.widgets.log_view import Entry, LogView
     from textual.app import App, ComposeResult
-
-    from screens.widgets.log_view import Entry, LogView
 
     class Bare(App[None]):
         def compose(self) -> ComposeResult:
@@ -428,7 +426,7 @@ async def test_compose_only_offers_import(tmp_path: Path) -> None:
 
 
 async def test_help_and_palette_cover_actions(tmp_path: Path) -> None:
-    from screens.commands import _commands
+    from launchdeck.screens.commands import _commands
 
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -475,7 +473,7 @@ def test_launchdeck_on_an_invalid_plan_in_a_terminal(tmp_path: Path) -> None:
 
     bad = tmp_path / "launchdeck.yaml"
     bad.write_text("name: demo\nservices:\n  web:\n    role: frontend\n")
-    run = run_in_pty([sys.executable, "-m", "app.cli", str(bad)], cwd=str(ROOT), timeout=60)
+    run = run_in_pty([sys.executable, "-m", "launchdeck.app.cli", str(bad)], cwd=str(ROOT), timeout=60)
     assert run.returncode == 2
     text = run.output.decode(errors="replace")
     assert f"{bad}:4: services.web.role" in text and "Traceback" not in text

@@ -28,27 +28,29 @@ def _imports(path: Path) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
     return names
 
 
 def test_core_never_imports_textual_or_screens() -> None:
     files = _core_files()
     assert len(files) > 10
-    offenders = [str(p.relative_to(ROOT)) for p in files if _imports(p) & {"textual", "textual_plotext", "screens"}]
+    banned = ("textual", "textual_plotext", "launchdeck.screens")
+    offenders = [str(p.relative_to(ROOT)) for p in files
+                 if any(n == b or n.startswith(b + ".") for n in _imports(p) for b in banned)]
     assert offenders == []
 
 
 def test_core_modules_load_without_textual() -> None:
     code = (
         "import sys\n"
-        "import app.cli, app.plan, app.planfile, app.preflight, app.hints, app.generators, app.export\n"
-        "import estimators\n"
-        "import screens.tail_process  # the log tail's child process must stay light\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith('screens.')\n"
-        "             and m != 'screens.tail_process')\n"
+        "import launchdeck.app.cli, launchdeck.app.plan, launchdeck.app.planfile, launchdeck.app.preflight\n"
+        "import launchdeck.app.hints, launchdeck.app.generators, launchdeck.app.export\n"
+        "import launchdeck.estimators\n"
+        "import launchdeck.app.logsources.tail_child  # the log tail's child process must stay light\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith('launchdeck.screens'))\n"
         "print(bad)\n"
         "sys.exit(1 if bad else 0)\n"
     )
@@ -59,9 +61,9 @@ def test_core_modules_load_without_textual() -> None:
 def test_tui_start_imports_nothing_from_google() -> None:
     code = (
         "import sys\n"
-        "from app.tui import make_app\n"
+        "from launchdeck.app.tui import make_app\n"
         "app = make_app(None)\n"
-        "import screens.plan\n"
+        "import launchdeck.screens.plan\n"
         "bad = sorted(m for m in sys.modules if m.startswith(('google', 'grpc')))\n"
         "print(bad[:5])\n"
         "sys.exit(1 if bad else 0)\n"
@@ -75,12 +77,12 @@ def test_first_paint_needs_neither_pydantic_nor_a_yaml_parser(tmp_path: Path) ->
     plan's outline cached no YAML parser either: both cost a few hundred ms before the first paint."""
     code = (
         "import sys\n"
-        "from app.tui import make_app\n"
+        "from launchdeck.app.tui import make_app\n"
         "app = make_app(None)\n"
-        "import screens.plan\n"
+        "import launchdeck.screens.plan\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'pydantic_core', 'ruamel', 'yaml'})\n"
         "print(heavy)\n"
-        "from app.outline import remember\n"
+        "from launchdeck.app.outline import remember\n"
         "remember(app.opened.outline_key, app.preview) if app.opened.outline_key else None\n"
     )
     env = {**os.environ, "LAUNCHDECK_CACHE_DIR": str(tmp_path)}

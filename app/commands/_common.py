@@ -7,8 +7,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.plan import Plan
-    from app.planfile import LoadedPlan
+    from launchdeck.app.plan import Plan
+    from launchdeck.app.planfile import LoadedPlan
 
 
 class CommandError(Exception):
@@ -21,7 +21,7 @@ def add_plan_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
 
 
 def add_target_arg(p: argparse.ArgumentParser) -> None:
-    from app.targets import TARGETS  # not app.plan: building the parser must not load pydantic
+    from launchdeck.app.targets import TARGETS  # not app.plan: building the parser must not load pydantic
 
     p.add_argument("--target", "-t", choices=TARGETS, help="deploy target (default: the plan's)")
 
@@ -32,15 +32,15 @@ def add_format_arg(p: argparse.ArgumentParser, choices: tuple[str, ...] = ("tabl
 
 def load(path: str) -> LoadedPlan:
     """Load a plan file. A compose file given by mistake fails with a hint to `launchdeck import` it."""
-    from app.planfile import load_plan
+    from launchdeck.app.planfile import load_plan
 
     return load_plan(path)
 
 
 def plan_for_target(plan: Plan, target: str | None) -> Plan:
     """The plan with `target` applied, re-validated against that target's limits."""
-    from app.plan import target_problems
-    from app.planfile import PlanError, PlanFileError
+    from launchdeck.app.plan import target_problems
+    from launchdeck.app.planfile import PlanError, PlanFileError
 
     if not target or target == plan.target:
         return plan

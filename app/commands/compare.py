@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.commands._common import CommandError, add_format_arg, add_plan_arg, load
+from launchdeck.app.commands._common import CommandError, add_format_arg, add_plan_arg, load
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -16,8 +16,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     loaded = load(args.plan)
-    from estimators import CatalogError, compare
-    from estimators.render import render_comparison
+    from launchdeck.estimators import CatalogError, compare
+    from launchdeck.estimators.render import render_comparison
 
     try:
         cmp = compare(loaded.plan)

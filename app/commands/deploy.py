@@ -7,12 +7,12 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
-from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg  # noqa: F401
+from launchdeck.app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg  # noqa: F401
 
 if TYPE_CHECKING:
-    from app.gcp import RunClients
-    from app.live.deploy import Unit
-    from app.plan import Plan
+    from launchdeck.app.gcp import RunClients
+    from launchdeck.app.live.deploy import Unit
+    from launchdeck.app.plan import Plan
 
 VERIFY_LOG_LINES = 20
 
@@ -35,8 +35,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import re
 
-    from app.commands.status import cloud_run_context
-    from app.live.deploy import BadImageArg, parse_image_args
+    from launchdeck.app.commands.status import cloud_run_context
+    from launchdeck.app.live.deploy import BadImageArg, parse_image_args
 
     plan, project = cloud_run_context(args)
     if args.tag is not None and not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", args.tag):
@@ -72,8 +72,8 @@ def ask_keep(unit: Unit) -> bool:
 
 
 async def _deploy(args: argparse.Namespace, plan: Plan, project: str, images: dict[str, str]) -> int:
-    from app.gcp import NoCredentials, make_run_clients
-    from app.live.status import close_clients
+    from launchdeck.app.gcp import NoCredentials, make_run_clients
+    from launchdeck.app.live.status import close_clients
 
     try:
         clients = make_run_clients()
@@ -87,10 +87,10 @@ async def _deploy(args: argparse.Namespace, plan: Plan, project: str, images: di
 
 async def _deploy_with(args: argparse.Namespace, plan: Plan, project: str, images: dict[str, str],
                        clients: RunClients) -> int:
-    from app.commands.status import print_errors
-    from app.live.deploy import apply, prepare, rebuild
-    from app.live.render import DeployProgress, changes_text, failure_lines, live_only_lines
-    from app.live.status import LogsUnavailable, failure_logs, fetch_status
+    from launchdeck.app.commands.status import print_errors
+    from launchdeck.app.live.deploy import apply, prepare, rebuild
+    from launchdeck.app.live.render import DeployProgress, changes_text, failure_lines, live_only_lines
+    from launchdeck.app.live.status import LogsUnavailable, failure_logs, fetch_status
 
     region = plan.region
     units = await prepare(plan, project, region, images, clients, prune=args.prune, tag=args.tag)

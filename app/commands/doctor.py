@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg
+from launchdeck.app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg
 
 # A directory counts as a source tree when it holds one of these (or a service's build context).
 _SOURCE_MARKERS = (
@@ -55,8 +55,8 @@ def resolve_source(args: argparse.Namespace, plan, plan_path: Path | None) -> Pa
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.commands._common import load
-    from app.preflight import has_errors, run_preflight
+    from launchdeck.app.commands._common import load
+    from launchdeck.app.preflight import has_errors, run_preflight
 
     loaded = load(args.plan)
     plan = loaded.plan
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render(findings: list, fmt: str, target: str, source: Path | None) -> str:
-    from app.output import md_table, text_table, to_json
+    from launchdeck.app.output import md_table, text_table, to_json
 
     if fmt == "json":
         return to_json({"target": target, "findings": [f.to_dict() for f in findings]})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.commands._common import (
+from launchdeck.app.commands._common import (
     CommandError,
     add_format_arg,
     add_plan_arg,
@@ -25,8 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     loaded = load(args.plan)  # the plan first: a bad plan is the user's first problem
     plan = plan_for_target(loaded.plan, args.target)
-    from estimators import CatalogError, estimate
-    from estimators.render import render_report
+    from launchdeck.estimators import CatalogError, estimate
+    from launchdeck.estimators.render import render_report
 
     try:
         report = estimate(plan, plan.target)

@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg
+from launchdeck.app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg
 
 if TYPE_CHECKING:
-    from app.export import ExportResult
-    from app.plan import Plan
-    from app.validate import Verdict
+    from launchdeck.app.export import ExportResult
+    from launchdeck.app.plan import Plan
+    from launchdeck.app.validate import Verdict
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,8 +34,8 @@ def _check_preflight(plan: Plan, target: str, force: bool, plan_path: Path | Non
     """
     import sys
 
-    from app.commands.doctor import _build_paths, looks_like_source
-    from app.preflight import run_preflight, startup_blockers
+    from launchdeck.app.commands.doctor import _build_paths, looks_like_source
+    from launchdeck.app.preflight import run_preflight, startup_blockers
 
     source = None
     if plan_path is not None:
@@ -54,10 +54,10 @@ def _check_preflight(plan: Plan, target: str, force: bool, plan_path: Path | Non
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.commands._common import load, plan_for_target
-    from app.export import ExportError, export_files
-    from app.generators import SecretInEnv, generate
-    from app.validate import validate_files
+    from launchdeck.app.commands._common import load, plan_for_target
+    from launchdeck.app.export import ExportError, export_files
+    from launchdeck.app.generators import SecretInEnv, generate
+    from launchdeck.app.validate import validate_files
 
     loaded = load(args.plan)
     plan = plan_for_target(loaded.plan, args.target)
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _render(fmt: str, target: str, out: str, result: ExportResult, verdicts: list[Verdict]) -> str:
-    from app.output import md_table, text_table, to_json
+    from launchdeck.app.output import md_table, text_table, to_json
 
     failed = [v for v in verdicts if not v.ok]
     if fmt == "json":

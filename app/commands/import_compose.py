@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.commands._common import CommandError, add_format_arg
+from launchdeck.app.commands._common import CommandError, add_format_arg
 
 if TYPE_CHECKING:
-    from app.compose_import import ImportResult
+    from launchdeck.app.compose_import import ImportResult
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,9 +31,9 @@ def header(compose: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.compose_import import import_compose
-    from app.fsutil import atomic_write
-    from app.planfile import render_plan
+    from launchdeck.app.compose_import import import_compose
+    from launchdeck.app.fsutil import atomic_write
+    from launchdeck.app.planfile import render_plan
 
     out = args.output
     if out != "-":
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render_report(result: ImportResult, out: str, fmt: str) -> str:
-    from app.output import md_table, text_table, to_json
+    from launchdeck.app.output import md_table, text_table, to_json
 
     rows = [(r.service if not r.plan_name else f"{r.service} → {r.plan_name}", r.role, r.why)
             for r in result.rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.commands._common import CommandError
+from launchdeck.app.commands._common import CommandError
 
 EXAMPLE_PLAN = Path(__file__).resolve().parents[2] / "assets" / "example" / "launchdeck.yaml"
 
@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.fsutil import atomic_write
+    from launchdeck.app.fsutil import atomic_write
 
     target = Path(args.output)
     if target.is_dir():

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from app.commands._common import CommandError, add_format_arg
+from launchdeck.app.commands._common import CommandError, add_format_arg
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def _plan_defaults(args: argparse.Namespace) -> tuple[str | None, str | None]:
     project, region = args.project, args.region
     path = args.plan or ("launchdeck.yaml" if Path("launchdeck.yaml").is_file() else None)
     if path and args.source.startswith("cloud-run") and (project is None or region is None):
-        from app.commands._common import load
+        from launchdeck.app.commands._common import load
 
         plan = load(path).plan
         project = project or getattr(plan, "project", None)
@@ -41,7 +41,7 @@ class _Printer:
     """Prints each line with its hint; a hint seen before is shortened to one marker line."""
 
     def __init__(self, fmt: str, out=None):
-        from app.hints import get_engine
+        from launchdeck.app.hints import get_engine
 
         self.engine = get_engine()
         self.fmt = fmt
@@ -50,7 +50,7 @@ class _Printer:
         from collections import deque
 
         self.recent: deque[str] = deque(maxlen=60)  # context for hints such as worker-as-service
-        from app.output import use_color
+        from launchdeck.app.output import use_color
 
         self.color = use_color() and fmt == "table"
 
@@ -96,7 +96,7 @@ class _Printer:
 
 
 async def _follow(args: argparse.Namespace, project: str | None, region: str | None) -> None:
-    from app.logsources import open_source
+    from launchdeck.app.logsources import open_source
 
     printer = _Printer(args.format)
     agen = open_source(args.source, project=project, region=region, since=args.since,
@@ -109,7 +109,7 @@ async def _follow(args: argparse.Namespace, project: str | None, region: str | N
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.logsources import SourceError
+    from launchdeck.app.logsources import SourceError
 
     project, region = _plan_defaults(args)
     try:

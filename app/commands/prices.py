@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.commands._common import CommandError, add_format_arg
+from launchdeck.app.commands._common import CommandError, add_format_arg
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def show(fmt: str) -> int:
-    from app.output import to_json
-    from estimators.catalog import CatalogError, cache_file, load_catalog
+    from launchdeck.app.output import to_json
+    from launchdeck.estimators.catalog import CatalogError, cache_file, load_catalog
 
     try:
         catalog = load_catalog()
@@ -48,9 +48,9 @@ def show(fmt: str) -> int:
 
 
 def refresh(api_key: str | None) -> int:
-    from app.gcp import NoCredentials, explain_google_error
-    from estimators.refresh import RefreshError
-    from estimators.refresh import refresh as do_refresh
+    from launchdeck.app.gcp import NoCredentials, explain_google_error
+    from launchdeck.estimators.refresh import RefreshError
+    from launchdeck.estimators.refresh import refresh as do_refresh
 
     try:
         result = do_refresh(api_key=api_key)

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from app.commands._common import CommandError, add_format_arg
+from launchdeck.app.commands._common import CommandError, add_format_arg
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -49,7 +49,7 @@ def read_log(name: str) -> list[str]:
 
 
 def scan_rows(lines: list[str], include_info: bool = False) -> list[dict]:
-    from app.hints import get_engine
+    from launchdeck.app.hints import get_engine
 
     hits = get_engine().scan(lines)
     rows = []
@@ -62,7 +62,7 @@ def scan_rows(lines: list[str], include_info: bool = False) -> list[dict]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.redact import redact
+    from launchdeck.app.redact import redact
 
     lines = read_log(args.file)
     rows = scan_rows(lines, include_info=args.all)
@@ -72,13 +72,13 @@ def run(args: argparse.Namespace) -> int:
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
         return 0
     def excerpt(n: int) -> str:
-        from app.hints.normalize import normalize
+        from launchdeck.app.hints.normalize import normalize
 
         text = redact(normalize(lines[n - 1])).strip() if 0 < n <= len(lines) else ""
         return text if len(text) <= 100 else text[:97] + "..."
 
     if args.format == "md":
-        from app.output import md_table
+        from launchdeck.app.output import md_table
 
         out.write(md_table(["line", "severity", "hint", "title", "count", "fix"],
                            [[r["line"], r["severity"], f"`{r['hint']}`", r["title"], r["count"], r["fix"]]
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         out.write(f"No known errors found in {len(lines)} lines.\n")
         return 0
-    from app.output import text_table
+    from launchdeck.app.output import text_table
 
     table_rows = [[r["line"], r["severity"], r["hint"] + (f" (x{r['count']})" if r["count"] > 1 else ""),
                    r["title"] + "\n" + excerpt(r["line"])] for r in rows]

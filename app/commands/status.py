@@ -7,11 +7,11 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
-from app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg  # noqa: F401
+from launchdeck.app.commands._common import CommandError, add_format_arg, add_plan_arg, add_target_arg  # noqa: F401
 
 if TYPE_CHECKING:
-    from app.live.status import ServiceStatus
-    from app.plan import Plan
+    from launchdeck.app.live.status import ServiceStatus
+    from launchdeck.app.plan import Plan
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="live state of each Cloud Run service and job in the plan", description="live state of each Cloud Run service and job in the plan.")
@@ -25,9 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def cloud_run_context(args: argparse.Namespace) -> tuple[Plan, str]:
     """The plan and project for a live Cloud Run command, or CommandError (exit 2) with one line."""
-    from app.commands._common import load
-    from app.gcp import NoProject, resolve_project
-    from app.plan import CLOUD_RUN_TARGETS
+    from launchdeck.app.commands._common import load
+    from launchdeck.app.gcp import NoProject, resolve_project
+    from launchdeck.app.plan import CLOUD_RUN_TARGETS
 
     plan = load(args.plan).plan
     if plan.target not in CLOUD_RUN_TARGETS:
@@ -44,7 +44,7 @@ def cloud_run_context(args: argparse.Namespace) -> tuple[Plan, str]:
 
 def print_errors(items: list[tuple[str, str | None]]) -> None:
     """(error line, kind) pairs on stderr; a permission error shared by every service prints once."""
-    from app.live.status import summarize_errors
+    from launchdeck.app.live.status import summarize_errors
 
     for line in summarize_errors(items):
         print(f"launchdeck: {line}", file=sys.stderr)
@@ -58,9 +58,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _status(args: argparse.Namespace, plan: Plan, project: str) -> int:
-    from app.gcp import NoCredentials, make_run_clients
-    from app.live.render import status_json, status_text
-    from app.live.status import LogsUnavailable, close_clients, failure_logs, fetch_status
+    from launchdeck.app.gcp import NoCredentials, make_run_clients
+    from launchdeck.app.live.render import status_json, status_text
+    from launchdeck.app.live.status import LogsUnavailable, close_clients, failure_logs, fetch_status
 
     try:
         clients = make_run_clients()

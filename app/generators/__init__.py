@@ -6,16 +6,16 @@ It refuses (SecretInEnv) when a plain `env` value looks like a secret.
 
 from __future__ import annotations
 
-from app.generators.common import SecretInEnv, check_no_secret_values
-from app.plan import Plan
+from launchdeck.app.generators.common import SecretInEnv, check_no_secret_values
+from launchdeck.app.plan import Plan
 
 __all__ = ["SecretInEnv", "generate"]
 
 
 def generate(plan: Plan, target: str | None = None) -> dict[str, str]:
     """Every file the target needs, keyed by path relative to the output directory."""
-    from app.generators import compose, gke, scripts, terraform_cloud_run
-    from app.plan import TARGETS, target_problems
+    from launchdeck.app.generators import compose, gke, scripts, terraform_cloud_run
+    from launchdeck.app.plan import TARGETS, target_problems
 
     target = target or plan.target
     if target not in TARGETS:

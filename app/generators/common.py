@@ -7,9 +7,9 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from app.plan import Plan, Service
-from app.secretish import looks_secret
-from app.units import format_cpu, format_memory
+from launchdeck.app.plan import Plan, Service
+from launchdeck.app.secretish import looks_secret
+from launchdeck.app.units import format_cpu, format_memory
 
 HEALTH_PORT = 8080  # the port a worker kept on a Cloud Run service must answer on
 _PG_NAMES = re.compile(r"(DATABASE|POSTGRES|^PG[A-Z_]*$|^DB_)", re.IGNORECASE)

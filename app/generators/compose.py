@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.generators import yamlout
-from app.generators.common import args_of, images, secret_names, slug
-from app.plan import Plan, Service
+from launchdeck.app.generators import yamlout
+from launchdeck.app.generators.common import args_of, images, secret_names, slug
+from launchdeck.app.plan import Plan, Service
 
 POSTGRES_IMAGE = "postgres:{major}"
 REDIS_IMAGE = "redis:{version}"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from app.generators import hcl, tf_gcp, yamlout
-from app.generators.common import (
+from launchdeck.app.generators import hcl, tf_gcp, yamlout
+from launchdeck.app.generators.common import (
     account_id,
     args_of,
     cpu_text,
@@ -24,8 +24,8 @@ from app.generators.common import (
     slug,
     uses_postgres,
 )
-from app.generators.hcl import Block, Raw, block
-from app.plan import Plan, Service
+from launchdeck.app.generators.hcl import Block, Raw, block
+from launchdeck.app.plan import Plan, Service
 
 SQL_PROXY_IMAGE = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.1"
 PROXY_CPU, PROXY_MEM_MIB = 0.1, 128

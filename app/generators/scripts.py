@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import shlex
 
-from app.generators import yamlout
-from app.generators.common import (
+from launchdeck.app.generators import yamlout
+from launchdeck.app.generators.common import (
     HEALTH_PORT,
     account_id,
     args_of,
@@ -25,7 +25,7 @@ from app.generators.common import (
     slug,
     uses_postgres,
 )
-from app.plan import CLOUD_RUN_TARGETS, Plan, Service, runs_as_job
+from launchdeck.app.plan import CLOUD_RUN_TARGETS, Plan, Service, runs_as_job
 
 q = shlex.quote
 
@@ -234,7 +234,7 @@ def workflow(plan: Plan) -> str:
 
 
 def _secret_addresses(plan: Plan) -> list[str]:
-    from app.generators.common import ident
+    from launchdeck.app.generators.common import ident
 
     return [f"google_secret_manager_secret.{ident(n)}" for n in secret_names(plan)]
 

@@ -9,8 +9,8 @@ later image changes.
 
 from __future__ import annotations
 
-from app.generators import hcl, tf_gcp
-from app.generators.common import (
+from launchdeck.app.generators import hcl, tf_gcp
+from launchdeck.app.generators.common import (
     HEALTH_PORT,
     args_of,
     cpu_text,
@@ -22,8 +22,8 @@ from app.generators.common import (
     slug,
     uses_postgres,
 )
-from app.generators.hcl import Block, Raw, block
-from app.plan import Plan, Service, runs_as_job
+from launchdeck.app.generators.hcl import Block, Raw, block
+from launchdeck.app.plan import Plan, Service, runs_as_job
 
 HEADER = tf_gcp.HEADER
 

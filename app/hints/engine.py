@@ -14,11 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
-
-from app.hints.catalog import Hint, Rule, load_rules
-from app.hints.entries import entry_fields, entry_timestamp, parse_json_line
-from app.hints.literals import required_literals
-from app.hints.normalize import ANSI, detect_format, gcloud_text_column, newest_first, normalize
+from launchdeck.app.hints.catalog import Hint, Rule, load_rules
+from launchdeck.app.hints.entries import entry_fields, entry_timestamp, parse_json_line
+from launchdeck.app.hints.literals import required_literals
+from launchdeck.app.hints.normalize import ANSI, detect_format, gcloud_text_column, newest_first, normalize
 
 _CHUNK = 20_000  # lines per automaton pass: bounds the transient joined/lowercased copy
 _UMBRELLA_WINDOW = 30  # lines either side in which a specific hint outranks an umbrella

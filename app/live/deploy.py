@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from app.live.diff import Change, diff_views, env_value, job_view, service_view
-from app.live.status import ServiceStatus, error_kind, explain, run_id, run_units
+from launchdeck.app.live.diff import Change, diff_views, env_value, job_view, service_view
+from launchdeck.app.live.status import ServiceStatus, error_kind, explain, run_id, run_units
 
 if TYPE_CHECKING:
-    from app.gcp import RunClients
-    from app.plan import Plan, Service
+    from launchdeck.app.gcp import RunClients
+    from launchdeck.app.plan import Plan, Service
 
 # Startup probe: TCP on the service's port every 10 s, 24 failures allowed (240 s, Cloud Run's
 # default startup budget), so a slow import is not mistaken for a crash.
@@ -128,7 +128,7 @@ def default_image(plan: Plan, name: str, project: str, tag: str = "latest") -> s
         return svc.image  # a prebuilt image (nginx:1.27, ...) is deployed as is
     image_name = run_id(name)
     try:  # services built from the same context share one image in the generated files
-        from app.generators.common import images
+        from launchdeck.app.generators.common import images
 
         image_name = images(plan)[name].name or image_name
     except Exception:  # noqa: BLE001 - the generator is optional here; fall back to the service name
@@ -166,7 +166,7 @@ def cpu_limit(cpu: float) -> str:
 
 
 def memory_limit(svc: Service) -> str:
-    from app.units import format_memory
+    from launchdeck.app.units import format_memory
 
     return format_memory(svc.memory_mib)
 
@@ -202,8 +202,7 @@ def build_container(svc: Service, image: str, service: bool) -> Any:
 
 def build_service(plan: Plan, name: str, image: str) -> Any:
     from google.cloud import run_v2
-
-    from app import __version__
+    from launchdeck.app import __version__
 
     svc = plan.services[name]
     return run_v2.Service(
@@ -220,8 +219,7 @@ def build_service(plan: Plan, name: str, image: str) -> Any:
 
 def build_job(plan: Plan, name: str, image: str) -> Any:
     from google.cloud import run_v2
-
-    from app import __version__
+    from launchdeck.app import __version__
 
     svc = plan.services[name]
     tasks = max(1, int(svc.usage.tasks_per_execution[0]))

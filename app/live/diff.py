@@ -37,7 +37,7 @@ class Change:
 
 def diff_views(old: dict[str, str], new: dict[str, str]) -> list[Change]:
     """Changes from `old` to `new`, in the order of `new` then paths only in `old`."""
-    from app.secretish import looks_secret
+    from launchdeck.app.secretish import looks_secret
 
     changes: list[Change] = []
     for path in list(new) + [p for p in old if p not in new]:
@@ -52,7 +52,7 @@ def diff_views(old: dict[str, str], new: dict[str, str]) -> list[Change]:
 
 
 def _cpu(value: str | None) -> str | None:
-    from app.units import UnitError, format_cpu, parse_cpu
+    from launchdeck.app.units import UnitError, format_cpu, parse_cpu
 
     if not value:
         return None
@@ -63,7 +63,7 @@ def _cpu(value: str | None) -> str | None:
 
 
 def _memory(value: str | None) -> str | None:
-    from app.units import UnitError, format_memory, parse_memory_mib
+    from launchdeck.app.units import UnitError, format_memory, parse_memory_mib
 
     if not value:
         return None

@@ -6,10 +6,10 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app.live.status import Condition, ServiceStatus
+from launchdeck.app.live.status import Condition, ServiceStatus
 
 if TYPE_CHECKING:
-    from app.live.deploy import Unit
+    from launchdeck.app.live.deploy import Unit
 
 DASH = "-"
 
@@ -58,7 +58,7 @@ def failure_lines(st: ServiceStatus, logs: list[str] | None = None, logs_error: 
 
 
 def status_table(statuses: list[ServiceStatus]) -> str:
-    from app.output import text_table
+    from launchdeck.app.output import text_table
 
     rows = []
     for st in statuses:
@@ -107,7 +107,7 @@ def _when(iso: str | None) -> str:
 
 
 def executions_table(statuses: list[ServiceStatus]) -> str:
-    from app.output import text_table
+    from launchdeck.app.output import text_table
 
     rows = []
     for st in statuses:
@@ -145,7 +145,7 @@ def status_text(statuses: list[ServiceStatus], project: str, region: str,
 
 def status_json(statuses: list[ServiceStatus], project: str, region: str,
                 logs: dict[str, list[str]] | None = None, log_errors: dict[str, str] | None = None) -> str:
-    from app.output import to_json
+    from launchdeck.app.output import to_json
 
     items = []
     for st in statuses:

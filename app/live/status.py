@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from app.gcp import RunClients
-    from app.plan import Plan
+    from launchdeck.app.gcp import RunClients
+    from launchdeck.app.plan import Plan
 
 EXECUTIONS_SHOWN = 5
 _STATES = {
@@ -119,7 +119,7 @@ def run_id(name: str) -> str:
 
 def run_units(plan: Plan) -> list[tuple[str, str]]:
     """(plan service name, "service" | "job") for every Cloud Run unit of the plan, in plan order."""
-    from app.plan import runs_as_job
+    from launchdeck.app.plan import runs_as_job
 
     return [(name, "job" if runs_as_job(svc, plan.target) else "service") for name, svc in plan.services.items()]
 
@@ -194,7 +194,7 @@ def hint_for(text: str | None) -> Any:
     if not text:
         return None
     try:
-        from app.hints import get_engine
+        from launchdeck.app.hints import get_engine
     except ImportError:
         return None
     engine = get_engine()
@@ -217,7 +217,7 @@ ROLES = {
 
 def explain(exc: BaseException, what: str, doing: str) -> str:
     """app.gcp's one-line explanation, plus the role to grant for a permission error."""
-    from app.gcp import explain_google_error
+    from launchdeck.app.gcp import explain_google_error
 
     line = one_line(explain_google_error(exc, what))
     if error_kind(exc) == "permission" and doing in ROLES:
@@ -363,7 +363,7 @@ async def fetch_status(plan: Plan, project: str, region: str | None = None, *,
     region = region or plan.region
     units = [(n, k) for n, k in run_units(plan) if only is None or n in only]
     if clients is None:
-        from app.gcp import NoCredentials, make_run_clients
+        from launchdeck.app.gcp import NoCredentials, make_run_clients
 
         try:
             clients = make_run_clients()
@@ -434,8 +434,7 @@ def format_entry(entry: Any) -> str:
 
 async def _list_lines(project: str, filter_: str, limit: int, what: str) -> list[str]:
     from google.api_core import exceptions as gex
-
-    from app.gcp import NoCredentials, make_logging_client
+    from launchdeck.app.gcp import NoCredentials, make_logging_client
 
     try:
         client = make_logging_client()

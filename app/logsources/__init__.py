@@ -72,17 +72,17 @@ def open_source(
     if kind == "file":
         if not arg:
             raise SourceError("file: needs a path, e.g. --source file:/var/log/app.log")
-        from app.logsources.files import follow_file
+        from launchdeck.app.logsources.files import follow_file
 
         return follow_file(arg, follow=follow)
     if kind == "compose":
-        from app.logsources.procs import compose_logs
+        from launchdeck.app.logsources.procs import compose_logs
 
         return compose_logs(arg or ".", since=f"{int(window.total_seconds())}s" if window else None, follow=follow)
     if kind == "kubectl":
         if not arg:
             raise SourceError("kubectl: needs a label selector, e.g. --source kubectl:app=api")
-        from app.logsources.procs import kubectl_logs
+        from launchdeck.app.logsources.procs import kubectl_logs
 
         # A label selector never contains "@", so SELECTOR@NAMESPACE is unambiguous.
         selector, _, namespace = arg.partition("@")
@@ -91,7 +91,7 @@ def open_source(
     if kind in ("cloud-run", "cloud-run-job"):
         if not arg:
             raise SourceError(f"{kind}: needs a name, e.g. --source {kind}:api")
-        from app.logsources.cloud import cloud_run_logs
+        from launchdeck.app.logsources.cloud import cloud_run_logs
 
         return cloud_run_logs(kind, arg, project=project, region=region, window=window, follow=follow,
                               backoff=backoff or Backoff())

@@ -20,8 +20,8 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
-from app.logsources import Backoff, LogLine, SourceError
-from app.redact import redact
+from launchdeck.app.logsources import Backoff, LogLine, SourceError
+from launchdeck.app.redact import redact
 
 _SEEN_MAX = 200_000
 _SEVERITY = {0: "DEFAULT", 100: "DEBUG", 200: "INFO", 300: "NOTICE", 400: "WARNING", 500: "ERROR",
@@ -46,8 +46,7 @@ def entry_to_line(entry: Any) -> LogLine:
     """A LogEntry (proto-plus) as a redacted LogLine; payload fields as app.hints.entries reads them."""
     from google.cloud.logging_v2.types import LogEntry
     from google.protobuf.json_format import MessageToDict
-
-    from app.hints.entries import entry_fields
+    from launchdeck.app.hints.entries import entry_fields
 
     pb = LogEntry.pb(entry)
     obj: dict[str, Any] = {}
@@ -110,7 +109,13 @@ async def cloud_run_logs(
     kind: str, name: str, *, project: str | None, region: str | None, window: dt.timedelta | None,
     follow: bool, backoff: Backoff,
 ) -> AsyncIterator[LogLine]:
-    from app.gcp import NoCredentials, NoProject, explain_google_error, make_logging_client, resolve_project
+    from launchdeck.app.gcp import (
+        NoCredentials,
+        NoProject,
+        explain_google_error,
+        make_logging_client,
+        resolve_project,
+    )
 
     try:
         project = resolve_project(project)

@@ -6,9 +6,9 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 
-from app.hints.normalize import strip_ansi
-from app.logsources import LogLine, SourceError
-from app.redact import redact
+from launchdeck.app.hints.normalize import strip_ansi
+from launchdeck.app.logsources import LogLine, SourceError
+from launchdeck.app.redact import redact
 
 POLL = 0.2  # seconds between checks when nothing new arrived
 

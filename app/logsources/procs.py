@@ -13,9 +13,9 @@ import re
 import shutil
 from collections.abc import AsyncIterator
 
-from app.hints.normalize import ANSI
-from app.logsources import LogLine, SourceError
-from app.redact import redact
+from launchdeck.app.hints.normalize import ANSI
+from launchdeck.app.logsources import LogLine, SourceError
+from launchdeck.app.redact import redact
 
 _COMPOSE = re.compile(r"^(?P<src>[\w.-]+)\s+\|\s?(?:(?P<ts>\d{4}-\d\d-\d\dT\S+)\s)?(?P<text>.*)$")
 _KUBECTL = re.compile(r"^\[(?P<src>[^\]]+)\]\s(?:(?P<ts>\d{4}-\d\d-\d\dT\S+)\s)?(?P<text>.*)$")

@@ -9,22 +9,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.preflight.catalog import Finding, render
+from launchdeck.app.preflight.catalog import Finding, render
 
 if TYPE_CHECKING:
-    from app.plan import Plan
+    from launchdeck.app.plan import Plan
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def run_preflight(plan: Plan, target: str | None = None, source_dir: str | Path | None = None) -> list[Finding]:
     """All findings for `plan` on `target` (default: the plan's), errors first, deterministic."""
-    from app.preflight.plan_checks import plan_findings
+    from launchdeck.app.preflight.plan_checks import plan_findings
 
     target = target or plan.target
     if source_dir is None:
         return sort_findings(plan_findings(plan, target), list(plan.services))
-    from app.preflight.source_checks import source_findings
+    from launchdeck.app.preflight.source_checks import source_findings
 
     found, enriched, pools = source_findings(plan, target, Path(source_dir))
     # The plan checks see the service as the source shows it (its CMD, heavy imports, WebSocket routes,

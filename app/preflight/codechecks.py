@@ -7,14 +7,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.plan import CLOUD_RUN_TARGETS, GCP_TARGETS, Plan
-from app.preflight import envscan
-from app.preflight.catalog import Finding, render
-from app.preflight.context import Context
-from app.preflight.entry import StartCommand
-from app.preflight.facts import join_names, safe_text
-from app.preflight.pyimports import requirements_for
-from app.preflight.walk import code_files, read_text, rel
+from launchdeck.app.plan import CLOUD_RUN_TARGETS, GCP_TARGETS, Plan
+from launchdeck.app.preflight import envscan
+from launchdeck.app.preflight.catalog import Finding, render
+from launchdeck.app.preflight.context import Context
+from launchdeck.app.preflight.entry import StartCommand
+from launchdeck.app.preflight.facts import join_names, safe_text
+from launchdeck.app.preflight.pyimports import requirements_for
+from launchdeck.app.preflight.walk import code_files, read_text, rel
 
 _HEAVY_CALLS = re.compile(r"^(?!\s)(?:\w+\s*=\s*)?[\w.]*?(from_pretrained|hf_hub_download|snapshot_download|"
                           r"load_model|pipeline|SentenceTransformer|torch\.hub\.load|get_model|pretrained)\s*\(",

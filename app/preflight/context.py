@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.plan import Plan, Service
-from app.preflight.dockerfile import Dockerfile, parse_dockerfile
+from launchdeck.app.plan import Plan, Service
+from launchdeck.app.preflight.dockerfile import Dockerfile, parse_dockerfile
 
 
 @dataclass

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.preflight.facts import split_command
-from app.preflight.pyimports import ModuleIndex
-from app.preflight.walk import read_text
+from launchdeck.app.preflight.facts import split_command
+from launchdeck.app.preflight.pyimports import ModuleIndex
+from launchdeck.app.preflight.walk import read_text
 
 _APP_SPEC = re.compile(r"^([A-Za-z_][\w.]*):[A-Za-z_]\w*(\(.*\))?$")
 _SHELLS = ("sh", "bash", "/bin/sh", "/bin/bash", "ash", "dash")

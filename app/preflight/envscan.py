@@ -194,7 +194,7 @@ def settings_bases(trees: list[ast.AST]) -> set[str]:
 
 def python_reads(files: list[Path], trees: dict[Path, ast.AST] | None = None) -> tuple[list[EnvRead], set[str]]:
     """Env reads in Python files, and names the code itself sets (os.environ[X] = ..., setdefault)."""
-    from app.preflight.walk import read_text
+    from launchdeck.app.preflight.walk import read_text
 
     parsed: dict[Path, ast.AST] = dict(trees or {})
     for f in files:
@@ -234,7 +234,7 @@ _PRISMA_ENV = re.compile(r"\benv\(\s*\"([A-Za-z_][A-Za-z0-9_]*)\"\s*\)")
 
 
 def js_reads(files: list[Path]) -> list[EnvRead]:
-    from app.preflight.walk import read_text
+    from launchdeck.app.preflight.walk import read_text
 
     reads: list[EnvRead] = []
     for path in files:

@@ -6,7 +6,7 @@ import re
 import shlex
 from urllib.parse import urlsplit
 
-from app.plan import Plan, Service
+from launchdeck.app.plan import Plan, Service
 
 # Variables that carry a whole database / Redis address.
 DB_URL_NAMES = frozenset({
@@ -105,6 +105,6 @@ def memory_text(mib: float) -> str:
 
 def safe_text(text: str) -> str:
     """A command line safe to print: token-shaped or credential-carrying words masked."""
-    from app.secretish import looks_secret_value
+    from launchdeck.app.secretish import looks_secret_value
 
     return " ".join("****" if looks_secret_value(word) else word for word in text.split())

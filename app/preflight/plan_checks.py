@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from app.plan import CLOUD_RUN_TARGETS, GCP_TARGETS, Plan, Service, runs_as_job, target_problems
-from app.preflight.catalog import Finding, render
-from app.preflight.facts import (
+from launchdeck.app.plan import CLOUD_RUN_TARGETS, GCP_TARGETS, Plan, Service, runs_as_job, target_problems
+from launchdeck.app.preflight.catalog import Finding, render
+from launchdeck.app.preflight.facts import (
     COMPOSE_HOSTS,
     DB_URL_NAMES,
     LOCAL_HOSTS,
@@ -21,7 +21,7 @@ from app.preflight.facts import (
     uses_postgres,
     uses_redis,
 )  # fmt: skip
-from app.secretish import looks_secret, looks_secret_value
+from launchdeck.app.secretish import looks_secret, looks_secret_value
 
 GKE_TARGETS = ("gke-autopilot", "gke-standard")
 WEBSOCKET_MAX_TIMEOUT = 3600
@@ -374,9 +374,9 @@ CHECKS: tuple[Callable[[Plan, str], Iterator[Finding]], ...] = (
 
 def check_commands(plan: Plan, target: str) -> Iterator[Finding]:
     """The plan's own `command` per service (the source checks cover CMD and start scripts too)."""
-    from app.preflight.entry import StartCommand
-    from app.preflight.facts import names
-    from app.preflight.startcheck import command_findings
+    from launchdeck.app.preflight.entry import StartCommand
+    from launchdeck.app.preflight.facts import names
+    from launchdeck.app.preflight.startcheck import command_findings
 
     for name, svc in plan.services.items():
         if svc.command:

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.preflight.walk import read_text
+from launchdeck.app.preflight.walk import read_text
 
 # import name -> distribution names that provide it (first is the usual one).
 IMPORT_TO_DIST = {
@@ -421,7 +421,7 @@ def _find_in_context(context: Path, name: str) -> Path | None:
         if cand.is_file():
             return cand
     # Files copied from elsewhere into WORKDIR: match the path tail.
-    from app.preflight.walk import code_files
+    from launchdeck.app.preflight.walk import code_files
 
     tail = Path(name).name
     hits = [p for p in code_files(context, (tail,), max_files=50) if p.name == tail]

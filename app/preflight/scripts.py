@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.preflight.catalog import Finding, render
-from app.preflight.walk import SKIP_DIRS, code_files, read_text, rel
+from launchdeck.app.preflight.catalog import Finding, render
+from launchdeck.app.preflight.walk import SKIP_DIRS, code_files, read_text, rel
 
 _SCRIPT_NAMES = re.compile(r"(\.(sh|bash|mk)$|^(Makefile|makefile|GNUmakefile|justfile|Justfile)$|"
                            r"^Taskfile\.ya?ml$|^cloudbuild[\w.-]*\.ya?ml$|^\.gitlab-ci\.yml$|^package\.json$)")

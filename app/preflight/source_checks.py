@@ -8,15 +8,15 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.plan import CLOUD_RUN_TARGETS, GCP_TARGETS, Plan
-from app.preflight import codechecks as code
-from app.preflight import envscan
-from app.preflight.catalog import Finding, render
-from app.preflight.codechecks import HEAVY_IMPORTS, where_of
-from app.preflight.context import Context, service_contexts
-from app.preflight.dockerfile import Dockerfile
-from app.preflight.entry import StartCommand, find_in_context, python_entries, start_scripts
-from app.preflight.facts import (
+from launchdeck.app.plan import CLOUD_RUN_TARGETS, GCP_TARGETS, Plan
+from launchdeck.app.preflight import codechecks as code
+from launchdeck.app.preflight import envscan
+from launchdeck.app.preflight.catalog import Finding, render
+from launchdeck.app.preflight.codechecks import HEAVY_IMPORTS, where_of
+from launchdeck.app.preflight.context import Context, service_contexts
+from launchdeck.app.preflight.dockerfile import Dockerfile
+from launchdeck.app.preflight.entry import StartCommand, find_in_context, python_entries, start_scripts
+from launchdeck.app.preflight.facts import (
     DB_PART_RE,
     DB_URL_NAMES,
     LOCAL_HOSTS,
@@ -27,10 +27,10 @@ from app.preflight.facts import (
     url_host,
     uses_redis,
 )  # fmt: skip
-from app.preflight.pyimports import ModuleIndex, dist_candidates, import_tree, requirements_for
-from app.preflight.scripts import arm64_evidence, iam_findings, script_findings
-from app.preflight.startcheck import command_findings
-from app.preflight.walk import code_files, read_text, rel
+from launchdeck.app.preflight.pyimports import ModuleIndex, dist_candidates, import_tree, requirements_for
+from launchdeck.app.preflight.scripts import arm64_evidence, iam_findings, script_findings
+from launchdeck.app.preflight.startcheck import command_findings
+from launchdeck.app.preflight.walk import code_files, read_text, rel
 
 # Names the platform or the base image provides; reading them is never a finding.
 PROVIDED = frozenset({
@@ -299,7 +299,7 @@ def _db_url_finding(ctx: Context, root: Path, r: envscan.EnvRead, parts: list[st
 
 
 def _import_findings(ctx: Context, root: Path, sites: list, runs: list[str], resolved: bool) -> Iterator[Finding]:
-    from app.preflight.pyimports import ALWAYS_PRESENT
+    from launchdeck.app.preflight.pyimports import ALWAYS_PRESENT
 
     reqs = requirements_for(ctx.directory, runs)
     if reqs is None:
@@ -326,7 +326,7 @@ def _import_findings(ctx: Context, root: Path, sites: list, runs: list[str], res
 
 
 def _node_import_findings(ctx: Context, root: Path, files: list[Path]) -> Iterator[Finding]:
-    from app.preflight.nodeimports import missing_imports
+    from launchdeck.app.preflight.nodeimports import missing_imports
 
     missing = missing_imports(ctx.directory, files)
     if missing:

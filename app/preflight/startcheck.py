@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from app.plan import CLOUD_RUN_TARGETS, Plan, Service
-from app.preflight.catalog import Finding, render
-from app.preflight.entry import StartCommand, bound_to_localhost, hard_coded_port
+from launchdeck.app.plan import CLOUD_RUN_TARGETS, Plan, Service
+from launchdeck.app.preflight.catalog import Finding, render
+from launchdeck.app.preflight.entry import StartCommand, bound_to_localhost, hard_coded_port
 
 # Start-up work that delays the first listen: migrations, dependency installs, builds, model downloads.
 _STARTUP_WORK = (

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from launchdeck.screens.widgets.spans import span_at
 from rich.text import Text
 from textual.events import Click
 from textual.widget import Widget
-
-from screens.widgets.spans import span_at
 
 
 class NavBar(Widget):
@@ -18,7 +17,7 @@ class NavBar(Widget):
         self._spans: list[tuple[int, int, str]] = []
 
     def render(self) -> Text:
-        from app.tui import SCREENS
+        from launchdeck.app.tui import SCREENS
 
         app = self.app
         text = Text(no_wrap=True, overflow="ellipsis")

@@ -1,9 +1,10 @@
 """The log tail's producer, run in a child process so a burst never competes with the UI for the GIL.
 
-`python -m screens.tail_process SPEC [PROJECT] [REGION]` reads the source (lines arrive redacted),
+`python -P -m launchdeck.app.logsources.tail_child SPEC [PROJECT] [REGION]` reads the source (lines arrive redacted),
 matches hints, and writes one JSON object per batch to stdout: {"lines": [[text, severity, source,
 hint_id], ...]}, then {"end": true} or {"error": "one line"}. A full pipe blocks it (backpressure).
-No Textual here: the child imports only the core.
+No Textual here: the child imports only the core. `-P` keeps the working directory (the user's
+project, which may have its own `app` package) off `sys.path`.
 """
 
 from __future__ import annotations
@@ -55,8 +56,8 @@ def run_child(spec: str, project: str | None, region: str | None) -> int:
 
 
 async def _produce(spec: str, project: str | None, region: str | None, conn: Any) -> None:
-    from app.hints import get_engine
-    from app.logsources import open_source
+    from launchdeck.app.hints import get_engine
+    from launchdeck.app.logsources import open_source
 
     engine = get_engine()
     batch: list[tuple[str, str, str, str | None]] = []
