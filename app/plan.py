@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from launchdeck.app.regions import REGIONS
-from launchdeck.app.targets import CLOUD_RUN_TARGETS, GCP_TARGETS, TARGETS
-from launchdeck.app.units import UnitError, format_cpu, format_memory, parse_cpu, parse_memory_mib
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from launchdeck.app.regions import REGIONS
+from launchdeck.app.targets import CLOUD_RUN_TARGETS, GCP_TARGETS, TARGETS, Target
+from launchdeck.app.units import UnitError, format_cpu, format_memory, parse_cpu, parse_memory_mib
 
 Role = Literal["web", "websocket", "worker", "job"]
 Billing = Literal["request", "instance"]
-Target = Literal["cloud-run", "cloud-run-jobs", "gke-autopilot", "gke-standard", "compose"]
 
 # Cloud Run limits (docs: configuring/services/cpu, memory-limits, concurrency, request-timeout).
 CLOUD_RUN_CPU_STEPS = (1.0, 2.0, 4.0, 6.0, 8.0)
@@ -124,6 +124,8 @@ class Service(_Model):
     concurrency: int = Field(default=80, ge=1)
     timeout: int = Field(default=300, ge=1)
     billing: Billing = "request"
+    # Instance count of a worker pool (role worker on cloud-run): manual scaling, no port, no probe.
+    instances: int = Field(default=1, ge=0, le=1000)
     env: dict[str, str] = Field(default_factory=dict)
     secrets: list[str] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)

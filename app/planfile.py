@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from launchdeck.app.fsutil import atomic_write
 from launchdeck.app.plan import Plan, PlanProblems
 from launchdeck.app.planerrors import PlanError, PlanFileError
 from launchdeck.app.units import UnitError, format_cpu, parse_cpu, parse_memory_mib
-from pydantic import BaseModel, ValidationError
 
 
 @dataclass

@@ -23,25 +23,18 @@ from textual.app import App  # noqa: E402
 from textual.binding import Binding  # noqa: E402
 from textual.reactive import reactive  # noqa: E402
 
+from launchdeck.assets import DEMO_LOG, EXAMPLE_PLAN  # noqa: E402
+from launchdeck.screens.registry import SCREENS  # noqa: E402
+
 if TYPE_CHECKING:
-    from launchdeck.app.plan import Plan
     from textual.screen import Screen
 
+    from launchdeck.app.plan import Plan
+
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_PLAN = ROOT / "assets" / "example" / "launchdeck.yaml"
-DEMO_LOG = ROOT / "assets" / "demo.log"
 PLAN_NAME = "launchdeck.yaml"
 COMPOSE_NAMES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
 
-# (key, mode, label): the order of the nav bar and of the number keys.
-SCREENS: tuple[tuple[str, str, str], ...] = (
-    ("1", "plan", "Plan"),
-    ("2", "target", "Target"),
-    ("3", "costs", "Costs"),
-    ("4", "preflight", "Preflight"),
-    ("5", "export", "Export"),
-    ("6", "logs", "Logs"),
-)
 
 
 @dataclass

@@ -21,7 +21,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "assets" / "schemas"
+from launchdeck.assets import SCHEMAS_DIR
+
+SCHEMAS = SCHEMAS_DIR
 META_ARGS = {"count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"}
 K8S_VERSION = "1.33"
 

@@ -80,9 +80,10 @@ def writer(path: Path, rate: int, seconds: float, stop: threading.Event, written
 
 
 async def run(rate: int, seconds: float, ui_only: bool = False) -> None:
+    from textual import events
+
     from launchdeck.app.tui import make_app
     from launchdeck.screens.widgets.log_view import LogView
-    from textual import events
 
     handled: list[float] = []
     original = LogView.action_cursor

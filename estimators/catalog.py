@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from launchdeck.app.cachedir import cache_dir
+from launchdeck.assets import PRICES_DIR
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets" / "prices"
+ASSETS = PRICES_DIR
 BUNDLED_CATALOG = ASSETS / "catalog.json"
 RULES_FILE = ASSETS / "rules.yaml"
 LIVE_SOURCE = "live (Cloud Billing Catalog API)"

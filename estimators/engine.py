@@ -20,7 +20,7 @@ from launchdeck.estimators.report import CatalogInfo, CostReport, Ctx
 if TYPE_CHECKING:
     from launchdeck.app.plan import Plan
 
-TARGETS = ("cloud-run", "cloud-run-jobs", "gke-autopilot", "gke-standard", "compose")
+from launchdeck.app.targets import TARGETS
 
 
 def estimate(plan: Plan, target: str | None = None, catalog: PriceCatalog | None = None) -> CostReport:

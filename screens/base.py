@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from launchdeck.screens.widgets.keys import KeyBar
-from launchdeck.screens.widgets.nav import NavBar
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
+
+from launchdeck.screens.widgets.keys import KeyBar
+from launchdeck.screens.widgets.nav import NavBar
 
 if TYPE_CHECKING:
     from launchdeck.app.plan import Plan

@@ -12,7 +12,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 def _commands(app: Any) -> list[tuple[str, str, Callable[[], Any]]]:
     """(name, help, callback) for every action."""
     from launchdeck.app.plan import TARGETS
-    from launchdeck.app.tui import SCREENS
+    from launchdeck.screens.registry import SCREENS
 
     out: list[tuple[str, str, Callable[[], Any]]] = []
     for key, mode, label in SCREENS:

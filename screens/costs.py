@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from launchdeck.screens.base import DeckScreen
-from launchdeck.screens.widgets.cost_table import CostTable
-from launchdeck.screens.widgets.money import money, money_range
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
@@ -15,6 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
+
+from launchdeck.screens.base import DeckScreen
+from launchdeck.screens.widgets.cost_table import CostTable
+from launchdeck.screens.widgets.money import money, money_range
 
 CHART_MONTHS = 48
 

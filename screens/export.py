@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from launchdeck.screens.base import DeckScreen
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import on, work
@@ -15,6 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static, Tree
 from textual.worker import Worker, WorkerState
+
+from launchdeck.screens.base import DeckScreen
 
 LEXERS = {".tf": "terraform", ".yaml": "yaml", ".yml": "yaml", ".sh": "bash", ".json": "json", ".md": "markdown",
           ".env": "bash", ".toml": "toml", ".hcl": "terraform", ".tfvars": "terraform", ".conf": "ini"}

@@ -38,7 +38,7 @@ def _key_label(binding: Binding) -> str:
 
 
 def keys_table() -> Table:
-    from launchdeck.app.tui import SCREENS
+    from launchdeck.screens.registry import SCREENS
 
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)

@@ -13,8 +13,6 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
-from launchdeck.screens.base import DeckScreen
-from launchdeck.screens.widgets.log_view import SEVERITY_RANK, Entry, LogView
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
@@ -22,6 +20,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
+
+from launchdeck.screens.base import DeckScreen
+from launchdeck.screens.widgets.log_view import SEVERITY_RANK, Entry, LogView
 
 MAX_LINES = 10_000
 PENDING_CAP = 20_000  # producer waits when the UI falls this far behind (backpressure)
@@ -275,7 +276,7 @@ class LogsScreen(DeckScreen):
         """(spec, what it is) for the picker: the plan's services where the plan deploys them first."""
         from launchdeck.app.generators.common import slug
         from launchdeck.app.plan import runs_as_job
-        from launchdeck.app.tui import DEMO_LOG
+        from launchdeck.assets import DEMO_LOG
 
         plan = self.plan
         jobs = {n for n, s in plan.services.items() if runs_as_job(s, plan.target)}
@@ -309,7 +310,7 @@ class LogsScreen(DeckScreen):
         source.call_after_refresh(source.action_end)
 
     def action_demo(self) -> None:
-        from launchdeck.app.tui import DEMO_LOG
+        from launchdeck.assets import DEMO_LOG
 
         self.start_source(f"file:{DEMO_LOG}")
 

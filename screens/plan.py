@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from launchdeck.screens.base import DeckScreen
-from launchdeck.screens.widgets.choice import Choice
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -22,6 +20,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+
+from launchdeck.screens.base import DeckScreen
+from launchdeck.screens.widgets.choice import Choice
 
 ROLES = ("web", "websocket", "worker", "job")
 COLUMNS = ("Name", "Role", "CPU/tier", "Mem/size", "Instances")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from launchdeck.screens.base import DeckScreen
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static, Tree
+
+from launchdeck.screens.base import DeckScreen
 
 GROUPS = (("error", "✗ Errors", "bold red"), ("warning", "⚠ Warnings", "bold yellow"), ("info", "ℹ Info", "bold cyan"))
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from launchdeck.screens.base import DeckScreen
-from launchdeck.screens.widgets.money import money_range
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
+
+from launchdeck.screens.base import DeckScreen
+from launchdeck.screens.widgets.money import money_range
 
 # One line each on when a target fits (lessons from real migrations: workers as Jobs, GKE for
 # long-lived sockets, self-host for a fixed cost).

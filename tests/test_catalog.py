@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+
 from launchdeck.app.cachedir import CACHE_ENV
 from launchdeck.estimators import catalog as cat
 from launchdeck.estimators.catalog import (

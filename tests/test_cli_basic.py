@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app import __version__
 
 ROOT = Path(__file__).resolve().parents[1]

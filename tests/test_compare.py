@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.cli import main
 from launchdeck.app.plan import Plan
 from launchdeck.app.planfile import load_plan

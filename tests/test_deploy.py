@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.cli import main
 from launchdeck.app.live.deploy import BadImageArg, build_job, build_service, default_image, parse_image_args
 from launchdeck.app.live.diff import diff_views, env_value, service_view
 from launchdeck.app.planfile import load_plan
-
 from tests.fakes.fake_run import FakeRun
 from tests.test_status import PORT_HINT
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.cli import main
 
 PROJECTS = Path(__file__).parent / "data" / "projects"

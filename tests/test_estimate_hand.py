@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from launchdeck.app.plan import Plan
 from launchdeck.estimators import estimate, load_catalog
 from launchdeck.estimators.catalog import BUNDLED_CATALOG

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from launchdeck.app.plan import Plan
 from launchdeck.estimators import TARGETS, estimate, load_catalog
 from launchdeck.estimators.catalog import BUNDLED_CATALOG

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.planfile import load_plan
 from launchdeck.estimators import estimate, load_catalog
 from launchdeck.estimators.catalog import BUNDLED_CATALOG

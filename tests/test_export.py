@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.export import MANIFEST, ExportError, export_files, sha256
 
 ROOT = Path(__file__).resolve().parent.parent

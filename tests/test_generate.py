@@ -11,6 +11,7 @@ from pathlib import Path
 import hcl2
 import pytest
 import yaml
+
 from launchdeck.app.generators import SecretInEnv, generate
 from launchdeck.app.plan import Plan
 from launchdeck.app.planfile import load_plan

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+
 from launchdeck.app.generators import hcl
 from launchdeck.app.generators.hcl import Raw, block
 from launchdeck.app.validate import parse_hcl, validate_files

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.generators import generate
 from launchdeck.app.plan import TARGETS, target_problems
 from launchdeck.app.planfile import load_plan

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from launchdeck.app.hints import Hint, get_engine, load_hints
 from launchdeck.app.hints.catalog import load_rules
 from launchdeck.app.hints.literals import required_literals

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.planfile import load_plan
 
 ROOT = Path(__file__).resolve().parents[1]

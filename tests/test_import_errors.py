@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.cli import main
 from launchdeck.app.compose_import import import_compose
 from launchdeck.app.planfile import PlanFileError

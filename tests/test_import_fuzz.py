@@ -7,9 +7,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
 from launchdeck.app.compose_import import _Importer
 from launchdeck.app.planfile import PlanFileError, parse_yaml, plan_from_doc, render_plan
-from ruamel.yaml import YAML
 
 _SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-5, 70000), st.floats(allow_nan=False, allow_infinity=False, width=16),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from launchdeck.app.compose_fit import fit_resources
 from launchdeck.app.compose_parts import (
     Port,

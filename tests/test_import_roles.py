@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.compose_import import import_compose
 from launchdeck.app.planfile import load_plan, plan_from_doc, render_plan
 

@@ -9,11 +9,11 @@ import os
 import stat
 
 import pytest
+
 from launchdeck.app.cli import main
 from launchdeck.app.logsources import SourceError, open_source, parse_since
 from launchdeck.app.logsources.files import follow_file
 from launchdeck.app.logsources.procs import _COMPOSE, _KUBECTL, split_line
-
 from tests.fakes.fake_logging import FakeLogging
 
 CANARY = "c4n4ry-Zq9x7Lw3"

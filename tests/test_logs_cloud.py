@@ -6,8 +6,8 @@ import asyncio
 import datetime as dt
 
 import pytest
-from launchdeck.app.logsources import Backoff, SourceError, open_source
 
+from launchdeck.app.logsources import Backoff, SourceError, open_source
 from tests.fakes.fake_logging import FakeLogging
 
 FAST = Backoff(initial=0.01, maximum=0.05, exhausted_min=0.05, overlap=30, jitter=0.1)

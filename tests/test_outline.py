@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.outline import CACHE_NAME, outline_of, read_outline, remember
 from launchdeck.app.tui import EXAMPLE_PLAN
 

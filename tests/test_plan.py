@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from launchdeck.app.plan import Plan, Service, runs_as_job, target_problems
 from launchdeck.app.planfile import PlanFileError, plan_from_doc
 from launchdeck.app.units import UnitError, format_cpu, format_memory, parse_cpu, parse_memory_mib

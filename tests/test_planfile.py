@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.planfile import PlanFileError, load_plan, render_plan, save_plan
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
+
 from launchdeck.app.plan import TARGETS, Plan
 from launchdeck.app.preflight import SEVERITY_ORDER, run_preflight
-from pydantic import ValidationError
 
 COMMANDS = st.sampled_from([
     None, "celery -A app worker", "uvicorn app:app", "rq worker --url redis://u:sk_live_abcdefghijklmnopqr@h", "gunicorn -b :$PORT app:app", "rq worker",

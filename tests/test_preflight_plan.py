@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+
 from launchdeck.app.preflight import run_preflight
 from launchdeck.app.preflight.catalog import catalog
 from launchdeck.app.preflight.plan_checks import cloud_sql_connection_limit
-
 from tests.helpers import ids, only, plan
 
 WEB = {"role": "web", "port": 8080}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.planfile import load_plan
 from launchdeck.app.preflight import run_preflight
 

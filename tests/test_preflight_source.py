@@ -6,10 +6,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.preflight import Finding, run_preflight
 from launchdeck.app.preflight.dockerfile import parse_dockerfile
 from launchdeck.app.preflight.envscan import js_reads, merge, python_reads
-
 from tests.helpers import ids, only, plan
 
 

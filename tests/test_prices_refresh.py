@@ -7,9 +7,9 @@ from pathlib import Path
 
 import grpc
 import pytest
+
 from launchdeck.app.cli import main
 from launchdeck.estimators.catalog import LIVE_SOURCE, cache_file
-
 from tests.fakes.fake_billing import FakeCatalog
 
 EXAMPLE = str(Path(__file__).resolve().parents[1] / "assets" / "example" / "launchdeck.yaml")

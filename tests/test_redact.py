@@ -1,6 +1,7 @@
 """Secrets in log lines are masked before display or export."""
 
 import pytest
+
 from launchdeck.app.redact import redact
 
 CANARY = "c4n4ry-Zq9x7Lw3"

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.cli import main
 
 DATA = Path(__file__).parent / "data" / "logs"

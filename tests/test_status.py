@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+
 from launchdeck.app.cli import main
 from launchdeck.app.live.status import fetch_status, revision_logs
 from launchdeck.app.planfile import load_plan
-
 from tests.fakes.fake_run import PORT_MESSAGE, FakeRun
 from tests.helpers import PLAN
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from launchdeck.app.tui import DEMO_LOG, EXAMPLE_PLAN, ROOT, LaunchDeck, launch, make_app
 
 SIZE = (120, 40)
@@ -387,8 +388,9 @@ async def test_source_picker_lists_the_plan_and_local_sources(tmp_path: Path) ->
 
 
 async def test_log_view_is_bounded() -> None:
-    from launchdeck.screens.widgets.log_view import Entry, LogView
     from textual.app import App, ComposeResult
+
+    from launchdeck.screens.widgets.log_view import Entry, LogView
 
     class Bare(App[None]):
         def compose(self) -> ComposeResult:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from launchdeck.app.tui import DEMO_LOG
 
+from launchdeck.app.tui import DEMO_LOG
 from tests.test_tui import deck, until
 
 SIZE = (120, 40)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hcl2
+
 from launchdeck.app.validate import tf_schema_problems, validate_files
 
 GOOD_RUN = '''resource "google_cloud_run_v2_service" "api" {

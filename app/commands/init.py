@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from launchdeck.app.commands._common import CommandError
-
-EXAMPLE_PLAN = Path(__file__).resolve().parents[2] / "assets" / "example" / "launchdeck.yaml"
+from launchdeck.assets import EXAMPLE_PLAN
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

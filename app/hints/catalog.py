@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CATALOG_PATH = Path(__file__).resolve().parent.parent.parent / "assets" / "hints.yaml"
+from launchdeck.assets import HINTS_YAML
+
+CATALOG_PATH = HINTS_YAML
 
 
 @dataclass(frozen=True)

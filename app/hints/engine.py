@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick
+
 from launchdeck.app.hints.catalog import Hint, Rule, load_rules
 from launchdeck.app.hints.entries import entry_fields, entry_timestamp, parse_json_line
 from launchdeck.app.hints.literals import required_literals

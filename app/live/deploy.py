@@ -202,6 +202,7 @@ def build_container(svc: Service, image: str, service: bool) -> Any:
 
 def build_service(plan: Plan, name: str, image: str) -> Any:
     from google.cloud import run_v2
+
     from launchdeck.app import __version__
 
     svc = plan.services[name]
@@ -219,6 +220,7 @@ def build_service(plan: Plan, name: str, image: str) -> Any:
 
 def build_job(plan: Plan, name: str, image: str) -> Any:
     from google.cloud import run_v2
+
     from launchdeck.app import __version__
 
     svc = plan.services[name]

@@ -434,6 +434,7 @@ def format_entry(entry: Any) -> str:
 
 async def _list_lines(project: str, filter_: str, limit: int, what: str) -> list[str]:
     from google.api_core import exceptions as gex
+
     from launchdeck.app.gcp import NoCredentials, make_logging_client
 
     try:

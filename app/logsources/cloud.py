@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
-from launchdeck.app.logsources import Backoff, LogLine, SourceError
+from launchdeck.app.logsources.base import Backoff, LogLine, SourceError
 from launchdeck.app.redact import redact
 
 _SEEN_MAX = 200_000
@@ -46,6 +46,7 @@ def entry_to_line(entry: Any) -> LogLine:
     """A LogEntry (proto-plus) as a redacted LogLine; payload fields as app.hints.entries reads them."""
     from google.cloud.logging_v2.types import LogEntry
     from google.protobuf.json_format import MessageToDict
+
     from launchdeck.app.hints.entries import entry_fields
 
     pb = LogEntry.pb(entry)

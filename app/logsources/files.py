@@ -7,7 +7,7 @@ import os
 from collections.abc import AsyncIterator
 
 from launchdeck.app.hints.normalize import strip_ansi
-from launchdeck.app.logsources import LogLine, SourceError
+from launchdeck.app.logsources.base import LogLine, SourceError
 from launchdeck.app.redact import redact
 
 POLL = 0.2  # seconds between checks when nothing new arrived

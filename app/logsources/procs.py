@@ -14,7 +14,7 @@ import shutil
 from collections.abc import AsyncIterator
 
 from launchdeck.app.hints.normalize import ANSI
-from launchdeck.app.logsources import LogLine, SourceError
+from launchdeck.app.logsources.base import LogLine, SourceError
 from launchdeck.app.redact import redact
 
 _COMPOSE = re.compile(r"^(?P<src>[\w.-]+)\s+\|\s?(?:(?P<ts>\d{4}-\d\d-\d\dT\S+)\s)?(?P<text>.*)$")

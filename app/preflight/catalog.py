@@ -5,10 +5,11 @@ from __future__ import annotations
 import string
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-CATALOG_PATH = Path(__file__).resolve().parents[2] / "assets" / "preflight.yaml"
+from launchdeck.assets import PREFLIGHT_YAML
+
+CATALOG_PATH = PREFLIGHT_YAML
 SEVERITIES = ("error", "warning", "info")
 
 

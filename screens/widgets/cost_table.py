@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from launchdeck.screens.widgets.money import money
 from rich.text import Text
 from textual.widgets import DataTable
+
+from launchdeck.screens.widgets.money import money
 
 TOTAL = "__total__"
 COLUMNS = (("component", "Component"), ("kind", "Kind"), ("low", "Low / mo"), ("high", "High / mo"),

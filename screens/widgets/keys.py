@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from launchdeck.screens.widgets.spans import span_at
 from rich.style import Style
 from rich.text import Text
 from textual.events import Click
 from textual.screen import Screen
 from textual.widget import Widget
+
+from launchdeck.screens.widgets.spans import span_at
 
 
 class KeyBar(Widget):

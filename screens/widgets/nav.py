@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from launchdeck.screens.widgets.spans import span_at
 from rich.text import Text
 from textual.events import Click
 from textual.widget import Widget
+
+from launchdeck.screens.widgets.spans import span_at
 
 
 class NavBar(Widget):
@@ -17,7 +18,7 @@ class NavBar(Widget):
         self._spans: list[tuple[int, int, str]] = []
 
     def render(self) -> Text:
-        from launchdeck.app.tui import SCREENS
+        from launchdeck.screens.registry import SCREENS
 
         app = self.app
         text = Text(no_wrap=True, overflow="ellipsis")
