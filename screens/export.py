@@ -28,6 +28,11 @@ def lexer_for(path: str) -> str:
     return LEXERS.get(Path(path).suffix, "text")
 
 
+# Three states, each with its own mark and word: a skipped check (tool not here) never looks like a pass.
+VERDICT_MARKS = {"ok": Text("✓ ok", style="green"), "failed": Text("✗ failed", style="bold red"),
+                 "skipped": Text("– skipped", style="yellow")}
+
+
 class ExportScreen(DeckScreen):
     MODE = "export"
     BINDINGS = [
@@ -131,8 +136,7 @@ class ExportScreen(DeckScreen):
             table.add_row("", "", "", Text("press v to run the validators on these files", style="dim"))
             return
         for v in self.verdicts:
-            mark = Text("✓", style="green") if v.ok else Text("✗", style="bold red")
-            table.add_row(mark, v.validator, v.path, v.message.splitlines()[0] if v.message else "")
+            table.add_row(VERDICT_MARKS[v.state], v.validator, v.path, v.message.splitlines()[0] if v.message else "")
 
     # -- export ------------------------------------------------------------------------------
 
@@ -188,8 +192,10 @@ class ExportScreen(DeckScreen):
             if group == "validate":
                 self.verdicts = event.worker.result
                 self._show_verdicts()
-                bad = sum(1 for v in self.verdicts or [] if not v.ok)
-                self.notify(f"Validators: {len(self.verdicts or [])} checks, {bad} failed.",
+                from launchdeck.app.validate import summary_line
+
+                bad = sum(1 for v in self.verdicts or [] if v.failed)
+                self.notify(f"Validators: {summary_line(self.verdicts or [])}.",
                             severity="error" if bad else "information")
             else:
                 self.last_result = event.worker.result

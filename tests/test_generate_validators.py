@@ -59,5 +59,39 @@ def test_all_validators_pass(plan_path: Path, target: str):
     bad = [f"{v.validator} {v.path}: {v.message}" for v in verdicts if not v.ok]
     assert not bad, "\n".join(bad)
     assert EXPECTED[target] <= {v.validator for v in verdicts}
-    skipped = [v for v in verdicts if "skipped" in v.message]
+    skipped = [v for v in verdicts if v.skipped]
     assert not skipped
+
+
+def test_generate_without_terraform_says_skipped_and_exits_0(tmp_path, monkeypatch, capsys):
+    # A plain install with no terraform on PATH: formatting is "skipped (why)", never "ok", never a failure.
+    import json
+
+    from launchdeck.app.cli import main
+
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    example = str(ROOT / "assets/example/launchdeck.yaml")
+    rc = main(["generate", example, "--target", "cloud-run", "--out", str(tmp_path / "a"), "--force"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert "terraform-fmt skipped" in out and "terraform-fmt ok" not in out
+    assert "terraform not on PATH" in out and " 0 failed, 13 skipped" in out
+    rc = main(["generate", example, "--target", "cloud-run", "--out", str(tmp_path / "b"), "--force", "-f", "json"])
+    data = json.loads(capsys.readouterr().out)
+    fmt = [v for v in data["validation"] if v["validator"] == "terraform-fmt"]
+    assert rc == 0 and fmt and all(v["state"] == "skipped" and v["ok"] is False for v in fmt)
+    assert data["ok"] is True and data["validation_summary"]["skipped"] == len(fmt)
+
+
+def test_generate_with_a_crashing_validator_is_exit_1_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from launchdeck.app import validate
+    from launchdeck.app.cli import main
+
+    def boom(files):
+        raise RecursionError("deep")
+
+    monkeypatch.setattr(validate, "_validate_hcl", boom)
+    rc = main(["generate", str(ROOT / "assets/example/launchdeck.yaml"), "--target", "cloud-run",
+               "--out", str(tmp_path / "a"), "--force"])
+    out = capsys.readouterr().out
+    assert rc == 1 and "validator crashed: RecursionError: deep" in out and "Validation FAILED" in out

@@ -107,3 +107,78 @@ def test_duplicate_resource_address_across_files():
     schema = {v.path: v for v in _by(verdicts, "tf-schema")}
     assert schema["terraform/a.tf"].ok
     assert not schema["terraform/b.tf"].ok and "declared twice" in schema["terraform/b.tf"].message
+
+
+# --- three states: ok / failed / skipped, and no validator can raise ---------------------------
+
+def test_a_missing_tool_is_skipped_with_why_never_ok(monkeypatch):
+    from launchdeck.app import validate
+
+    monkeypatch.setattr(validate, "_tool", lambda name: None)  # as on a machine without the binaries
+    verdicts = validate_files({"terraform/a.tf": GOOD_RUN, "deploy.sh": "#!/bin/sh\necho hi\n",
+                               ".github/workflows/d.yml": "on: push\njobs: {}\n"})
+    by = {v.validator: v for v in verdicts}
+    for name, tool in (("terraform-fmt", "terraform"), ("shellcheck", "shellcheck"), ("actionlint", "actionlint")):
+        assert by[name].state == "skipped" and not by[name].ok and not by[name].failed, by[name]
+        assert tool in by[name].message
+    assert by["hcl2"].state == "ok"
+    assert validate.summary_counts(verdicts) == {"ok": 2, "failed": 0, "skipped": 3}
+    assert validate.summary_line(verdicts) == "5 checks: 2 ok, 0 failed, 3 skipped"
+    assert by["shellcheck"].to_dict()["state"] == "skipped" and by["shellcheck"].to_dict()["ok"] is False
+
+
+def test_a_tool_that_times_out_or_cannot_start_is_a_failed_check(monkeypatch):
+    import subprocess
+
+    from launchdeck.app import validate
+
+    def timeout(*a, **k):
+        raise subprocess.TimeoutExpired(a[0], 120)
+
+    monkeypatch.setattr(validate.subprocess, "run", timeout)
+    (v,) = _by(validate_files({"deploy.sh": "#!/bin/sh\necho hi\n"}), "shellcheck")
+    assert v.state == "failed" and "did not finish" in v.message
+
+    def enoexec(*a, **k):
+        raise OSError(8, "Exec format error")
+
+    monkeypatch.setattr(validate.subprocess, "run", enoexec)
+    (v,) = _by(validate_files({"deploy.sh": "#!/bin/sh\necho hi\n"}), "shellcheck")
+    assert v.state == "failed" and "Exec format error" in v.message
+
+
+def test_a_crashing_library_is_a_failed_check_and_a_missing_one_is_skipped(monkeypatch):
+    import sys
+
+    from launchdeck.app import validate
+
+    deploy = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+    validate._kubernetes_validate.cache_clear()
+    monkeypatch.setitem(sys.modules, "kubernetes_validate", None)  # import fails: not installed
+    monkeypatch.setitem(sys.modules, "kubernetes_validate.utils", None)
+    (v,) = _by(validate_files({"k8s/a.yaml": deploy}), "kubernetes-validate")
+    assert v.state == "skipped" and "kubernetes_validate" in v.message
+    monkeypatch.undo()
+    validate._kubernetes_validate.cache_clear()
+
+    def boom(path, text):
+        raise RuntimeError("schema cache corrupt")
+
+    monkeypatch.setattr(validate, "_validate_k8s", boom)
+    (v,) = _by(validate_files({"k8s/a.yaml": deploy}), "kubernetes-validate")
+    assert v.state == "failed" and "RuntimeError: schema cache corrupt" in v.message
+
+
+def test_odd_yaml_is_a_failed_check_not_a_crash():
+    verdicts = validate_files({"k8s/a.yaml": "- just\n- a list\n", "k8s/kustomization.yaml": "[1, 2\n"})
+    assert {v.validator: v.state for v in verdicts} == {"kubernetes-validate": "failed", "kustomization": "failed"}
+
+
+def test_verdict_accepts_the_old_bool_and_rejects_unknown_states():
+    import pytest
+
+    from launchdeck.app.validate import Verdict
+
+    assert Verdict("x", "p", True, "").state == "ok" and Verdict("x", "p", False, "").state == "failed"
+    with pytest.raises(ValueError):
+        Verdict("x", "p", "maybe", "")  # type: ignore[arg-type]

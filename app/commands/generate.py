@@ -72,44 +72,64 @@ def run(args: argparse.Namespace) -> int:
         result = export_files(files, args.out, force=args.force, dry_run=args.dry_run)
     except ExportError as exc:
         raise CommandError(str(exc)) from None
-    verdicts = validate_files(files, target)
+    verdicts = validate_files(files, target)  # never raises: a crashed validator is a failed check
     print(_render(args.format, target, args.out, result, verdicts))
-    return 1 if any(not v.ok for v in verdicts) else 0
+    return 1 if any(v.failed for v in verdicts) else 0  # skipped (tool not here) never fails generate
+
+
+_MARK = {"ok": "ok", "failed": "FAILED", "skipped": "skipped"}
+
+
+def _skipped_rows(verdicts: list[Verdict]) -> list[tuple[str, str, str]]:
+    """One row per (validator, reason): a missing tool is said once, not once per file."""
+    groups: dict[tuple[str, str], int] = {}
+    for v in verdicts:
+        if v.skipped:
+            groups[(v.validator, v.message)] = groups.get((v.validator, v.message), 0) + 1
+    return [(name, f"{n} file(s)", why) for (name, why), n in sorted(groups.items())]
 
 
 def _render(fmt: str, target: str, out: str, result: ExportResult, verdicts: list[Verdict]) -> str:
     from launchdeck.app.output import md_table, text_table, to_json
+    from launchdeck.app.validate import summary_counts, summary_line
 
-    failed = [v for v in verdicts if not v.ok]
+    failed = [v for v in verdicts if v.failed]
+    counts = summary_counts(verdicts)
     if fmt == "json":
         return to_json({
             "target": target, "out": out, "dry_run": result.dry_run,
             "files": [{"path": p, "action": a} for p, a in result.actions()],
             "validation": [v.to_dict() for v in verdicts], "ok": not failed,
+            "validation_summary": counts,
             **({"diff": result.diff} if result.dry_run else {}),
         })
     by_path: dict[str, list[str]] = {}
     for v in verdicts:
-        by_path.setdefault(v.path, []).append(v.validator + (" ok" if v.ok else " FAILED"))
+        by_path.setdefault(v.path, []).append(f"{v.validator} {_MARK[v.state]}")
     rows = [(p, a, ", ".join(by_path.get(p, [])) or "-") for p, a in result.actions()]
     headers = ("file", "action", "checks")
     verb = "Would write" if result.dry_run else "Wrote"
-    summary = (f"{len(verdicts)} checks passed" if not failed
-               else f"{len(failed)} of {len(verdicts)} checks FAILED")
+    fail_rows = [(v.validator, v.path, v.message) for v in failed]
+    skip_rows = _skipped_rows(verdicts)
     parts: list[str] = []
     if result.dry_run:
         parts.append(result.diff.rstrip("\n") or "(no changes)")
     if fmt == "md":
         parts.append(f"## {target} → {out}\n\n" + md_table(headers, rows))
         if failed:
-            parts.append(md_table(("validator", "file", "problem"), [(v.validator, v.path, v.message) for v in failed]))
+            parts.append("### Validation failures\n\n" + md_table(("validator", "file", "problem"), fail_rows))
+        if skip_rows:
+            parts.append("### Not checked here\n\n" + md_table(("validator", "files", "why"), skip_rows))
     else:
         parts.append(text_table(headers, rows, title=f"{target} → {out}"))
         if failed:
-            parts.append(text_table(("validator", "file", "problem"),
-                                    [(v.validator, v.path, v.message) for v in failed], title="Validation failures"))
+            parts.append(text_table(("validator", "file", "problem"), fail_rows, title="Validation failures"))
+        if skip_rows:
+            parts.append(text_table(("validator", "files", "why"), skip_rows, title="Not checked here (skipped)"))
     edited = result.kept_edited + result.conflicts
-    notes = [f"{verb} {len(result.written)} file(s), {len(result.unchanged)} unchanged. Validation: {summary}."]
+    verdict_word = "FAILED" if failed else ("passed" if not counts["skipped"] else "passed where checked")
+    notes = [f"{verb} {len(result.written)} file(s), {len(result.unchanged)} unchanged. "
+             f"Validation {verdict_word}: {summary_line(verdicts)}."]
     if edited:
         notes.append(f"{len(edited)} file(s) changed by hand were kept; review each FILE.new beside them "
                      "(or rerun with --force to overwrite).")
