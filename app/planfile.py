@@ -143,25 +143,13 @@ def load_plan(path: str | os.PathLike[str]) -> LoadedPlan:
     try:
         plan = plan_from_doc(doc, label)
     except PlanFileError:
-        from launchdeck.app.compose_import import looks_like_compose
+        from launchdeck.app.compose.shape import looks_like_compose
 
         if looks_like_compose(doc):
             raise PlanFileError([PlanError(label, None, "", "is a docker-compose file, not a launchdeck plan "
                                                             f"(turn it into one: launchdeck import {label})")]) from None
         raise
     return LoadedPlan(plan=plan, path=p, doc=doc)
-
-
-def load_plan_or_compose(path: str | os.PathLike[str]) -> LoadedPlan:
-    """A plan file, or a compose file imported on the fly (then `path` and `doc` are None: nothing to save to)."""
-    try:
-        return load_plan(path)
-    except PlanFileError as exc:
-        if "is a docker-compose file" not in str(exc):
-            raise
-    from launchdeck.app.compose_import import import_compose
-
-    return LoadedPlan(plan=import_compose(path).plan, path=None, doc=None)
 
 
 def plan_from_doc(doc: Any, label: str) -> Plan:

@@ -272,7 +272,7 @@ class LaunchDeck(App[int]):
         if not yes or self.opened.compose_path is None:
             return
         try:
-            from launchdeck.app.compose_import import import_compose
+            from launchdeck.app.compose import import_compose
 
             result = import_compose(self.opened.compose_path)
         except Exception as exc:  # noqa: BLE001 - any import problem is shown, the example stays open

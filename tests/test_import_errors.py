@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from launchdeck.app.cli import main
-from launchdeck.app.compose_import import import_compose
+from launchdeck.app.compose import import_compose
 from launchdeck.app.planfile import PlanFileError
 
 ROOT = Path(__file__).resolve().parents[1]

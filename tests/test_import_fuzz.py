@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from launchdeck.app.compose_import import _Importer
+from launchdeck.app.compose import import_doc
 from launchdeck.app.planfile import PlanFileError, parse_yaml, plan_from_doc, render_plan
 
 _SCALARS = st.one_of(
@@ -57,7 +57,7 @@ def test_compose_import_never_crashes(data: dict[str, object]) -> None:
     if text is None:
         return
     try:
-        result = _Importer(parse_yaml(text, "c.yml"), "c.yml", Path("/nonexistent")).run()
+        result = import_doc(parse_yaml(text, "c.yml"), "c.yml", Path("/nonexistent"))
     except PlanFileError as exc:
         assert exc.errors and all(str(e).startswith("c.yml") for e in exc.errors)
         return

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 _PROBE = """
 import json, sys
-import launchdeck.app.cli, launchdeck.app.plan, launchdeck.app.planfile, launchdeck.app.compose_import
+import launchdeck.app.cli, launchdeck.app.plan, launchdeck.app.planfile, launchdeck.app.compose
 launchdeck.app.cli.build_parser()
 heavy = sorted(m for m in sys.modules
                if m == "textual" or m.startswith(("textual.", "google.cloud", "grpc", "google.api_core")))

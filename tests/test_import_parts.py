@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from launchdeck.app.compose_fit import fit_resources
-from launchdeck.app.compose_parts import (
+from launchdeck.app.compose.fit import fit_resources
+from launchdeck.app.compose.parts import (
     Port,
     as_build,
     as_command,
@@ -20,7 +20,7 @@ from launchdeck.app.compose_parts import (
     resources,
     sniff,
 )
-from launchdeck.app.compose_roles import consumer, image_kind, migration, server, websocket_in_command
+from launchdeck.app.compose.roles import consumer, image_kind, migration, server, websocket_in_command
 
 
 @pytest.mark.parametrize("entry,port", [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from launchdeck.app.compose_import import import_compose
+from launchdeck.app.compose import import_compose
 from launchdeck.app.planfile import load_plan, plan_from_doc, render_plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -181,9 +181,9 @@ def test_x_launchdeck_overrides_any_guess() -> None:
             "cache": {"image": "redis:7", "x-launchdeck": {"tier": "standard"}},
         },
     }
-    from launchdeck.app.compose_import import _Importer
+    from launchdeck.app.compose import import_doc
 
-    result = _Importer(doc, "c.yml", DATA).run()
+    result = import_doc(doc, "c.yml", DATA)
     plan = result.plan
     assert plan.region == "europe-west1" and plan.target == "cloud-run-jobs"
     assert plan.redis is not None and (plan.redis.size_gb, plan.redis.tier) == (5, "standard")
@@ -199,9 +199,9 @@ def test_compose_service_names_become_valid_plan_names() -> None:
     doc = {"services": {"Celery_Worker": {"build": ".", "command": "celery -A x worker",
                                           "depends_on": ["web_app"]},
                         "web_app": {"build": ".", "ports": ["80:80"]}}}
-    from launchdeck.app.compose_import import _Importer
+    from launchdeck.app.compose import import_doc
 
-    result = _Importer(doc, "c.yml", DATA).run()
+    result = import_doc(doc, "c.yml", DATA)
     assert set(result.plan.services) == {"celery-worker", "web-app"}
     assert result.plan.services["celery-worker"].depends_on == ["web-app"]
     assert {r.service: r.plan_name for r in result.rows} == {"Celery_Worker": "celery-worker",
@@ -227,18 +227,18 @@ def test_test_stacks_are_valid_compose() -> None:
 
 
 def test_compose_secrets_become_secret_names() -> None:
-    from launchdeck.app.compose_import import _Importer
+    from launchdeck.app.compose import import_doc
 
     doc = {"services": {"api": {"image": "org/api", "ports": ["8080"],
                                 "secrets": ["db_password", {"source": "stripe-key", "target": "stripe.key"}]}},
            "secrets": {"db_password": {"file": "./pw.txt"}, "stripe-key": {"environment": "STRIPE_KEY"}}}
-    result = _Importer(doc, "c.yml", DATA).run()
+    result = import_doc(doc, "c.yml", DATA)
     assert result.plan.services["api"].secrets == ["DB_PASSWORD", "STRIPE_KEY"]
     assert any("/run/secrets" in n for n in result.notes)
 
 
 def test_looks_like_compose() -> None:
-    from launchdeck.app.compose_import import looks_like_compose
+    from launchdeck.app.compose import looks_like_compose
     from launchdeck.app.planfile import parse_yaml
 
     assert looks_like_compose(parse_yaml((ROOT / "assets" / "example" / "docker-compose.yml").read_text(), "c"))
@@ -247,12 +247,12 @@ def test_looks_like_compose() -> None:
 
 
 def test_gpu_reservation_gets_a_note() -> None:
-    from launchdeck.app.compose_import import _Importer
+    from launchdeck.app.compose import import_doc
 
     gpu = {"reservations": {"devices": [{"driver": "nvidia", "count": 1, "capabilities": ["gpu"]}]}}
     doc = {"services": {"ml": {"build": "./ml", "ports": ["5001:5001"], "deploy": {"resources": gpu}},
                         "api": {"build": ".", "ports": ["80:80"]}}}
-    notes = _Importer(doc, "c.yml", DATA).run().notes
+    notes = import_doc(doc, "c.yml", DATA).notes
     assert [n for n in notes if "GPU" in n] == [notes[0]] and notes[0].startswith("ml: reserves a GPU")
 
 
@@ -270,7 +270,7 @@ def test_extends_in_the_same_file_and_another() -> None:
 
 
 def test_dockerfiles_fill_in_what_compose_leaves_out() -> None:
-    from launchdeck.app.compose_parts import dockerfile_facts
+    from launchdeck.app.compose.parts import dockerfile_facts
 
     base = DATA / "dockerfiles"
     assert dockerfile_facts(base, {"context": "./api", "target": "runtime"}) == ([3000], "node dist/server.js")
@@ -286,3 +286,24 @@ def test_dockerfiles_fill_in_what_compose_leaves_out() -> None:
     }
     assert result.plan.services["api"].port == 3000
     assert result.plan.services["jobs"].command is None  # the Dockerfile is read, never copied
+
+
+def test_a_plan_with_a_typo_is_not_taken_for_compose(tmp_path: Path) -> None:
+    """Services with only `image:`/`port:` (keys both formats share, or the plan's own) plus a typo: the
+    plan's real error is shown, not a suggestion to import it."""
+    from launchdeck.app.compose import looks_like_compose
+    from launchdeck.app.planfile import PlanFileError, load_plan
+
+    plan = tmp_path / "launchdeck.yaml"
+    plan.write_text("name: shop\nservices:\n  web:\n    image: nginx:1.27\n    port: 80\n"
+                    "  api:\n    image: org/api:1\n    prot: 8000\n")
+    with pytest.raises(PlanFileError) as exc:
+        load_plan(plan)
+    assert "prot" in str(exc.value) and "did you mean 'port'" in str(exc.value)
+    assert "docker-compose" not in str(exc.value)
+    # Only keys both formats share, with a typo: still a plan.
+    assert not looks_like_compose({"services": {"api": {"image": "org/api", "comand": "x"}}})
+    # Evidence of compose: a key only compose has, or a top-level `volumes:`.
+    assert looks_like_compose({"services": {"api": {"image": "org/api", "ports": ["80:80"]}}})
+    assert looks_like_compose({"services": {"db": {"image": "postgres"}}, "volumes": {"data": {}}})
+    assert not looks_like_compose({"region": "us-central1", "services": {"api": {"image": "a", "ports": [1]}}})

@@ -54,7 +54,7 @@ def test_secret_values_appear_nowhere(tmp_path: Path) -> None:
 
 
 def test_secret_names_are_kept() -> None:
-    from launchdeck.app.compose_import import import_compose
+    from launchdeck.app.compose import import_compose
 
     plan = import_compose(DATA / "node_bull.yml").plan
     api = plan.services["api"]
@@ -75,7 +75,7 @@ def test_secret_names_are_kept() -> None:
 
 
 def test_split_env_rules() -> None:
-    from launchdeck.app.compose_import import split_env
+    from launchdeck.app.compose import split_env
 
     plain, secrets = split_env({
         "LOG_LEVEL": "info", "DB_PASSWORD": "x", "SENTRY_DSN": "", "HOME_URL": "https://u:p@h/",
@@ -86,7 +86,7 @@ def test_split_env_rules() -> None:
 
 
 def test_env_file_reader_returns_names_only(tmp_path: Path) -> None:
-    from launchdeck.app.compose_parts import env_file_names
+    from launchdeck.app.compose.parts import env_file_names
 
     f = tmp_path / ".env"
     f.write_text("# c\nexport A=1\nB = two\n  C=\"x=y\"\nnot a line\nB=again\n")

@@ -212,7 +212,7 @@ def test_example_plan_loads_and_round_trips() -> None:
 
 
 def test_compose_file_where_a_plan_is_expected() -> None:
-    from launchdeck.app.planfile import load_plan_or_compose
+    from launchdeck.app.compose import load_plan_or_compose
 
     compose = ROOT / "assets" / "example" / "docker-compose.yml"
     with pytest.raises(PlanFileError) as info:

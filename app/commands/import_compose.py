@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from launchdeck.app.commands._common import CommandError, add_format_arg
 
 if TYPE_CHECKING:
-    from launchdeck.app.compose_import import ImportResult
+    from launchdeck.app.compose import ImportResult
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +31,7 @@ def header(compose: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from launchdeck.app.compose_import import import_compose
+    from launchdeck.app.compose import import_compose
     from launchdeck.app.fsutil import atomic_write
     from launchdeck.app.planfile import render_plan
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from launchdeck.app import compose_parts as parts
-from launchdeck.app import compose_roles as roles
-from launchdeck.app.compose_fit import fit_resources
-from launchdeck.app.compose_roles import RoleGuess
-
-if TYPE_CHECKING:
-    from launchdeck.app.compose_import import _Importer
+from launchdeck.app.compose import parts, roles
+from launchdeck.app.compose.classify import depends
+from launchdeck.app.compose.env import split_env
+from launchdeck.app.compose.fit import fit_resources
+from launchdeck.app.compose.model import ImportRow, Refs, ServiceResult, Stack
+from launchdeck.app.compose.roles import RoleGuess
+from launchdeck.app.planfile import _plain as plain  # ruamel nodes as plain dicts and lists
 
 # A command that runs the user's own script, rather than a subcommand of the image's server.
 _CUSTOM = re.compile(r"\s*(\S*/)?(python[\d.]*|node|ruby|bundle|sh|bash|php|java|perl|deno|bun|npm|yarn|pnpm)\b")
@@ -41,7 +41,7 @@ def _traefik(svc: dict[str, Any]) -> tuple[bool, int | None]:
     return routed, port
 
 
-def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: dict[str, Any]) -> RoleGuess:
+def guess_role(stack: Stack, name: str, svc: dict[str, Any], cmd: str, ctx: dict[str, Any]) -> RoleGuess:
     """The first rule that applies wins; its words become the `why`."""
     tcp, expose = ctx["tcp"], ctx["expose"]
     published = tcp[0].container if tcp else None
@@ -65,7 +65,7 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
         return RoleGuess("websocket", f"command serves {ws}", port)
     if roles.websocket_image(parts.image_name(svc.get("image"))):
         return RoleGuess("websocket", f"image {parts.image_name(svc.get('image'))} is a websocket server", port)
-    ws_env = roles.websocket_env(list(imp.env[name]))
+    ws_env = roles.websocket_env(list(stack.env[name]))
     if ws_env:
         return RoleGuess("websocket", f"sets {ws_env}", port)
     if name in ctx["ws_refs"]:
@@ -103,10 +103,10 @@ def guess_role(imp: _Importer, name: str, svc: dict[str, Any], cmd: str, ctx: di
     return RoleGuess("worker", "no port published or exposed: runs in the background")
 
 
-def _image_shared(imp: _Importer, name: str, svc: dict[str, Any]) -> bool:
+def _image_shared(stack: Stack, name: str, svc: dict[str, Any]) -> bool:
     """Another service runs the same image (the usual shape of a worker beside its web process)."""
     image = str(svc.get("image") or "").rsplit(":", 1)[0]  # as written: `$SNUBA_IMAGE` is shared too
-    services = imp.doc.get("services") or {}
+    services = stack.services
     return bool(image) and any(other != name and isinstance(s, dict)
                                and str(s.get("image") or "").rsplit(":", 1)[0] == image
                                for other, s in services.items())
@@ -146,33 +146,33 @@ def _refs(value: str, host: str) -> bool:
     return bool(re.search(rf"(^|[@/=\s,]){re.escape(host)}(:\d+|/|$|\s|,|\?)", value))
 
 
-def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str, Any],
-                  ws_refs: dict[str, str], http_refs: dict[str, int | None], proxied: set[str]) -> dict[str, Any]:
-    from launchdeck.app.compose_import import ImportRow, parts_plain, split_env
-
-    override = parts_plain(svc.get("x-launchdeck") or {})
+def build_service(stack: Stack, name: str, svc: dict[str, Any], buckets: dict[str, Any],
+                  refs: Refs) -> ServiceResult:
+    """The plan entry for one app service, its row in the import table and its notes."""
+    notes: list[str] = []
+    override = plain(svc.get("x-launchdeck") or {})
     command = _command(svc)
     cmd = parts.sniff(command).lower()
     # What a local Dockerfile says, for when the compose file is silent.
-    docker_ports, docker_cmd = parts.dockerfile_facts(imp.base_dir, svc.get("build"))
+    docker_ports, docker_cmd = parts.dockerfile_facts(stack.base_dir, svc.get("build"))
     if not command and docker_cmd:
         cmd = parts.sniff(docker_cmd).lower()
     ports = parts.parse_ports(svc.get("ports"))
     tcp = [p for p in ports if p.protocol == "tcp"]
     if len(ports) > len(tcp):
-        imp.notes.append(f"{name}: UDP ports are not supported on Cloud Run; left out")
-    env = imp.env[name]
+        notes.append(f"{name}: UDP ports are not supported on Cloud Run; left out")
+    env = stack.env[name]
     traefik, traefik_port = _traefik(svc)
     health_port, health_path = parts.health_check(svc.get("healthcheck"))
     env_port = parts.sniff(env.get("PORT") or "")
     expose = parts.parse_expose(svc.get("expose"))
     ctx = {"tcp": tcp, "expose": expose or docker_ports, "expose_from": "exposes" if expose else
            "its Dockerfile exposes", "traefik": traefik,
-           "traefik_port": traefik_port, "http_port": http_refs.get(name), "http_ref": name in http_refs,
-           "ws_refs": ws_refs, "image_shared": _image_shared(imp, name, svc),
-           "proxied": name in proxied, "health_port": health_port,
+           "traefik_port": traefik_port, "http_port": refs.http.get(name), "http_ref": name in refs.http,
+           "ws_refs": refs.ws, "image_shared": _image_shared(stack, name, svc),
+           "proxied": name in refs.proxied, "health_port": health_port,
            "env_port": int(env_port) if env_port.isdigit() else None}
-    guess = guess_role(imp, name, svc, cmd, ctx)
+    guess = guess_role(stack, name, svc, cmd, ctx)
     role, why = guess.role, guess.why
     if "role" in override:
         why = f"x-launchdeck sets role {override['role']} (guess was {guess.role}: {guess.why})" \
@@ -191,8 +191,8 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
         if tcp and tcp[0].host and tcp[0].host != tcp[0].container:
             out["host_port"] = tcp[0].host
         if len(tcp) > 1:
-            imp.notes.append(f"{name}: also publishes {', '.join(str(p.container) for p in tcp[1:])}; "
-                             "a Cloud Run service serves one port")
+            notes.append(f"{name}: also publishes {', '.join(str(p.container) for p in tcp[1:])}; "
+                         "a Cloud Run service serves one port")
     if role in ("web", "websocket") and health_path and health_path != "/":
         out["health_path"] = health_path
     cpus, mem = parts.resources(svc)
@@ -200,38 +200,38 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
         cpu, memory, note = fit_resources(cpus, mem)
         out["cpu"], out["memory"] = cpu, memory
         if note and not ("cpu" in override and "memory" in override):
-            imp.notes.append(f"{name}: {note}")
+            notes.append(f"{name}: {note}")
     if _wants_gpu(svc):
-        imp.notes.append(f"{name}: reserves a GPU; the plan does not model GPUs (Cloud Run GPUs need at least "
-                         "4 vCPU and 16Gi, instance billing, and a region that offers them)")
+        notes.append(f"{name}: reserves a GPU; the plan does not model GPUs (Cloud Run GPUs need at least "
+                     "4 vCPU and 16Gi, instance billing, and a region that offers them)")
     if role == "websocket":
         out["timeout"] = 3600  # Cloud Run closes a socket when the request timeout ends
     elif role == "worker":
         out.update(min_instances=1, billing="instance")  # CPU must stay on between requests
         if "scheduler" in why or "beat" in why:
             out["max_instances"] = 1  # two schedulers would fire every task twice
-    plain, secrets = split_env(env, imp.env_file_only.get(name, []))
+    env_plain, secrets = split_env(env, stack.env_file_only.get(name, []))
     if "env" in override and isinstance(override["env"], dict):
         extra_plain, extra_secrets = split_env(
             {str(k): None if v is None else str(v) for k, v in override.pop("env").items()}, [])
-        plain.update(extra_plain)
+        env_plain.update(extra_plain)
         secrets += [s for s in extra_secrets if s not in secrets]
         for s in extra_secrets:
-            plain.pop(s, None)
+            env_plain.pop(s, None)
     mounted = _compose_secrets(svc.get("secrets"))
     if mounted:
-        secrets += [n for n in mounted if n not in secrets and n not in plain]
-        imp.notes.append(f"{name}: compose secrets {', '.join(mounted)} are listed under secrets "
-                         "(compose mounts them as files in /run/secrets; check how the app reads them)")
-    if plain:
-        out["env"] = plain
+        secrets += [n for n in mounted if n not in secrets and n not in env_plain]
+        notes.append(f"{name}: compose secrets {', '.join(mounted)} are listed under secrets "
+                     "(compose mounts them as files in /run/secrets; check how the app reads them)")
+    if env_plain:
+        out["env"] = env_plain
     if secrets:
         out["secrets"] = secrets
-    deps = _dependencies(imp, svc, env)
-    named = [v for k, v in env.items() if v and _BUCKET_ENV.search(k) and v in data.get("buckets", {})]
+    deps = _dependencies(stack, svc, env)
+    named = [v for k, v in env.items() if v and _BUCKET_ENV.search(k) and v in buckets]
     if "minio" in deps:
         deps.remove("minio")
-        named = list(data.get("buckets", {}))
+        named = list(buckets)
     if named:
         out["buckets"] = list(dict.fromkeys(named))
     if deps:
@@ -245,27 +245,24 @@ def build_service(imp: _Importer, name: str, svc: dict[str, Any], data: dict[str
         out.setdefault("concurrency", 1)
         if "billing" not in override:
             out.pop("billing", None)
-    shown = imp.names[name]
-    imp.rows.append(ImportRow(name, out["role"], why, shown if shown != name else None))
-    return out
+    shown = stack.names[name]
+    return ServiceResult(out, ImportRow(name, out["role"], why, shown if shown != name else None), tuple(notes))
 
 
-def _dependencies(imp: _Importer, svc: dict[str, Any], env: dict[str, str | None]) -> list[str]:
-    from launchdeck.app.compose_import import _depends
-
+def _dependencies(stack: Stack, svc: dict[str, Any], env: dict[str, str | None]) -> list[str]:
     deps: list[str] = []
 
     def add(compose_name: str) -> None:
-        kind = imp.kind.get(compose_name)
+        kind = stack.kinds.get(compose_name)
         target = {"postgres": "postgres", "redis": "redis", "minio": "minio"}.get(kind or "") or \
-            (imp.names.get(compose_name) if kind == "app" else None)
+            (stack.names.get(compose_name) if kind == "app" else None)
         if target and target not in deps:
             deps.append(target)
 
-    for dep in _depends(svc):
+    for dep in depends(svc):
         add(dep)
     values = [parts.sniff(v) for v in env.values() if v]
-    for other, kind in imp.kind.items():
+    for other, kind in stack.kinds.items():
         if kind in ("postgres", "redis", "minio") and any(_refs(v, other) for v in values):
             add(other)
     return deps

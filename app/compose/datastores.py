@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from launchdeck.app import compose_parts as parts
+from launchdeck.app.compose import parts
 from launchdeck.app.secretish import looks_secret
 
 _CLOUD_SQL_MAJORS = {"9", "10", "11", "12", "13", "14", "15", "16", "17"}
