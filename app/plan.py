@@ -8,6 +8,7 @@ model runs for its own target and the CLI runs again when `--target` overrides i
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -32,6 +33,9 @@ CLOUD_RUN_MAX_TIMEOUT_S = 3600
 CLOUD_RUN_JOB_MAX_TIMEOUT_S = 168 * 3600
 CLOUD_RUN_MAX_CONCURRENCY = 1000
 CLOUD_RUN_MAX_INSTANCES = 1000
+# Worker pools (docs: configuring/workerpools/cpu, memory-limits): at least 1 vCPU and 512 MiB.
+WORKER_POOL_MIN_CPU = 1.0
+WORKER_POOL_MIN_MEMORY_MIB = 512.0
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 # Cloud Run service names: DNS-1035 labels of at most 49 characters.
@@ -403,12 +407,93 @@ def runs_as_job(svc: Service, target: str) -> bool:
     return svc.role == "job"
 
 
+def runs_as_worker_pool(svc: Service, target: str) -> bool:
+    """On cloud-run a worker becomes a Cloud Run worker pool: no port, no probe, a fixed instance count."""
+    return target == "cloud-run" and svc.role == "worker"
+
+
+@dataclass(frozen=True)
+class WorkerPoolShape:
+    """What a worker pool actually runs for a plan's worker, and why it differs from the plan, if it does."""
+
+    instances: int
+    cpu: float
+    memory_mib: float
+    notes: tuple[str, ...] = ()
+
+
+def _count(n: int) -> str:
+    return f"{n} instance{'' if n == 1 else 's'}"
+
+
+def worker_pool_shape(svc: Service) -> WorkerPoolShape:
+    """The instance count, CPU and memory of the worker pool a `role: worker` becomes on cloud-run.
+
+    A worker pool is scaled manually: it runs exactly `instances` all month. `instances` wins when
+    the plan sets it; otherwise min_instances (at least 1) becomes the count, since the floor is
+    what a queue consumer needs to keep running. max_instances has no counterpart.
+    """
+    given = svc.model_fields_set
+    notes: list[str] = []
+    if "instances" in given:
+        count = svc.instances
+        ignored = [k for k in ("min_instances", "max_instances") if k in given]
+        if ignored:
+            notes.append(f"{' and '.join(ignored)} not used: a worker pool runs exactly instances ({count})")
+    else:
+        count = max(1, svc.min_instances)
+        if "min_instances" in given or "max_instances" in given:
+            span = (f"min_instances {svc.min_instances} / max_instances {svc.max_instances}"
+                    if "max_instances" in given else f"min_instances {svc.min_instances}")
+            notes.append(f"{span}: a worker pool does not autoscale, so it runs {_count(count)} all month "
+                         f"(set instances to choose the count)")
+    if count == 0:
+        notes.append("instances 0: the worker pool exists but runs nothing, so no queue is consumed")
+    cpu, memory = svc.cpu, svc.memory_mib
+    if cpu < WORKER_POOL_MIN_CPU:
+        notes.append(f"cpu {format_cpu(cpu)} raised to 1: worker pools need at least 1 vCPU")
+        cpu = WORKER_POOL_MIN_CPU
+    if memory < WORKER_POOL_MIN_MEMORY_MIB:
+        notes.append(f"memory {svc.memory} raised to 512Mi: worker pools need at least 512 MiB")
+        memory = WORKER_POOL_MIN_MEMORY_MIB
+    return WorkerPoolShape(count, cpu, memory, tuple(notes))
+
+
+def worker_pool_problems(svc: Service) -> list[tuple[str, str]]:
+    """(key, message) for values a worker pool would reject, and instance settings that contradict each other."""
+    out: list[tuple[str, str]] = []
+    shape = worker_pool_shape(svc)
+    if shape.cpu > 8 or (shape.cpu > 1 and shape.cpu not in CLOUD_RUN_CPU_STEPS):
+        out.append(("cpu", f"{format_cpu(svc.cpu)} vCPU is not allowed on a Cloud Run worker pool "
+                           "(allowed: 1, 2, 4, 6, 8)"))
+    elif shape.cpu in CLOUD_RUN_MEMORY_BY_CPU:
+        low, high = CLOUD_RUN_MEMORY_BY_CPU[shape.cpu]
+        low = max(low, WORKER_POOL_MIN_MEMORY_MIB)
+        if svc.memory_mib > high or (svc.memory_mib < low and low > WORKER_POOL_MIN_MEMORY_MIB):
+            out.append(("memory", f"{svc.memory} is not allowed with {format_cpu(shape.cpu)} vCPU on a Cloud Run "
+                                  f"worker pool (allowed: {format_memory(low)} to {format_memory(high)})"))
+    given = svc.model_fields_set
+    if "instances" not in given:
+        return out
+    if "min_instances" in given and svc.instances < svc.min_instances:
+        out.append(("instances", f"{svc.instances} is below min_instances {svc.min_instances}; a worker pool "
+                                 "runs exactly instances (remove min_instances, or make them agree)"))
+    if "max_instances" in given and svc.instances > svc.max_instances:
+        out.append(("instances", f"{svc.instances} is above max_instances {svc.max_instances}; a worker pool "
+                                 "runs exactly instances (remove max_instances, or make them agree)"))
+    return out
+
+
 def target_problems(plan: Plan, target: str) -> list[tuple[tuple[str | int, ...], str]]:
     """Values the given target would reject, as (key path, message)."""
     problems: list[tuple[tuple[str | int, ...], str]] = []
     if target in CLOUD_RUN_TARGETS:
         for name, svc in plan.services.items():
-            for key, msg in cloud_run_service_problems(svc, as_job=runs_as_job(svc, target)):
+            if runs_as_worker_pool(svc, target):
+                found = worker_pool_problems(svc)
+            else:
+                found = cloud_run_service_problems(svc, as_job=runs_as_job(svc, target))
+            for key, msg in found:
                 problems.append((("services", name, key), msg))
     elif target in ("gke-autopilot", "gke-standard"):
         for name, svc in plan.services.items():
@@ -431,5 +516,6 @@ def example_usage_for(role: str) -> Usage:
 __all__ = [
     "Billing", "Bucket", "CLOUD_RUN_TARGETS", "GCP_TARGETS", "Ingress", "Network", "Plan", "PlanProblems",
     "Postgres", "Redis", "Role", "SelfHost", "Service", "TARGETS", "Target", "Unmapped", "Usage",
-    "cloud_run_service_problems", "example_usage_for", "runs_as_job", "target_problems",
+    "WorkerPoolShape", "cloud_run_service_problems", "example_usage_for", "runs_as_job", "runs_as_worker_pool",
+    "target_problems", "worker_pool_problems", "worker_pool_shape",
 ]

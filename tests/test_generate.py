@@ -60,7 +60,7 @@ def k8s_docs(files):
 def test_cloud_run_services_settings():
     res = resources(generate(_plan(), "cloud-run"))
     services = of_type(res, "google_cloud_run_v2_service")
-    assert set(services) == {"frontend", "backend", "realtime", "worker"}
+    assert set(services) == {"frontend", "backend", "realtime"}
     backend = services["backend"]["template"][0]
     container = backend["containers"][0]
     assert container["resources"][0]["limits"] == {"cpu": "2", "memory": "2Gi"}
@@ -71,12 +71,12 @@ def test_cloud_run_services_settings():
     secret_envs = [e for e in container["env"] if "value_source" in e]
     assert {e["name"] for e in secret_envs} == {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "AWS_SECRET_ACCESS_KEY"}
     assert all("value" not in e for e in secret_envs)
-    # The worker stays a service: CPU always on, at least one instance, a TCP health port.
-    worker = services["worker"]["template"][0]
-    assert worker["containers"][0]["resources"][0]["cpu_idle"] is False
-    assert worker["scaling"][0]["min_instance_count"] >= 1
-    assert "tcp_socket" in worker["containers"][0]["startup_probe"][0]
-    assert services["worker"]["ingress"] == "INGRESS_TRAFFIC_INTERNAL_ONLY"
+    # The worker is a worker pool: no port, no probe, a fixed instance count (min_instances 1).
+    pool = of_type(res, "google_cloud_run_v2_worker_pool")["worker"]
+    assert pool["scaling"][0] == {"scaling_mode": "MANUAL", "manual_instance_count": 1}
+    container = pool["template"][0]["containers"][0]
+    assert not {"ports", "startup_probe", "liveness_probe"} & set(container)
+    assert container["resources"][0]["limits"] == {"cpu": "4", "memory": "4Gi"}
     assert services["realtime"]["template"][0]["timeout"] == "3600s"
     # The migrate job is a Cloud Run job even on the cloud-run target, with no scheduler.
     assert set(of_type(res, "google_cloud_run_v2_job")) == {"migrate"}

@@ -84,11 +84,14 @@ def test_timeouts_service_and_job() -> None:
     assert problems(svc(role="job", timeout=168 * 3600)) == []
     [msg] = problems(svc(role="job", timeout=168 * 3600 + 1))
     assert "allowed: 1 to 604800 s for a job task" in msg
-    # on cloud-run-jobs a worker runs as a job, on cloud-run it is a service
+    # on cloud-run-jobs a worker runs as a job; on cloud-run it is a worker pool, which has no request
+    # timeout, while a web service with the same timeout is refused
     worker = Plan.model_validate({"target": "cloud-run-jobs",
                                   "services": {"w": {"role": "worker", "timeout": 7200}}})
     assert runs_as_job(worker.services["w"], "cloud-run-jobs") and not runs_as_job(worker.services["w"], "cloud-run")
-    assert [p for p, _ in target_problems(worker, "cloud-run")] == [("services", "w", "timeout")]
+    assert target_problems(worker, "cloud-run") == []
+    web = worker.model_copy(update={"services": {"w": worker.services["w"].model_copy(update={"role": "web"})}})
+    assert [p for p, _ in target_problems(web, "cloud-run")] == [("services", "w", "timeout")]
 
 
 def test_max_instances_and_min_max() -> None:

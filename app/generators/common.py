@@ -11,7 +11,7 @@ from launchdeck.app.plan import Plan, Service
 from launchdeck.app.secretish import looks_secret
 from launchdeck.app.units import format_cpu, format_memory
 
-HEALTH_PORT = 8080  # the port a worker kept on a Cloud Run service must answer on
+DEFAULT_PORT = 8080  # Cloud Run's $PORT for a service whose plan names no port
 _PG_NAMES = re.compile(r"(DATABASE|POSTGRES|^PG[A-Z_]*$|^DB_)", re.IGNORECASE)
 _REDIS_NAMES = re.compile(r"(REDIS|CELERY_BROKER|CELERY_RESULT|CACHE_URL)", re.IGNORECASE)
 

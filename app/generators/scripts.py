@@ -2,8 +2,8 @@
 
 The script builds linux/amd64 images with buildx (so an arm64 laptop can never push an image that
 dies with `exec format error`), pushes them to Artifact Registry, then rolls out: `gcloud run
-deploy` / `gcloud run jobs deploy` for Cloud Run (env from a per-service `--env-vars-file`,
-secrets with `--set-secrets`), or kubectl for GKE (Secret Manager values piped into a Kubernetes
+deploy` / `gcloud run jobs deploy` / `gcloud run worker-pools deploy` for Cloud Run (env from a
+per-service `--env-vars-file`, secrets with `--set-secrets`), or kubectl for GKE (Secret Manager values piped into a Kubernetes
 Secret, never written to disk). The workflow authenticates with Workload Identity Federation.
 """
 
@@ -13,7 +13,7 @@ import shlex
 
 from launchdeck.app.generators import yamlout
 from launchdeck.app.generators.common import (
-    HEALTH_PORT,
+    DEFAULT_PORT,
     account_id,
     args_of,
     built_images,
@@ -25,7 +25,15 @@ from launchdeck.app.generators.common import (
     slug,
     uses_postgres,
 )
-from launchdeck.app.plan import CLOUD_RUN_TARGETS, Plan, Service, runs_as_job
+from launchdeck.app.plan import (
+    CLOUD_RUN_TARGETS,
+    Plan,
+    Service,
+    runs_as_job,
+    runs_as_worker_pool,
+    worker_pool_shape,
+)
+from launchdeck.app.units import format_memory
 
 q = shlex.quote
 
@@ -96,15 +104,21 @@ def _args_flag(svc: Service) -> str:
     return "--args=" + q(joined)
 
 
-def _run_flags(plan: Plan, name: str, svc: Service, job: bool) -> list[str]:
+def _run_flags(plan: Plan, name: str, svc: Service, kind: str) -> list[str]:
+    """gcloud flags for kind "service", "job" or "pool" (a worker pool)."""
+    job, pool = kind == "job", kind == "pool"
+    cpu, memory = cpu_text(svc.cpu), memory_text(svc)
+    if pool:
+        shape = worker_pool_shape(svc)
+        cpu, memory = cpu_text(shape.cpu), format_memory(shape.memory_mib)
     flags = [f"--image {_image(plan, name)}", '--region "$REGION"', '--project "$PROJECT_ID"',
              f'--service-account "{account_id(name)}@${{PROJECT_ID}}.iam.gserviceaccount.com"',
-             f"--cpu {q(cpu_text(svc.cpu))}", f"--memory {q(memory_text(svc))}"]
+             f"--cpu {q(cpu)}", f"--memory {q(memory)}"]
     if svc.env:
         flags.append(f'--env-vars-file "$HERE/env/{slug(name)}.yaml"')
     if svc.secrets:
         flags.append("--set-secrets " + q(",".join(f"{s}={s}:latest" for s in svc.secrets)))
-    if plan.network.vpc == "connector":
+    if plan.network.vpc == "connector" and not pool:
         flags += [f'--vpc-connector "{slug(plan.name)[:20]}-conn"', "--vpc-egress private-ranges-only"]
     elif plan.network.vpc == "direct":
         flags += ['--network "${NETWORK:-default}"', '--subnet "${SUBNET:-default}"',
@@ -115,23 +129,20 @@ def _run_flags(plan: Plan, name: str, svc: Service, job: bool) -> list[str]:
     if job:
         tasks = max(1, round(svc.usage.tasks_per_execution[1]))
         flags += [f"--tasks {tasks}", "--max-retries 1", f"--task-timeout {svc.timeout}s"]
-        if svc.command:
-            flags.append(_args_flag(svc))
-        return flags
-    worker = svc.role == "worker"
-    flags += [f"--port {svc.port or HEALTH_PORT}", f"--concurrency {svc.concurrency}",
-              f"--timeout {svc.timeout}s",
-              f"--min-instances {max(1, svc.min_instances) if worker else svc.min_instances}",
-              f"--max-instances {max(svc.max_instances, svc.min_instances, 1)}",
-              "--no-cpu-throttling" if worker or svc.billing == "instance" else "--cpu-throttling",
-              "--cpu-boost"]
-    if svc.role == "websocket":
-        flags.append("--session-affinity")
-    if is_public(svc):
-        ingress = "internal-and-cloud-load-balancing" if plan.ingress.load_balancer else "all"
-        flags += [f"--ingress {ingress}", "--allow-unauthenticated"]
+    elif pool:
+        flags.append(f"--instances {worker_pool_shape(svc).instances}")
     else:
-        flags += ["--ingress internal", "--no-allow-unauthenticated"]
+        flags += [f"--port {svc.port or DEFAULT_PORT}", f"--concurrency {svc.concurrency}",
+                  f"--timeout {svc.timeout}s", f"--min-instances {svc.min_instances}",
+                  f"--max-instances {max(svc.max_instances, svc.min_instances, 1)}",
+                  "--no-cpu-throttling" if svc.billing == "instance" else "--cpu-throttling", "--cpu-boost"]
+        if svc.role == "websocket":
+            flags.append("--session-affinity")
+        if is_public(svc):
+            ingress = "internal-and-cloud-load-balancing" if plan.ingress.load_balancer else "all"
+            flags += [f"--ingress {ingress}", "--allow-unauthenticated"]
+        else:
+            flags += ["--ingress internal", "--no-allow-unauthenticated"]
     if svc.command:
         flags.append(_args_flag(svc))
     return flags
@@ -142,12 +153,15 @@ def _cmd(head: str, flags: list[str]) -> list[str]:
 
 
 def cloud_run_script(plan: Plan) -> str:
-    lines = _head(plan, "Build linux/amd64 images and roll out Cloud Run services and jobs.") + _build(plan)
+    lines = _head(plan, "Build linux/amd64 images and roll out Cloud Run services, jobs and worker pools.")
+    lines += _build(plan)
     jobs = [(n, s) for n, s in plan.services.items() if runs_as_job(s, plan.target)]
-    services = [(n, s) for n, s in plan.services.items() if not runs_as_job(s, plan.target)]
+    pools = [(n, s) for n, s in plan.services.items() if runs_as_worker_pool(s, plan.target)]
+    services = [(n, s) for n, s in plan.services.items()
+                if not runs_as_job(s, plan.target) and not runs_as_worker_pool(s, plan.target)]
     for name, svc in jobs:
         lines += [f'echo "==> job {slug(name)}"']
-        lines += _cmd(f"gcloud run jobs deploy {slug(name)}", _run_flags(plan, name, svc, job=True))
+        lines += _cmd(f"gcloud run jobs deploy {slug(name)}", _run_flags(plan, name, svc, "job"))
     one_off = [n for n, s in jobs if s.role == "job" and not s.schedule]
     if one_off:
         lines += ["", "# One-off jobs (migrations) run to completion before the services roll out.",
@@ -157,7 +171,13 @@ def cloud_run_script(plan: Plan) -> str:
         lines.append("fi")
     for name, svc in services:
         lines += ["", f'echo "==> service {slug(name)}"']
-        lines += _cmd(f"gcloud run deploy {slug(name)}", _run_flags(plan, name, svc, job=False))
+        lines += _cmd(f"gcloud run deploy {slug(name)}", _run_flags(plan, name, svc, "service"))
+    for name, svc in pools:
+        lines += ["", f'echo "==> worker pool {slug(name)}"']
+        if plan.network.vpc == "connector":
+            lines.append("# The VPC connector comes from Terraform: gcloud has no connector flag for worker pools,"
+                         " and deploy keeps it.")
+        lines += _cmd(f"gcloud run worker-pools deploy {slug(name)}", _run_flags(plan, name, svc, "pool"))
     lines += ["", 'echo "deployed $TAG"']
     return "\n".join(lines) + "\n"
 
@@ -276,6 +296,20 @@ def deploy_md(plan: Plan) -> str:
     if plan.ingress.load_balancer:
         out += ["Load balancer: point DNS A records for the domain (and `<service>.<domain>` for the other",
                 "public services) at the `lb_ip` / `ingress_ip` output; the managed certificate then provisions.", ""]
+    pools = [(n, s) for n, s in plan.services.items() if runs_as_worker_pool(s, plan.target)]
+    if pools:
+        out += ["## Worker pools", "",
+                "Queue consumers run as Cloud Run worker pools: no port, no health check, no request timeout.",
+                "A worker pool is scaled by hand and bills every instance for its whole lifetime.", ""]
+        for name, svc in pools:
+            shape = worker_pool_shape(svc)
+            out.append(f"- `{slug(name)}`: {shape.instances} instance{'' if shape.instances == 1 else 's'}"
+                       + "".join(f"; {n}" for n in shape.notes))
+        first = slug(pools[0][0])
+        out += ["", "```sh", "# change the instance count now (no new revision; the next deploy.sh resets it to the plan)",
+                f'gcloud run worker-pools update {first} --instances 2 --region "$REGION"',
+                "# follow its logs",
+                f'gcloud run worker-pools logs tail {first} --region "$REGION"', "```", ""]
     out += ["## Releases", "",
             "`PROJECT_ID=... ./deploy.sh [TAG]` builds linux/amd64 images, pushes them and rolls out.",
             "Terraform ignores image changes, so both can be used side by side.", "",

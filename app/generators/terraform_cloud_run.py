@@ -2,16 +2,16 @@
 
 web/websocket services become `google_cloud_run_v2_service`; jobs (and, on cloud-run-jobs,
 workers) become `google_cloud_run_v2_job` with a Cloud Scheduler trigger where the plan sets
-`schedule`. On `cloud-run` a worker stays a service: CPU always allocated, at least one instance,
-and a TCP health port it must listen on. Images are rolled out by deploy.sh, so Terraform ignores
-later image changes.
+`schedule`. On `cloud-run` a worker becomes a `google_cloud_run_v2_worker_pool`: no port, no
+probe, no request timeout, a fixed (manually scaled) instance count. Images are rolled out by
+deploy.sh, so Terraform ignores later image changes.
 """
 
 from __future__ import annotations
 
 from launchdeck.app.generators import hcl, tf_gcp
 from launchdeck.app.generators.common import (
-    HEALTH_PORT,
+    DEFAULT_PORT,
     args_of,
     cpu_text,
     ident,
@@ -23,7 +23,8 @@ from launchdeck.app.generators.common import (
     uses_postgres,
 )
 from launchdeck.app.generators.hcl import Block, Raw, block
-from launchdeck.app.plan import Plan, Service, runs_as_job
+from launchdeck.app.plan import Plan, Service, runs_as_job, runs_as_worker_pool, worker_pool_shape
+from launchdeck.app.units import format_memory
 
 HEADER = tf_gcp.HEADER
 
@@ -55,24 +56,25 @@ def _sql_volume(plan: Plan, svc: Service) -> tuple[Block | None, Block | None]:
     return vol, block("volume_mounts", body=[("name", "cloudsql"), ("mount_path", "/cloudsql")])
 
 
-def _container(plan: Plan, name: str, svc: Service, as_job: bool) -> Block:
+def _container(plan: Plan, name: str, svc: Service, kind: str) -> Block:
+    """One container block; kind is "service", "job" or "pool" (a worker pool: no port, no probe)."""
     img = images(plan)[name]
     body: list = [("image", tf_gcp.image_expr(img.name, img.prebuilt))]
     if args_of(svc):
         body.append(("args", args_of(svc)))
     limits = {"cpu": cpu_text(svc.cpu), "memory": memory_text(svc)}
-    if as_job:
+    if kind == "pool":
+        shape = worker_pool_shape(svc)
+        body.append(block("resources", body=[("limits", {"cpu": cpu_text(shape.cpu),
+                                                         "memory": format_memory(shape.memory_mib)})]))
+    elif kind == "job":
         body.append(block("resources", body=[("limits", limits)]))
     else:
-        always_on = svc.billing == "instance" or svc.role == "worker"
-        port = svc.port or HEALTH_PORT
+        port = svc.port or DEFAULT_PORT
         body.append(block("ports", body=[("container_port", port)]))
         body.append(block("resources", body=[
-            ("limits", limits), ("cpu_idle", not always_on), ("startup_cpu_boost", True)]))
-        if svc.role == "worker":
-            probe = block("tcp_socket", body=[("port", port)])
-        else:
-            probe = block("http_get", body=[("path", svc.health_path), ("port", port)])
+            ("limits", limits), ("cpu_idle", svc.billing != "instance"), ("startup_cpu_boost", True)]))
+        probe = block("http_get", body=[("path", svc.health_path), ("port", port)])
         body.append(block("startup_probe", body=[
             ("initial_delay_seconds", 0), ("period_seconds", 5), ("timeout_seconds", 3),
             ("failure_threshold", 24), probe]))
@@ -91,28 +93,23 @@ def _secret_grants(name: str, svc: Service) -> list[Raw]:
 
 
 def service(plan: Plan, name: str, svc: Service) -> list[Block]:
-    worker = svc.role == "worker"
     lb = plan.ingress.load_balancer and is_public(svc)
     ingress = ("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" if lb
                else "INGRESS_TRAFFIC_ALL" if is_public(svc) else "INGRESS_TRAFFIC_INTERNAL_ONLY")
-    min_instances = max(1, svc.min_instances) if worker else svc.min_instances
     template: list = [
         ("service_account", Raw(f"google_service_account.{ident(name)}.email")),
         ("timeout", f"{svc.timeout}s"),
         ("max_instance_request_concurrency", svc.concurrency),
-        block("scaling", body=[("min_instance_count", min_instances),
-                               ("max_instance_count", max(svc.max_instances, min_instances))]),
+        block("scaling", body=[("min_instance_count", svc.min_instances),
+                               ("max_instance_count", max(svc.max_instances, svc.min_instances))]),
         _vpc(plan),
         _sql_volume(plan, svc)[0],
-        _container(plan, name, svc, as_job=False),
+        _container(plan, name, svc, "service"),
     ]
     if svc.role == "websocket":
         template.insert(2, ("session_affinity", True))
     comment = None
-    if worker:
-        comment = (f"Worker kept on a service: CPU always allocated and at least one instance.\n"
-                   f"It must listen on port {svc.port or HEALTH_PORT} (a tiny health server), or it fails to start.")
-    elif svc.role == "websocket":
+    if svc.role == "websocket":
         comment = f"WebSocket connections last up to the request timeout ({svc.timeout} s), then clients reconnect."
     out = [block("resource", "google_cloud_run_v2_service", ident(name), comment=comment, body=[
         ("name", slug(name)), ("location", Raw("var.region")), ("ingress", ingress),
@@ -129,11 +126,35 @@ def service(plan: Plan, name: str, svc: Service) -> list[Block]:
     return out
 
 
+def worker_pool(plan: Plan, name: str, svc: Service) -> list[Block]:
+    """A queue consumer as a worker pool: it pulls work, so it needs no port, probe or URL."""
+    shape = worker_pool_shape(svc)
+    template: list = [
+        ("service_account", Raw(f"google_service_account.{ident(name)}.email")),
+        _vpc(plan),
+        _sql_volume(plan, svc)[0],
+        _container(plan, name, svc, "pool"),
+    ]
+    comment = [f"Worker pool: pulls its work, so no port, probe or request timeout. Manual scaling: "
+               f"{shape.instances} instance{'' if shape.instances == 1 else 's'},",
+               "each billed for its whole lifetime. Change the count without a new revision:",
+               f"gcloud run worker-pools update {slug(name)} --instances N"]
+    comment += [f"Note: {n}." for n in shape.notes]
+    return [block("resource", "google_cloud_run_v2_worker_pool", ident(name), comment="\n".join(comment), body=[
+        ("name", slug(name)), ("location", Raw("var.region")), ("deletion_protection", False),
+        block("scaling", body=[("scaling_mode", "MANUAL"), ("manual_instance_count", shape.instances)]),
+        block("template", body=template),
+        block("lifecycle", body=[("ignore_changes", [
+            Raw("client"), Raw("client_version"), Raw("template[0].containers[0].image")])]),
+        ("depends_on", _depends(_secret_grants(name, svc))),
+    ])]
+
+
 def job(plan: Plan, name: str, svc: Service) -> list[Block]:
     inner: list = [
         ("service_account", Raw(f"google_service_account.{ident(name)}.email")),
         ("timeout", f"{svc.timeout}s"), ("max_retries", 1),
-        _vpc(plan), _sql_volume(plan, svc)[0], _container(plan, name, svc, as_job=True),
+        _vpc(plan), _sql_volume(plan, svc)[0], _container(plan, name, svc, "job"),
     ]
     tasks = max(1, round(svc.usage.tasks_per_execution[1]))
     out = [block("resource", "google_cloud_run_v2_job", ident(name), body=[
@@ -178,6 +199,10 @@ def _network(plan: Plan) -> list[Block]:
 
 def _public(plan: Plan) -> list[str]:
     return [n for n, s in plan.services.items() if is_public(s) and not runs_as_job(s, plan.target)]
+
+
+def _is_service(svc: Service, target: str) -> bool:
+    return not runs_as_job(svc, target) and not runs_as_worker_pool(svc, target)
 
 
 def load_balancer(plan: Plan) -> list[Block]:
@@ -268,9 +293,12 @@ def _extra_variables(plan: Plan) -> list[Block]:
 def files(plan: Plan) -> dict[str, str]:
     svc_blocks: list[Block] = []
     job_blocks: list[Block] = []
+    pool_blocks: list[Block] = []
     for name, svc in plan.services.items():
         if runs_as_job(svc, plan.target):
             job_blocks += job(plan, name, svc)
+        elif runs_as_worker_pool(svc, plan.target):
+            pool_blocks += worker_pool(plan, name, svc)
         else:
             svc_blocks += service(plan, name, svc)
     iam = tf_gcp.service_accounts(plan, list(plan.services))
@@ -279,7 +307,7 @@ def files(plan: Plan) -> dict[str, str]:
             ("account_id", f"{slug(plan.name)[:18]}-scheduler"), ("display_name", f"{plan.name} scheduler"),
             ("depends_on", [tf_gcp.api_ref("iam")])], comment="Cloud Scheduler runs the scheduled jobs as this."))
     extra_out = [block("output", f"{ident(n)}_url", body=[("value", Raw(f"google_cloud_run_v2_service.{ident(n)}.uri"))])
-                 for n, s in plan.services.items() if not runs_as_job(s, plan.target)]
+                 for n, s in plan.services.items() if _is_service(s, plan.target)]
     if load_balancer(plan):
         extra_out.append(block("output", "lb_ip", body=[("value", Raw("google_compute_global_address.lb.address"))]))
     out = {
@@ -296,6 +324,8 @@ def files(plan: Plan) -> dict[str, str]:
         out["terraform/services.tf"] = hcl.render(svc_blocks, HEADER)
     if job_blocks:
         out["terraform/jobs.tf"] = hcl.render(job_blocks, HEADER)
+    if pool_blocks:
+        out["terraform/worker_pools.tf"] = hcl.render(pool_blocks, HEADER)
     lb = load_balancer(plan)
     if lb:
         out["terraform/load_balancer.tf"] = hcl.render(lb, HEADER)
