@@ -75,7 +75,7 @@ def test_generate_without_terraform_says_skipped_and_exits_0(tmp_path, monkeypat
     out = capsys.readouterr().out
     assert rc == 0, out
     assert "terraform-fmt skipped" in out and "terraform-fmt ok" not in out
-    assert "terraform not on PATH" in out and " 0 failed, 13 skipped" in out
+    assert "terraform not on PATH" in out and " 0 failed, 14 skipped" in out
     rc = main(["generate", example, "--target", "cloud-run", "--out", str(tmp_path / "b"), "--force", "-f", "json"])
     data = json.loads(capsys.readouterr().out)
     fmt = [v for v in data["validation"] if v["validator"] == "terraform-fmt"]
