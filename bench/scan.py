@@ -43,7 +43,7 @@ SERVICES = ["backend-1", "worker-1", "frontend-1", "postgres-1", "redis-1", "rea
 
 
 def generate(path: Path, n: int, error_rate: float, seed: int = 7) -> int:
-    from launchdeck.app.hints.catalog import load_rules
+    from launchdeck.app.hints.hint_catalog import load_rules
 
     rnd = random.Random(seed)
     errors = [ex for r in load_rules() if not r.context and r.hint.severity != "info" for ex in r.examples]

@@ -10,8 +10,7 @@ import pytest
 import yaml
 
 from launchdeck.app.hints import Hint, get_engine, load_hints
-from launchdeck.app.hints.catalog import load_rules
-from launchdeck.app.hints.literals import required_literals
+from launchdeck.app.hints.hint_catalog import load_rules
 from launchdeck.app.hints.normalize import detect_format, normalize
 
 DATA = Path(__file__).parent / "data" / "logs"
@@ -185,31 +184,22 @@ def test_format_detection(name, fmt):
     assert detect_format(lines[:200]) == fmt
 
 
-@pytest.mark.parametrize("pattern,expect", [
-    (r"Memory limit of \d+ MiB exceeded with \d+ MiB used", {"mib exceeded with"}),
-    (r"(ModuleNotFoundError|ImportError): No module named '[^']+'",
-     {"modulenotfounderror: no module named '", "importerror: no module named '"}),
-    (r"\b(ImagePullBackOff|ErrImagePull)\b", {"imagepullbackoff", "errimagepull"}),
-    (r"\d+", None),
-])
-def test_required_literals(pattern, expect):
-    assert required_literals(pattern) == expect
-    if expect:
-        # Soundness: every example the regex matches contains one of the literals.
-        rx = re.compile(pattern)
-        for rule in load_rules():
-            for ex in rule.examples:
-                if rx.search(ex):
-                    assert any(lit in ex.lower() for lit in expect)
-
-
-def test_literals_are_sound_for_every_catalog_example():
+def test_declared_literals_are_sound_for_every_catalog_example():
+    """A regex hit on an example line always contains one of the rule's declared literals, so
+    the prefilter cannot hide it (the catalog declares literals instead of us parsing regexes)."""
     for rule in load_rules():
+        keys = set(rule.literals) | {s.lower() for s in rule.substrings}
         for rx in rule.regexes + rule.weak:
-            lits = required_literals(rx.pattern)
+            assert rule.literals, (rule.hint.id, "regexes need declared literals")
             for ex in rule.examples:
                 if rx.search(ex):
-                    assert lits and any(lit in ex.lower() for lit in lits), (rule.hint.id, rx.pattern)
+                    assert any(k in ex.lower() for k in keys), (rule.hint.id, rx.pattern)
+
+
+def test_declared_literals_are_lowercase_and_long_enough():
+    for rule in load_rules():
+        for lit in rule.literals:
+            assert lit == lit.lower() and len(lit) >= 4, (rule.hint.id, lit)
 
 
 def test_fast_and_portable_prefilters_agree():
@@ -325,3 +315,43 @@ def test_different_things_on_neighbouring_lines_stay_apart():
     lines = ["backend-1  | Memory limit of 512 MiB exceeded with 513 MiB used.",
              "worker-1   | Memory limit of 512 MiB exceeded with 513 MiB used."]
     assert [(h.line, h.count) for h in engine.scan(lines)] == [(1, 1), (2, 1)]
+
+
+@pytest.mark.parametrize("rule", [r for r in load_rules() if r.traps], ids=lambda r: r.hint.id)
+def test_trap_lines_do_not_give_the_hint(rule):
+    engine = get_engine()
+    for line in rule.traps:
+        assert rule.hint.id not in [h.hint.id for h in engine.scan([line])], line
+        hint = engine.match_line(line)
+        assert hint is None or hint.id != rule.hint.id, line
+
+
+def test_specific_wins_and_the_generic_is_kept_as_also():
+    line = ("[2023-06-12 12:00:58,796: ERROR/MainProcess] consumer: Cannot connect to redis://10.128.0.5:6379/0: "
+            "Error 110 connecting to 10.128.0.5:6379. Connection timed out..")
+    [hit] = get_engine().scan([line])
+    assert hit.hint.id == "memorystore-private-ip-no-egress"
+    assert "celery-broker-connection-error" in hit.also
+    public = line.replace("10.128.0.5", "redis")
+    assert get_engine().scan([public])[0].hint.id == "celery-broker-connection-error"
+
+
+def test_every_hinted_line_is_accounted_for():
+    """Repeats point at their first line; a symptom names its root cause."""
+    lines = (DATA / "compose-selfhost.log").read_text().splitlines()
+    [celery] = [h for h in get_engine().scan(lines) if h.hint.id == "celery-broker-connection-error"]
+    recs = celery.records()
+    assert recs[0]["line"] == 30 and recs[0]["count"] == 3 and recs[0]["lines"] == [30, 32, 34]
+    assert [(r["line"], r["first"]) for r in recs[1:]] == [(32, 30), (34, 30)]
+    crash = [
+        "NAME                    READY   STATUS             RESTARTS   AGE",
+        "api-7d9c6b5f4-x2k8p     0/1     CrashLoopBackOff   5          3m",
+        "    Last State:     Terminated",
+        "      Reason:       OOMKilled",
+        "      Exit Code:    137",
+    ]
+    hits = get_engine().scan(crash)
+    [root] = [h for h in hits if h.hint.id == "k8s-oomkilled"]
+    assert [(s.line, s.hint.id) for s in root.symptoms] == [(2, "k8s-crashloopbackoff")]
+    sym = [r for r in root.records() if "explained_by" in r]
+    assert sym == [{**sym[0], "line": 2, "explained_by": {"line": root.line, "hint": "k8s-oomkilled"}}]

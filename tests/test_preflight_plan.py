@@ -42,7 +42,7 @@ def test_every_emitted_id_is_in_catalog_and_kebab_case():
 
 def test_signature_flag_matches_the_hint_catalog():
     # assets/hints.yaml carries exactly the ids of the shared signatures.yaml, so it stands in for it here.
-    from launchdeck.app.hints.catalog import load_hints
+    from launchdeck.app.hints.hint_catalog import load_hints
 
     sig_ids = {h.id for h in load_hints()}
     for fid, entry in catalog().items():

@@ -25,10 +25,32 @@ def test_jsonl_contract(capsys):
     code, out, _ = run(capsys, "scan", str(DATA / "cloudrun-plain.log"), "--format", "jsonl")
     assert code == 0
     rows = [json.loads(x) for x in out.splitlines()]
-    assert rows[0] == {**rows[0], "line": 25, "hint": "db-dial-localhost-fallback", "severity": "error"}
+    firsts = [r for r in rows if "count" in r]
+    assert firsts[0] == {**firsts[0], "line": 25, "hint": "db-dial-localhost-fallback", "severity": "error",
+                         "lines": [16, 25]}
+    # The chained traceback's first exception line is in the output too, pointing at its record.
+    assert {**rows[0], "title": ""} == {**rows[0], "title": "", "line": 16, "first": 25}
+    assert [r["line"] for r in rows] == sorted(r["line"] for r in rows)
     for r in rows:
         assert {"line", "hint", "severity", "title", "fix"} <= set(r)
         assert isinstance(r["line"], int) and r["line"] >= 1
+        assert ("count" in r) + ("first" in r) + ("explained_by" in r) == 1
+
+
+@pytest.mark.parametrize("name", ["compose-selfhost.log", "kubectl-get-pods.log", "gcloud-table-newest-first.log",
+                                  "kubectl-describe.log", "cloudrun-deploy.log"])
+def test_jsonl_lists_every_hinted_line_and_the_table_folds_them(capsys, name):
+    rows = [json.loads(x) for x in run(capsys, "scan", str(DATA / name), "-f", "jsonl")[1].splitlines()]
+    firsts = {r["line"]: r for r in rows if "count" in r}
+    for r in rows:
+        if "first" in r:
+            assert r["line"] in firsts[r["first"]]["lines"] and r["hint"] == firsts[r["first"]]["hint"]
+        if "explained_by" in r:
+            assert firsts[r["explained_by"]["line"]]["hint"] == r["explained_by"]["hint"]
+    assert sum(len(r["lines"]) for r in firsts.values()) == sum(1 for r in rows if "explained_by" not in r)
+    table = run(capsys, "scan", str(DATA / name))[1]
+    for line in firsts:
+        assert f"│ {line:>4} │" in table
 
 
 def test_table_and_md(capsys):
@@ -60,7 +82,9 @@ def test_stdin(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     code, out, _ = run(capsys, "scan", "-", "-f", "jsonl")
     assert code == 0
-    assert [json.loads(x)["line"] for x in out.splitlines()] == [2, 4, 6, 8, 10]
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert [r["line"] for r in rows] == [2, 4, 6, 7, 8, 10]
+    assert rows[3]["explained_by"] == {"line": 8, "hint": "db-password-auth-failed"}
 
 
 @pytest.mark.parametrize("make", ["missing", "dir", "binary", "gzip"])
@@ -87,3 +111,9 @@ def test_canary_never_printed(capsys, tmp_path):
         code, out, err = run(capsys, "scan", str(f), "-f", fmt)
         assert code == 0 and CANARY not in out + err
     assert "db-dial-localhost-fallback" in out
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "/dev/null"])
+def test_non_regular_files_are_refused_not_read(capsys, path):
+    code, out, err = run(capsys, "scan", path)
+    assert code == 2 and out == "" and "not a regular file" in err

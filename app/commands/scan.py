@@ -24,16 +24,8 @@ def read_log(name: str) -> list[str]:
         data = sys.stdin.buffer.read()
         label = "standard input"
     else:
-        path = Path(name)
         label = name
-        if path.is_dir():
-            raise CommandError(f"{name}: is a directory, not a log file")
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise CommandError(f"{name}: no such file") from None
-        except OSError as exc:
-            raise CommandError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        data = _read_regular(name)
     if b"\x00" in data[:8192]:
         raise CommandError(f"{label}: looks like a binary file, not a text log")
     if data.startswith(b"\x1f\x8b"):
@@ -48,49 +40,113 @@ def read_log(name: str) -> list[str]:
     return lines
 
 
-def scan_rows(lines: list[str], include_info: bool = False) -> list[dict]:
+def check_regular(name: str) -> None:
+    """Only regular files: a device (/dev/zero), FIFO or socket could be endless or block forever."""
+    import os
+    import stat
+
+    try:
+        st = os.stat(name)
+    except FileNotFoundError:
+        raise CommandError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise CommandError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise CommandError(f"{name}: is a directory, not a log file")
+    if not stat.S_ISREG(st.st_mode):
+        raise CommandError(f"{name}: not a regular file (device, pipe or socket); "
+                           "to scan a stream, pipe it in: ... | launchdeck scan -")
+
+
+def _read_regular(name: str) -> bytes:
+    check_regular(name)
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise CommandError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def scan_hits(lines: list[str]) -> list:
     from launchdeck.app.hints import get_engine
 
-    hits = get_engine().scan(lines)
+    return get_engine().scan(lines)
+
+
+def _visible(hits: list, include_info: bool) -> list:
+    return [h for h in hits if include_info or h.hint.severity != "info"]
+
+
+def scan_rows(lines: list[str], include_info: bool = False) -> list[dict]:
+    """One row per root cause (repeats and symptoms folded under it), in line order."""
     rows = []
-    for h in hits:
-        if h.hint.severity == "info" and not include_info:
-            continue
-        rows.append({"line": h.line, "hint": h.hint.id, "severity": h.hint.severity,
-                     "title": h.hint.title, "fix": h.hint.fix, "count": h.count})
+    for h in _visible(scan_hits(lines), include_info):
+        rows.append({"line": h.line, "hint": h.hint.id, "severity": h.hint.severity, "title": h.hint.title,
+                     "fix": h.hint.fix, "count": h.count, "lines": h.lines or [h.line],
+                     "symptoms": [(s.line, s.hint.id) for s in h.symptoms]})
     return rows
+
+
+def scan_records(hits: list, include_info: bool = False) -> list[dict]:
+    """One record per hinted line (repeats and symptoms included), in line order."""
+    recs = [r for h in _visible(hits, include_info) for r in h.records()]
+    recs.sort(key=lambda r: (r["line"], "explained_by" in r))
+    return recs
 
 
 def run(args: argparse.Namespace) -> int:
     from launchdeck.app.redact import redact
 
     lines = read_log(args.file)
-    rows = scan_rows(lines, include_info=args.all)
+    hits = scan_hits(lines)
     out = sys.stdout
     if args.format == "jsonl":
-        for r in rows:
+        for r in scan_records(hits, include_info=args.all):
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
         return 0
+    shown = _visible(hits, args.all)
+
     def excerpt(n: int) -> str:
         from launchdeck.app.hints.normalize import normalize
 
         text = redact(normalize(lines[n - 1])).strip() if 0 < n <= len(lines) else ""
         return text if len(text) <= 100 else text[:97] + "..."
 
+    def also_seen(h) -> str:
+        """Repeats and symptoms, summarised under their root cause."""
+        parts = []
+        more = [n for n in (h.lines or []) if n != h.line]
+        if more:
+            parts.append("also on line " + _line_list(more))
+        by_hint: dict[str, list[int]] = {}
+        for s in h.symptoms:
+            by_hint.setdefault(s.hint.id, []).append(s.line)
+        parts += [f"explains {hid} (line {_line_list(ns)})" for hid, ns in by_hint.items()]
+        return "; ".join(parts)
+
     if args.format == "md":
         from launchdeck.app.output import md_table
 
-        out.write(md_table(["line", "severity", "hint", "title", "count", "fix"],
-                           [[r["line"], r["severity"], f"`{r['hint']}`", r["title"], r["count"], r["fix"]]
-                            for r in rows]) + "\n")
+        out.write(md_table(["line", "severity", "hint", "title", "count", "fix", "also seen"],
+                           [[h.line, h.hint.severity, f"`{h.hint.id}`", h.hint.title, h.count, h.hint.fix,
+                             also_seen(h)] for h in shown]) + "\n")
         return 0
-    if not rows:
+    if not shown:
         out.write(f"No known errors found in {len(lines)} lines.\n")
         return 0
     from launchdeck.app.output import text_table
 
-    table_rows = [[r["line"], r["severity"], r["hint"] + (f" (x{r['count']})" if r["count"] > 1 else ""),
-                   r["title"] + "\n" + excerpt(r["line"])] for r in rows]
+    table_rows = []
+    for h in shown:
+        extra = also_seen(h)
+        table_rows.append([h.line, h.hint.severity, h.hint.id + (f" (x{h.count})" if h.count > 1 else ""),
+                           h.hint.title + "\n" + excerpt(h.line) + ("\n" + extra if extra else "")])
     out.write(text_table(["line", "severity", "hint", "what / where"], table_rows, right=(0,)) + "\n")
-    out.write(f"{len(rows)} hint(s) in {len(lines)} lines. Fix details: --format jsonl or md.\n")
+    n_lines = sum(len(r) for h in shown for r in [h.records()])
+    out.write(f"{len(shown)} root cause(s) on {n_lines} hinted line(s) in {len(lines)} lines. "
+              "Every line: --format jsonl; fixes: --format md.\n")
     return 0
+
+
+def _line_list(ns: list[int], limit: int = 8) -> str:
+    head = ", ".join(map(str, ns[:limit]))
+    return head + (f" and {len(ns) - limit} more" if len(ns) > limit else "")

@@ -5,7 +5,7 @@
     engine.scan(lines) -> list[HintHit]             # a whole log, with the multi-line logic
 """
 
-from launchdeck.app.hints.catalog import Hint, load_hints
 from launchdeck.app.hints.engine import Engine, HintHit, get_engine
+from launchdeck.app.hints.hint_catalog import Hint, load_hints
 
 __all__ = ["Engine", "Hint", "HintHit", "get_engine", "load_hints"]

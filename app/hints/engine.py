@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick
 
-from launchdeck.app.hints.catalog import Hint, Rule, load_rules
 from launchdeck.app.hints.entries import entry_fields, entry_timestamp, parse_json_line
-from launchdeck.app.hints.literals import required_literals
+from launchdeck.app.hints.hint_catalog import Hint, Rule, load_rules
 from launchdeck.app.hints.normalize import ANSI, detect_format, gcloud_text_column, newest_first, normalize
 
 _CHUNK = 20_000  # lines per automaton pass: bounds the transient joined/lowercased copy
@@ -44,10 +43,42 @@ _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 @dataclass
+class Symptom:
+    """A line whose (wrapper) hint is explained by a root cause nearby."""
+
+    line: int
+    hint: Hint
+    also: tuple[str, ...] = ()
+
+
+@dataclass
 class HintHit:
-    line: int  # 1-based line that carries the root cause
+    line: int  # 1-based line that carries the root cause (its first occurrence)
     hint: Hint
     count: int = 1
+    lines: list[int] = field(default_factory=list)  # every line this hint was found on, first included
+    also: tuple[str, ...] = ()  # generic hints the first line also matched (the specific one won)
+    symptoms: list[Symptom] = field(default_factory=list)  # wrapper lines this root cause explains
+
+    def records(self) -> list[dict]:
+        """One machine-readable record per hinted line: the first occurrence (with count and lines),
+        each repeat (with `first`), each symptom (with `explained_by`)."""
+        h = self.hint
+        base = {"hint": h.id, "severity": h.severity, "title": h.title, "fix": h.fix}
+        lines = self.lines or [self.line]
+        first = {"line": self.line, **base, "count": self.count, "lines": lines}
+        if self.also:
+            first["also"] = list(self.also)
+        out = [first]
+        out += [{"line": n, **base, "first": self.line} for n in lines if n != self.line]
+        cause = {"line": self.line, "hint": h.id}
+        for s in self.symptoms:
+            rec = {"line": s.line, "hint": s.hint.id, "severity": s.hint.severity, "title": s.hint.title,
+                   "fix": s.hint.fix, "explained_by": cause}
+            if s.also:
+                rec["also"] = list(s.also)
+            out.append(rec)
+        return out
 
 
 @dataclass
@@ -56,6 +87,8 @@ class _Cand:
     rule: Rule
     weak: bool
     text: str
+    also: tuple[str, ...] = ()
+    merged: list[int] = field(default_factory=list)  # other lines of the same event (one traceback)
 
 
 class Engine:
@@ -67,13 +100,9 @@ class Engine:
         table: dict[str, set[int]] = {}
         self.always: list[int] = []
         for i, r in enumerate(rules):
-            keys: set[str] = {s.lower() for s in r.substrings} | set(r.need)
-            for rx in r.regexes + r.weak:
-                lits = required_literals(rx.pattern)
-                if lits is None and not r.need:
-                    self.always.append(i)
-                    break
-                keys |= lits or set()
+            keys: set[str] = {s.lower() for s in r.substrings} | set(r.literals)
+            if (r.regexes or r.weak) and not r.literals:
+                self.always.append(i)  # undeclared literals: tried on every line (a test forbids it)
             for k in keys:
                 # Keys are cut to _KEY_LEN chars: a much smaller automaton (fewer cache misses) finds
                 # the same candidate lines almost exactly; the rules verify every candidate anyway.
@@ -106,9 +135,17 @@ class Engine:
 
     @staticmethod
     def _best(matched: list[tuple[Rule, bool]], context_ok) -> tuple[Rule, bool] | None:
+        pick = Engine._pick(matched, context_ok)
+        return (pick[0], pick[1]) if pick else None
+
+    @staticmethod
+    def _pick(matched: list[tuple[Rule, bool]], context_ok) -> tuple[Rule, bool, tuple[str, ...]] | None:
+        """The best rule for a line, whether it matched weakly, and the other hints it matched
+        (kept as `also`: the specific hint wins, the generic one is not lost)."""
         live = [(r, w) for r, w in matched if not r.context or context_ok(r)]
         if not live:
             return None
+        everyone = live
         beaten = set().union(*(r.prefer_over for r, _ in live))
         live = [(r, w) for r, w in live if r.hint.id not in beaten] or live
 
@@ -117,7 +154,9 @@ class Engine:
             return (0 if r.context else 1, 1 if (r.umbrella or weak) else 0,
                     1 if r.hint.severity == "info" else 0, r.order)
 
-        return min(live, key=rank)
+        best = min(live, key=rank)
+        also = tuple(dict.fromkeys(r.hint.id for r, _w in sorted(everyone, key=rank) if r is not best[0]))
+        return best[0], best[1], also
 
     def match_line(self, text: str, recent: Sequence[str] = ()) -> Hint | None:
         """The best hint for one line (raw, prefixed or a JSON LogEntry).
@@ -191,12 +230,12 @@ class Engine:
                 blob = "\n".join(texts[lo:hi])  # one C-level search per regex instead of one per line
                 return any(rx.search(blob) for rx in r.context_ml)
 
-            pick = self._best(matched, context_ok)
+            pick = self._pick(matched, context_ok)
             if pick:
-                found.append(_Cand(idx, pick[0], pick[1], t))
+                found.append(_Cand(idx, pick[0], pick[1], t, pick[2]))
         found = self._tracebacks(found, texts, norm, reverse)
-        found = self._drop_umbrellas(found, texts)
-        return self._fold(found, texts, anchors, entries)
+        found, explained = self._drop_umbrellas(found, texts)
+        return self._fold(found, texts, anchors, entries, explained)
 
     def _prefilter(self, texts: list[str]) -> dict[int, set[int]]:
         cands: dict[int, set[int]] = {}
@@ -290,14 +329,20 @@ class Engine:
                 out.append(c)
             elif not (reverse or flipped.get(g)):
                 out[out.index(prev)] = c  # the later line is the decisive one
+                c.merged += [prev.idx, *prev.merged]
                 keep[key] = c
+            else:
+                prev.merged.append(c.idx)
         return out
 
     @staticmethod
-    def _drop_umbrellas(found: list[_Cand], texts: list[str]) -> list[_Cand]:
+    def _drop_umbrellas(found: list[_Cand], texts: list[str]) -> tuple[list[_Cand], list[tuple[_Cand, _Cand]]]:
         """Same event said twice: an explicitly outranked hit, or an umbrella line, near a better hit
-        from the same source (compose service, kubectl pod) gives way to it."""
+        from the same source (compose service, kubectl pod) gives way to it. Returns the kept hits
+        and the (symptom, root cause) pairs, so no hinted line is lost from the output."""
         src = {c.idx: _source(texts[c.idx]) for c in found}
+        by_idx = {c.idx: c for c in found}
+        explained: list[tuple[_Cand, _Cand]] = []
 
         def same(a: int, b: int) -> bool:
             return src[a] is None or src[b] is None or src[a] == src[b]
@@ -307,11 +352,18 @@ class Engine:
             for loser in w.rule.prefer_over:
                 beats.setdefault(loser, []).append((w.idx, max(w.rule.within, 10)))
         if beats:
-            found = [c for c in found if not any(
-                abs(i - c.idx) <= span and same(i, c.idx) for i, span in beats.get(c.rule.hint.id, ()))]
+            kept = []
+            for c in found:
+                winners = [i for i, span in beats.get(c.rule.hint.id, ())
+                           if abs(i - c.idx) <= span and same(i, c.idx)]
+                if winners:
+                    explained.append((c, by_idx[min(winners, key=lambda i: abs(i - c.idx))]))
+                else:
+                    kept.append(c)
+            found = kept
         specific = [c.idx for c in found if not (c.rule.umbrella or c.weak) and c.rule.hint.severity == "error"]
         if not specific:
-            return found
+            return found, explained
         import bisect
 
         out = []
@@ -322,14 +374,20 @@ class Engine:
                 while k < len(specific) and specific[k] <= c.idx + _UMBRELLA_WINDOW:
                     near.append(specific[k])
                     k += 1
-                if any(same(i, c.idx) for i in near):
+                near = [i for i in near if same(i, c.idx)]
+                if near:
+                    explained.append((c, by_idx[min(near, key=lambda i: abs(i - c.idx))]))
                     continue
             out.append(c)
-        return out
+        return out, explained
 
     @staticmethod
     def _fold(found: list[_Cand], texts: list[str], anchors: list[int] | None,
-              entries: list[int] | None) -> list[HintHit]:
+              entries: list[int] | None, explained: list[tuple[_Cand, _Cand]] = ()) -> list[HintHit]:
+        def line_of(idx: int) -> int:
+            return (anchors[idx] if anchors is not None else idx) + 1
+
+        hit_of: dict[int, HintHit] = {}  # candidate idx -> the hit it was folded into
         hits: list[HintHit] = []
         by_shape: dict[tuple[str, str | None, str], HintHit] = {}
         last_idx: dict[tuple[str, str | None], tuple[int, HintHit, set[str]]] = {}
@@ -356,12 +414,30 @@ class Engine:
                 if shape in by_shape and entry_of[id(target)] != entry:
                     target.count += n  # a true repeat; a second line about the same event adds nothing
                 last_idx[(hid, src)] = (c.idx, target, quoted)
+                target.lines += [line, *(line_of(j) for j in c.merged)]
+                hit_of[c.idx] = target
                 continue
-            hit = HintHit(line=line, hint=c.rule.hint, count=n)
+            hit = HintHit(line=line, hint=c.rule.hint, count=n, also=c.also,
+                          lines=[line, *(line_of(j) for j in c.merged)])
+            hit_of[c.idx] = hit
             entry_of[id(hit)] = entry
             by_shape[shape] = hit
             last_idx[(hid, src)] = (c.idx, hit, quoted)
             hits.append(hit)
+        cause_of = {sym.idx: cause for sym, cause in explained}
+        for sym, cause in explained:
+            for _ in range(len(explained)):  # a cause that is itself a symptom: follow it to its root
+                if cause.idx in hit_of or cause.idx not in cause_of:
+                    break
+                cause = cause_of[cause.idx]
+            root = hit_of.get(cause.idx)
+            if root is not None:
+                root.symptoms.append(Symptom(line_of(sym.idx), sym.rule.hint, sym.also))
+        for h in hits:
+            h.lines = sorted(set(h.lines))
+            if h.line not in h.lines:  # newest-first: the reported line is the decisive one
+                h.lines.insert(0, h.line)
+            h.symptoms.sort(key=lambda s: s.line)
         hits.sort(key=lambda h: h.line)
         return hits
 

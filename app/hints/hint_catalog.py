@@ -1,4 +1,8 @@
-"""The hint catalog (assets/hints.yaml): public `Hint` records and the compiled match rules."""
+"""The hint catalog (assets/hints.yaml): public `Hint` records and the compiled match rules.
+
+Each rule declares the literals its regexes cannot match without (`match.literals`); the
+prefilter searches only for those and the substrings, so no regex is ever taken apart here.
+"""
 
 from __future__ import annotations
 
@@ -39,9 +43,10 @@ class Rule:
     traceback: bool
     umbrella: bool
     prefer_over: frozenset[str]
-    need: list[str] = field(default_factory=list)
+    literals: list[str] = field(default_factory=list)  # lowercase; one occurs in every match
     context_ml: list[re.Pattern] = field(default_factory=list)  # the context regexes, multi-line mode
     examples: list[str] = field(default_factory=list)
+    traps: list[str] = field(default_factory=list)
 
     def test(self, text: str) -> int:
         """0 no match, 1 match, 2 match through a weak (umbrella-like) pattern."""
@@ -101,8 +106,9 @@ def load_rules(path: Path | None = None) -> list[Rule]:
             traceback=e.get("multiline") == "traceback",
             umbrella=bool(e.get("umbrella")),
             prefer_over=frozenset(e.get("prefer_over", [])),
-            need=[s.lower() for s in e.get("need", [])],
+            literals=[s.lower() for s in m.get("literals", [])],
             examples=list(e.get("examples", [])),
+            traps=list(e.get("traps", [])),
         ))
     return rules
 
