@@ -7,6 +7,7 @@ environment, printed as one or a few lines on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -36,8 +37,31 @@ def _tui_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return interrupted()
+
+
+def interrupted(quiet: bool = False) -> int:
+    """Ctrl-C: exit 130 without a traceback. Cleanups (temp files, channels) ran while the
+    exception unwound; a second Ctrl-C during interpreter shutdown ends the process at once."""
+    import signal
+
+    from launchdeck.app.entry import quiet_exit
+
+    signal.signal(signal.SIGINT, quiet_exit)
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    if not quiet:  # stopping `logs` with Ctrl-C is how it is meant to end
+        print("launchdeck: interrupted", file=sys.stderr)
+    return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in COMMAND_NAMES):
+        _raise_on_interrupt()
         return run_tui(_tui_args(argv).plan)
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -47,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from launchdeck.app.commands._common import CommandError
     from launchdeck.app.planfile import PlanFileError
 
+    _raise_on_interrupt()
     try:
         return int(args.func(args) or 0)
     except PlanFileError as exc:
@@ -56,12 +81,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"launchdeck: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        return 130
+        return interrupted(quiet=args.command == "logs")
     except BrokenPipeError:
         # `launchdeck scan big.log | head`: stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+
+
+def _raise_on_interrupt() -> None:
+    """From here on Ctrl-C raises KeyboardInterrupt, so `finally` blocks and temp-file cleanups run."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def run_tui(plan_path: str | None) -> int:

@@ -37,6 +37,12 @@ CLOUD_RUN_MAX_INSTANCES = 1000
 WORKER_POOL_MIN_CPU = 1.0
 WORKER_POOL_MIN_MEMORY_MIB = 512.0
 
+# Sanity bounds for any target: far above real use, so only typos and hostile values hit them
+# (an estimate of 1e300 requests is no estimate). Targets check their real limits separately.
+MAX_USAGE = 1e13  # requests, operations, seconds or GiB per month
+MAX_COUNT = 100_000  # instances, concurrency, pool sizes
+MAX_AMOUNT = 1e9  # dollars, watts, GiB of storage
+
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 # Cloud Run service names: DNS-1035 labels of at most 49 characters.
 _SERVICE_NAME = re.compile(r"[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?")
@@ -77,7 +83,8 @@ LowHigh = Annotated[tuple[float, float], BeforeValidator(_range)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+    # NaN and infinity are refused everywhere: they slip through every comparison and print as `nan`.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Usage(_Model):
@@ -102,16 +109,24 @@ class Usage(_Model):
     )  # fmt: skip
     @classmethod
     def _ordered(cls, value: tuple[float, float] | None, info: Any) -> tuple[float, float] | None:
-        if value is None:
-            return value
-        low, high = value
-        if low < 0 or high < 0:
-            raise ValueError("must not be negative")
-        if low > high:
-            raise ValueError(f"low {_num(low)} is greater than high {_num(high)} (write [low, high])")
-        if info.field_name == "busy_fraction" and high > 1:
+        value = low_high_ok(value)
+        if value is not None and info.field_name == "busy_fraction" and value[1] > 1:
             raise ValueError("is a share of the month, between 0 and 1")
         return value
+
+
+def low_high_ok(value: tuple[float, float] | None) -> tuple[float, float] | None:
+    """A [low, high] range: not negative, low <= high, and within MAX_USAGE."""
+    if value is None:
+        return value
+    low, high = value
+    if low < 0 or high < 0:
+        raise ValueError("must not be negative")
+    if max(low, high) > MAX_USAGE:
+        raise ValueError(f"{max(low, high):g} is out of range (at most {MAX_USAGE:,.0f})")
+    if low > high:
+        raise ValueError(f"low {_num(low)} is greater than high {_num(high)} (write [low, high])")
+    return value
 
 
 class Service(_Model):
@@ -123,10 +138,10 @@ class Service(_Model):
     health_path: str = "/"
     cpu: Cpu = 1.0
     memory: Memory = "512Mi"
-    min_instances: int = Field(default=0, ge=0)
-    max_instances: int = Field(default=10, ge=1)
-    concurrency: int = Field(default=80, ge=1)
-    timeout: int = Field(default=300, ge=1)
+    min_instances: int = Field(default=0, ge=0, le=MAX_COUNT)
+    max_instances: int = Field(default=10, ge=1, le=MAX_COUNT)
+    concurrency: int = Field(default=80, ge=1, le=MAX_COUNT)
+    timeout: int = Field(default=300, ge=1, le=30 * 86400)
     billing: Billing = "request"
     # Instance count of a worker pool (role worker on cloud-run): manual scaling, no port, no probe.
     instances: int = Field(default=1, ge=0, le=1000)
@@ -209,12 +224,12 @@ class Service(_Model):
 class Postgres(_Model):
     tier: str = "db-f1-micro"
     version: str = "POSTGRES_16"
-    storage_gb: float = Field(default=10, gt=0)
+    storage_gb: float = Field(default=10, gt=0, le=64 * 1024)  # Cloud SQL stops at 64 TB
     ha: bool = False
-    backups_gb: float = Field(default=2, ge=0)
+    backups_gb: float = Field(default=2, ge=0, le=MAX_AMOUNT)
     private_ip: bool = False
     # Connections each service instance opens (pool size), for the connection-limit check.
-    pool_size: int = Field(default=5, ge=1)
+    pool_size: int = Field(default=5, ge=1, le=MAX_COUNT)
     database: str = "app"
 
     @field_validator("tier")
@@ -240,7 +255,7 @@ class Redis(_Model):
 
 
 class Bucket(_Model):
-    storage_gb: float = Field(default=5, ge=0)
+    storage_gb: float = Field(default=5, ge=0, le=MAX_AMOUNT)
     class_a_ops: LowHigh = (20_000, 200_000)
     class_b_ops: LowHigh = (200_000, 2_000_000)
     storage_class: Literal["STANDARD", "NEARLINE", "COLDLINE", "ARCHIVE"] = "STANDARD"
@@ -248,33 +263,37 @@ class Bucket(_Model):
     cors_origins: list[str] = Field(default_factory=list)
     public: bool = False
 
+    _ranges = field_validator("class_a_ops", "class_b_ops")(classmethod(lambda cls, v: low_high_ok(v)))
+
 
 class Ingress(_Model):
     load_balancer: bool = False
     domain: str | None = None
     # Largest request body the app accepts, MiB (Cloud Run caps HTTP/1 requests at 32 MiB).
-    max_upload_mb: float | None = Field(default=None, gt=0)
+    max_upload_mb: float | None = Field(default=None, gt=0, le=MAX_AMOUNT)
 
 
 class Network(_Model):
     vpc: Literal["connector", "direct", "none"] = "none"
     egress_gb: LowHigh = (10, 100)
 
+    _ranges = field_validator("egress_gb")(classmethod(lambda cls, v: low_high_ok(v)))
+
 
 class SelfHost(_Model):
-    hardware_usd: float = Field(default=900, ge=0)
-    lifetime_months: int = Field(default=48, ge=1)
-    watts: float = Field(default=50, ge=0)
-    kwh_usd: float = Field(default=0.187, ge=0)
+    hardware_usd: float = Field(default=900, ge=0, le=MAX_AMOUNT)
+    lifetime_months: int = Field(default=48, ge=1, le=1200)
+    watts: float = Field(default=50, ge=0, le=MAX_AMOUNT)
+    kwh_usd: float = Field(default=0.187, ge=0, le=100)
     pool_path: str = "/mnt/tank/apps"
     # Extras for parity with the managed stack; each becomes its own cost line.
-    backup_usd_month: float | None = Field(default=None, ge=0)
-    ups_usd: float | None = Field(default=None, ge=0)
-    tunnel_usd_month: float | None = Field(default=None, ge=0)
-    domain_usd_year: float | None = Field(default=None, ge=0)
+    backup_usd_month: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    ups_usd: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    tunnel_usd_month: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    domain_usd_year: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     # UID:GID the containers run as (dataset ownership on TrueNAS).
-    uid: int = 568
-    gid: int = 568
+    uid: int = Field(default=568, ge=0, le=2**31 - 1)
+    gid: int = Field(default=568, ge=0, le=2**31 - 1)
 
 
 class Unmapped(_Model):

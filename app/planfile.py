@@ -34,7 +34,10 @@ class LoadedPlan:
 def _yaml() -> Any:
     from ruamel.yaml import YAML
 
+    from launchdeck.app.yamlbounds import bounded_constructor
+
     y = YAML(typ="rt")
+    y.Constructor = bounded_constructor()
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)
     y.width = 4096
@@ -42,14 +45,12 @@ def _yaml() -> Any:
 
 
 def _read_text(path: Path, label: str, what: str = "plan file") -> str:
+    from launchdeck.app.safeio import MAX_YAML_BYTES, UnreadableFile, read_bounded
+
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise PlanFileError([PlanError(label, None, "", "file not found")]) from None
-    except IsADirectoryError:
-        raise PlanFileError([PlanError(label, None, "", f"is a directory, not a {what}")]) from None
-    except OSError as exc:
-        raise PlanFileError([PlanError(label, None, "", f"cannot read: {exc.strerror}")]) from None
+        raw = read_bounded(path, MAX_YAML_BYTES, what)
+    except UnreadableFile as exc:
+        raise PlanFileError([PlanError(label, None, "", "file not found" if exc.missing else exc.reason)]) from None
     if b"\x00" in raw[:8192]:
         raise PlanFileError([PlanError(label, None, "", f"is a binary file, not a YAML {what}")])
     try:
@@ -86,12 +87,16 @@ def parse_yaml(text: str, label: str) -> Any:
     """Parse YAML text into ruamel round-trip objects; syntax errors become PlanFileError."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from launchdeck.app.yamlbounds import YamlLimitError
+
     try:
         return _yaml().load(text)
     except MarkedYAMLError as exc:
         raise PlanFileError([_syntax_error(exc, text, label)]) from None
     except YAMLError as exc:
         raise PlanFileError([PlanError(label, None, "", f"YAML error: {exc}")]) from None
+    except YamlLimitError as exc:
+        raise PlanFileError([PlanError(label, exc.line, key_at_line(text, exc.line), exc.problem)]) from None
     except RecursionError:
         raise PlanFileError([PlanError(label, None, "", "YAML nests too deeply")]) from None
 
@@ -113,6 +118,17 @@ def _syntax_error(exc: Any, text: str, label: str) -> PlanError:
         context += f" that starts on line {exc.context_mark.line + 1}"
     what = f"{problem} ({context})" if context else problem
     return PlanError(label, line, "", f"YAML syntax error: {what}")
+
+
+def key_at_line(text: str, line: int | None) -> str:
+    """`services.web.port` for the block-style `key: value` written on `line`, or "" if there is none."""
+    lines = text.splitlines()
+    if not line or line > len(lines):
+        return ""
+    import re
+
+    m = re.match(r"\s*(?:-\s+)?([^\s:#'\"{}\[\],][^:#{}\[\],]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)", lines[line - 1])
+    return _key_path(text, line, m.group(1).strip("'\"")) if m else ""
 
 
 def _key_path(text: str, line: int | None, key: str) -> str:
@@ -248,6 +264,8 @@ def errors_from_validation(
         if isinstance(problem, PlanProblems):
             items = [(loc + tuple(p), m) for p, m in problem.problems]
         else:
+            if err["type"] == "finite_number" and loc and isinstance(loc[-1], int):
+                loc = loc[:-1]  # one line for a [low, high] range, not one per end
             items = [(loc, _message(err, loc))]
         for path, msg in items:
             shown, line = where(path)
@@ -257,6 +275,12 @@ def errors_from_validation(
             seen.add(key)
             out.append(PlanError(label, line, shown or "(top level)", msg))
     return sorted(out, key=lambda e: e.line or 0)
+
+
+def _short(value: Any) -> str:
+    """A value for an error line: huge numbers and long text cut to a readable length."""
+    text = repr(value) if not isinstance(value, int | float) or isinstance(value, bool) else str(value)
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)} characters)"
 
 
 def _message(err: dict[str, Any], loc: tuple[str | int, ...]) -> str:
@@ -284,8 +308,10 @@ def _message(err: dict[str, Any], loc: tuple[str | int, ...]) -> str:
         return f"expected a list, found {type_name(value)}"
     if kind == "string_type":
         return f"expected text, found {type_name(value)}"
+    if kind == "finite_number":
+        return f"{_short(value)} is not allowed (a finite number is needed, not NaN or infinity)"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return f"{value!r}: {msg[0].lower()}{msg[1:]}"
+        return f"{_short(value)}: {msg[0].lower()}{msg[1:]}"
     if kind == "too_long" or kind == "too_short":
         return "expected [low, high]"
     return msg

@@ -31,15 +31,21 @@ class Backoff:
     jitter: float = 0.25
 
 
-_SINCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_SINCE = re.compile(r"^\s*(\d{1,30}(?:\.\d{1,9})?)\s*([smhdw]?)\s*$")
+_UNITS = {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+# Cloud Logging keeps logs for at most 3650 days (a custom bucket); nothing older can be read.
+MAX_SINCE = dt.timedelta(days=3650)
 
 
 def parse_since(since: str | None) -> dt.timedelta | None:
-    """'10m' / '2h' / '30s' / '1d' / '0' -> timedelta; None or '' -> None."""
+    """'10m' / '2h' / '30s' / '1d' / '0' -> timedelta; None or '' -> None. At most MAX_SINCE."""
     if not since:
         return None
     m = _SINCE.match(since)
     if not m:
-        raise SourceError(f"--since {since!r}: use a number with s, m, h or d (e.g. 10m, 2h)")
-    factor = {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
-    return dt.timedelta(seconds=float(m.group(1)) * factor)
+        raise SourceError(f"--since {since[:40]!r}: use a number with s, m, h, d or w (e.g. 10m, 2h)")
+    seconds = float(m.group(1)) * _UNITS[m.group(2)]
+    if seconds > MAX_SINCE.total_seconds():
+        raise SourceError(f"--since {since.strip()}: more than {MAX_SINCE.days} days back "
+                          "(logs are not kept longer; use at most 3650d)")
+    return dt.timedelta(seconds=seconds)
