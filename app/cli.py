@@ -48,7 +48,7 @@ def interrupted(quiet: bool = False) -> int:
     exception unwound; a second Ctrl-C during interpreter shutdown ends the process at once."""
     import signal
 
-    from launchdeck.app.entry import quiet_exit
+    from launchdeck.app.interrupts import quiet_exit
 
     signal.signal(signal.SIGINT, quiet_exit)
     with contextlib.suppress(Exception):

@@ -11,16 +11,13 @@ from __future__ import annotations
 import os
 import signal
 
-
-def quiet_exit(signum: int, _frame: object) -> None:
-    """End now with 128+signum, no traceback (nothing is open or half-written yet)."""
-    os._exit(128 + signum)
-
+from launchdeck.app.interrupts import quiet_exit
 
 signal.signal(signal.SIGINT, quiet_exit)
 
 
 def main() -> int:
+    import contextlib
     import sys
 
     from launchdeck.app.cli import main as cli_main
@@ -30,9 +27,7 @@ def main() -> int:
         # Interrupted: cleanups already ran as the exception unwound. Skip tearing down every
         # module (a tenth of a second or more with the Google libraries loaded) and leave now.
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 stream.flush()
-            except (OSError, ValueError):
-                pass
         os._exit(code)
     return code

@@ -31,6 +31,10 @@ class UnreadableFile(OSError):
         return self.reason
 
 
+def _a(what: str) -> str:
+    return f"an {what}" if what[:1].lower() in "aeio" else f"a {what}"
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a directory"
@@ -56,14 +60,14 @@ def open_regular(path: str | os.PathLike[str], what: str = "file") -> BinaryIO:
     except FileNotFoundError:
         raise UnreadableFile("no such file", missing=True) from None
     except IsADirectoryError:
-        raise UnreadableFile(f"is a directory, not a {what}") from None
+        raise UnreadableFile(f"is a directory, not {_a(what)}") from None
     except OSError as exc:
         raise UnreadableFile(f"cannot read ({exc.strerror or exc})") from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             kind = _kind(mode)
-            raise UnreadableFile(f"is {kind}, not a {what}" if kind.startswith("a ") else f"is {kind}")
+            raise UnreadableFile(f"is {kind}, not {_a(what)}" if kind.startswith("a ") else f"is {kind}")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -77,5 +81,5 @@ def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "file") -
     with open_regular(path, what) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise UnreadableFile(f"is larger than {limit // 1024} KiB; launchdeck does not read a {what} this large")
+        raise UnreadableFile(f"is larger than {limit // 1024} KiB; launchdeck does not read {_a(what)} this large")
     return data

@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from launchdeck.app.compose import parts
+from launchdeck.app.safeio import UnreadableFile
 from launchdeck.app.secretish import looks_secret, looks_secret_name, looks_secret_value
+
+
+class UnreadableEnvFile(Exception):
+    """An env_file that exists but is no readable text file (a device, a FIFO, far too large)."""
+
+    def __init__(self, rel: str, reason: str):
+        super().__init__(f"{rel}: {reason}")
+        self.rel, self.reason = rel, reason
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,12 @@ def read_environment(svc: dict[str, Any], base_dir: Path) -> ServiceEnv:
         path = (base_dir / parts.sniff(rel)).resolve()
         try:
             names = parts.env_file_names(path)
+        except UnreadableFile as exc:
+            if not exc.missing:
+                raise UnreadableEnvFile(rel, exc.reason) from None
+            if required:
+                missing.append(rel)
+            continue
         except OSError:
             if required:
                 missing.append(rel)

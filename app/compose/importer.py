@@ -20,7 +20,7 @@ from typing import Any
 from launchdeck.app.compose import parts
 from launchdeck.app.compose.classify import Kind, classify, depends, unmapped_entry
 from launchdeck.app.compose.datastores import buckets_from, postgres_from, redis_from
-from launchdeck.app.compose.env import read_environment
+from launchdeck.app.compose.env import UnreadableEnvFile, read_environment
 from launchdeck.app.compose.model import ImportResult, ImportRow, Refs, Stack
 from launchdeck.app.compose.service import build_service
 from launchdeck.app.plan import Plan
@@ -104,6 +104,8 @@ def check_shape(doc: Any, label: str) -> dict[str, Any]:
             if key in svc and svc[key] is not None and not isinstance(svc[key], types):
                 allowed = " or ".join({str: "text", dict: "a mapping", list: "a list"}[t] for t in types)
                 err(("services", name, key), f"has the wrong type (allowed: {allowed})")
+        for path, problem in parts.resource_problems(svc):
+            err(("services", name, *path), problem)
         if not svc.get("build") and not svc.get("image") and not isinstance(svc.get("x-launchdeck"), dict) \
                 and "extends" not in svc:
             err(("services", name), "has neither image: nor build: (one is required)")
@@ -265,7 +267,11 @@ def import_doc(doc: Any, label: str, base_dir: Path) -> ImportResult:
     env, file_only, missing = {}, {}, {}
     for name, svc in services.items():
         if kinds[name].kind == "app":
-            found = read_environment(svc, base_dir)
+            try:
+                found = read_environment(svc, base_dir)
+            except UnreadableEnvFile as exc:
+                raise PlanFileError([PlanError(label, line_of(doc, ("services", name, "env_file")),
+                                               f"services.{name}.env_file", str(exc))]) from None
             env[name], file_only[name] = found.explicit, found.file_only
             for rel in found.missing_files:
                 missing.setdefault(rel, []).append(name)

@@ -7,11 +7,15 @@ them to their defaults only for pattern matching.
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from launchdeck.app.safeio import MAX_ENV_FILE_BYTES, read_bounded
+from launchdeck.app.units import MAX_CPU, MAX_MEMORY_MIB
 
 _INTERP = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -140,11 +144,11 @@ def env_file_entries(value: Any) -> list[tuple[str, bool]]:
 def env_file_names(path: Path) -> list[str]:
     """Variable NAMES defined in an env file. Values are never returned, nor kept."""
     names: list[str] = []
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            m = _ENV_LINE.match(line)
-            if m and m.group(1) not in names:
-                names.append(m.group(1))
+    text = read_bounded(path, MAX_ENV_FILE_BYTES, "env file").decode("utf-8", "replace")
+    for line in text.splitlines():
+        m = _ENV_LINE.match(line)
+        if m and m.group(1) not in names:
+            names.append(m.group(1))
     return names
 
 
@@ -152,26 +156,72 @@ _MEM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 
 
 def compose_memory_mib(value: Any) -> float | None:
-    """Compose memory (`512m`, `1g`, `2GB`, bytes) in MiB; docker units are binary."""
+    """Compose memory (`512m`, `1g`, `2GB`, bytes) in MiB; docker units are binary. None if unreadable."""
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value) / (1024 * 1024)
-    m = _MEM.match(sniff(value))
-    if not m:
+    try:
+        if isinstance(value, int | float):
+            mib = float(value) / (1024 * 1024)
+        else:
+            m = _MEM.match(sniff(value)[:40])
+            if not m:
+                return None
+            factor = {"": 1 / (1024 * 1024), "k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}[m.group(2).lower()]
+            mib = float(m.group(1)) * factor
+    except OverflowError:
         return None
-    factor = {"": 1 / (1024 * 1024), "k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}[m.group(2).lower()]
-    return float(m.group(1)) * factor
+    return mib if math.isfinite(mib) and 0 < mib <= MAX_MEMORY_MIB else None
 
 
 def compose_cpus(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
     try:
-        cpus = float(sniff(value))
-    except ValueError:
+        cpus = float(sniff(value)[:40])
+    except (ValueError, OverflowError):
         return None
-    return cpus if cpus > 0 else None
+    return cpus if math.isfinite(cpus) and 0 < cpus <= MAX_CPU else None
+
+
+def _resource_fields(svc: dict[str, Any]) -> list[tuple[tuple[str, ...], str, Any]]:
+    """(key path, "cpus" | "memory", value) for every resource limit a compose service sets."""
+    out: list[tuple[tuple[str, ...], str, Any]] = []
+    deploy = svc.get("deploy") if isinstance(svc.get("deploy"), dict) else {}
+    res = deploy.get("resources") if isinstance(deploy.get("resources"), dict) else {}
+    for block in ("limits", "reservations"):
+        part = res.get(block) if isinstance(res.get(block), dict) else {}
+        for key in ("cpus", "memory"):
+            if part.get(key) is not None:
+                out.append((("deploy", "resources", block, key), "cpus" if key == "cpus" else "memory", part[key]))
+    for key, kind in (("cpus", "cpus"), ("mem_limit", "memory"), ("mem_reservation", "memory")):
+        if svc.get(key) is not None:
+            out.append(((key,), kind, svc[key]))
+    return out
+
+
+def resource_problems(svc: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+    """(key path, message) for resource limits that are numbers but not finite or far out of range.
+
+    Text launchdeck cannot read (`cpus: lots`) is left to the note the importer writes; a number
+    that is NaN, infinite or absurd is an error, since no Cloud Run shape can be fitted to it.
+    """
+    out = []
+    for path, kind, value in _resource_fields(svc):
+        if isinstance(value, bool):
+            continue
+        number: float | None = None
+        if isinstance(value, int | float):
+            try:
+                number = float(value)
+            except OverflowError:
+                number = math.inf
+        if number is not None and not math.isfinite(number):
+            out.append((path, f"{value} is not allowed (a finite number is needed, not NaN or infinity)"))
+        elif kind == "cpus" and number is not None and number > MAX_CPU:
+            out.append((path, f"{value:g} cpus is out of range (at most {MAX_CPU:g})"))
+        elif kind == "memory" and number is not None and number / (1024 * 1024) > MAX_MEMORY_MIB:
+            out.append((path, f"{value:g} bytes is out of range (at most 64 TiB)"))
+    return out
 
 
 def resources(svc: dict[str, Any]) -> tuple[float | None, float | None]:
@@ -232,7 +282,7 @@ def dockerfile_facts(base_dir: Path, build: Any) -> tuple[list[int], str]:
     if "://" in context or context.startswith("git@"):
         return [], ""
     try:
-        text = (base_dir / context / dockerfile).read_text(encoding="utf-8", errors="replace")[:200_000]
+        text = read_bounded(base_dir / context / dockerfile, 200_000, "Dockerfile").decode("utf-8", "replace")
     except OSError:
         return [], ""
     lines = re.sub(r"\\\r?\n", " ", text).splitlines()
