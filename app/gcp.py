@@ -98,6 +98,7 @@ class RunClients:
     revisions: Any
     jobs: Any
     executions: Any
+    worker_pools: Any = None
 
 
 def make_logging_client() -> Any:
@@ -120,6 +121,7 @@ def make_run_clients() -> RunClients:
     from google.cloud.run_v2.services.jobs.transports import JobsGrpcAsyncIOTransport
     from google.cloud.run_v2.services.revisions.transports import RevisionsGrpcAsyncIOTransport
     from google.cloud.run_v2.services.services.transports import ServicesGrpcAsyncIOTransport
+    from google.cloud.run_v2.services.worker_pools.transports import WorkerPoolsGrpcAsyncIOTransport
 
     target = emulator_target()
     if target:
@@ -129,6 +131,7 @@ def make_run_clients() -> RunClients:
             revisions=run_v2.RevisionsAsyncClient(transport=RevisionsGrpcAsyncIOTransport(channel=ch)),
             jobs=run_v2.JobsAsyncClient(transport=JobsGrpcAsyncIOTransport(channel=ch)),
             executions=run_v2.ExecutionsAsyncClient(transport=ExecutionsGrpcAsyncIOTransport(channel=ch)),
+            worker_pools=run_v2.WorkerPoolsAsyncClient(transport=WorkerPoolsGrpcAsyncIOTransport(channel=ch)),
         )
     creds = credentials()
     return RunClients(
@@ -136,6 +139,7 @@ def make_run_clients() -> RunClients:
         revisions=run_v2.RevisionsAsyncClient(credentials=creds),
         jobs=run_v2.JobsAsyncClient(credentials=creds),
         executions=run_v2.ExecutionsAsyncClient(credentials=creds),
+        worker_pools=run_v2.WorkerPoolsAsyncClient(credentials=creds),
     )
 
 

@@ -275,13 +275,13 @@ class LogsScreen(DeckScreen):
     def source_choices(self) -> list[tuple[str, str]]:
         """(spec, what it is) for the picker: the plan's services where the plan deploys them first."""
         from launchdeck.app.generators.common import slug
-        from launchdeck.app.plan import runs_as_job
+        from launchdeck.app.live.status import log_spec, unit_kind
         from launchdeck.assets import DEMO_LOG
 
         plan = self.plan
-        jobs = {n for n, s in plan.services.items() if runs_as_job(s, plan.target)}
-        cloud = [(f"cloud-run-job:{n}", "Cloud Run job (Cloud Logging)") if n in jobs else
-                 (f"cloud-run:{n}", "Cloud Run service (Cloud Logging)") for n in plan.services]
+        what = {"job": "job", "worker-pool": "worker pool", "service": "service"}
+        cloud = [(log_spec(unit_kind(plan, n), n), f"Cloud Run {what[unit_kind(plan, n)]} (Cloud Logging)")
+                 for n in plan.services]
         kube = [(f"kubectl:app.kubernetes.io/part-of={slug(plan.name)}@{slug(plan.name)}", "GKE pods (kubectl)")]
         local = [("compose", "docker compose logs, in this directory"),
                  ("file:", "a log file: type its path"),
@@ -383,8 +383,9 @@ class LogsScreen(DeckScreen):
         if st is None:
             return
         if not st.failing:
-            spec = f"cloud-run-job:{st.name}" if st.kind == "job" else f"cloud-run:{st.name}"
-            self.start_source(spec)
+            from launchdeck.app.live.status import log_spec
+
+            self.start_source(log_spec(st.kind, st.name))
             return
         self.source_state = f"failing {st.failing_revision or st.failing_execution} of {st.name}"
         generation = self._new_view()

@@ -199,12 +199,12 @@ def test_project_flag_overrides_plan(fake: FakeRun, plan_file: Path, capsys: pyt
 
 
 def test_example_plan_units(fake: FakeRun, capsys: pytest.CaptureFixture[str]) -> None:
-    """The built-in example: four services and the migrate job, all reported, none deployed yet."""
+    """The built-in example: three services, the worker pool and the migrate job, all reported, none deployed yet."""
     example = Path(__file__).resolve().parents[1] / "assets" / "example" / "launchdeck.yaml"
     code, out, _ = run_cli(capsys, "status", str(example), "--project", "demo-project", "--format", "json")
     assert code == 1
     kinds = {s["name"]: s["kind"] for s in json.loads(out)["services"]}
-    assert kinds == {"frontend": "service", "backend": "service", "realtime": "service", "worker": "service",
+    assert kinds == {"frontend": "service", "backend": "service", "realtime": "service", "worker": "worker-pool",
                      "migrate": "job"}
 
 

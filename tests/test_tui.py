@@ -362,7 +362,7 @@ async def test_source_picker_lists_the_plan_and_local_sources(tmp_path: Path) ->
         await pilot.press("s")
         await until(pilot, lambda: type(app.screen).__name__ == "SourceDialog")
         specs = [spec for spec, _what in screen.source_choices()]
-        assert specs[:5] == ["cloud-run:frontend", "cloud-run:backend", "cloud-run:realtime", "cloud-run:worker",
+        assert specs[:5] == ["cloud-run:frontend", "cloud-run:backend", "cloud-run:realtime", "cloud-run-worker-pool:worker",
                              "cloud-run-job:migrate"]
         assert "kubectl:app.kubernetes.io/part-of=rehearsekit@rehearsekit" in specs and "compose" in specs
         await pilot.press("escape")  # nothing changes

@@ -73,7 +73,7 @@ def ask_keep(unit: Unit) -> bool:
 
 async def _deploy(args: argparse.Namespace, plan: Plan, project: str, images: dict[str, str]) -> int:
     from launchdeck.app.gcp import NoCredentials, make_run_clients
-    from launchdeck.app.live.status import close_clients
+    from launchdeck.app.live.status import close_run_clients
 
     try:
         clients = make_run_clients()
@@ -82,7 +82,7 @@ async def _deploy(args: argparse.Namespace, plan: Plan, project: str, images: di
     try:
         return await _deploy_with(args, plan, project, images, clients)
     finally:
-        await close_clients(clients.services, clients.revisions, clients.jobs, clients.executions)
+        await close_run_clients(clients)
 
 
 async def _deploy_with(args: argparse.Namespace, plan: Plan, project: str, images: dict[str, str],

@@ -14,7 +14,7 @@ from launchdeck.app.commands._common import CommandError, add_format_arg
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("logs", help="follow a log stream with inline hints for known errors", description="follow a log stream with inline hints for known errors.")
     p.add_argument("--source", "-s", required=True, metavar="SOURCE",
-                   help="cloud-run:SERVICE | cloud-run-job:JOB | compose[:DIR] | kubectl:SELECTOR[@NAMESPACE] | file:PATH")
+                   help="cloud-run:SERVICE | cloud-run-job:JOB | cloud-run-worker-pool:POOL | compose[:DIR] | kubectl:SELECTOR[@NAMESPACE] | file:PATH")
     p.add_argument("--plan", default=None, metavar="PLAN", help="plan file (for project and region)")
     p.add_argument("--project", help="Google Cloud project (default: plan, then GOOGLE_CLOUD_PROJECT)")
     p.add_argument("--region", help="region (default: the plan's)")

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 async def _status(args: argparse.Namespace, plan: Plan, project: str) -> int:
     from launchdeck.app.gcp import NoCredentials, make_run_clients
     from launchdeck.app.live.render import status_json, status_text
-    from launchdeck.app.live.status import LogsUnavailable, close_clients, failure_logs, fetch_status
+    from launchdeck.app.live.status import LogsUnavailable, close_run_clients, failure_logs, fetch_status
 
     try:
         clients = make_run_clients()
@@ -69,7 +69,7 @@ async def _status(args: argparse.Namespace, plan: Plan, project: str) -> int:
     try:
         statuses = await fetch_status(plan, project, plan.region, clients=clients)
     finally:
-        await close_clients(clients.services, clients.revisions, clients.jobs, clients.executions)
+        await close_run_clients(clients)
     errors = [st for st in statuses if st.error]
     if errors and len(errors) == len(statuses):
         print_errors([(st.error or "", st.error_kind) for st in errors])

@@ -1,8 +1,8 @@
-"""Plan → Cloud Run v2 Service/Job messages, a field-level diff against what is live, and the apply.
+"""Plan → Cloud Run v2 Service/Job/WorkerPool messages, a field-level diff against what is live, and the apply.
 
 Update semantics: launchdeck starts from the LIVE message and overwrites only the fields it
 manages (image, args, env and secret refs, cpu/memory limits, cpu_idle, port and startup probe,
-min/max instances, concurrency, timeout). Everything else set live (service account, VPC access,
+min/max instances, concurrency, timeout; a worker pool's manual instance count). Everything else set live (service account, VPC access,
 Cloud SQL volumes, labels, ingress ...) is sent back unchanged, so a deploy never wipes settings
 the plan does not describe.
 
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from launchdeck.app.live.diff import Change, diff_views, env_value, job_view, service_view
-from launchdeck.app.live.status import ServiceStatus, error_kind, explain, run_id, run_units
+from launchdeck.app.live.diff import Change, diff_views, env_value, job_view, service_view, worker_pool_view
+from launchdeck.app.live.status import COLLECTIONS, ServiceStatus, error_kind, explain, run_id, run_units
 
 if TYPE_CHECKING:
     from launchdeck.app.gcp import RunClients
@@ -61,10 +61,10 @@ class LiveOnly:
 
 @dataclass
 class Unit:
-    """One Cloud Run service or job of the plan, through prepare → apply → verify."""
+    """One Cloud Run service, job or worker pool of the plan, through prepare → apply → verify."""
 
     name: str
-    kind: str  # "service" | "job"
+    kind: str  # "service" | "job" | "worker-pool"
     project: str
     region: str
     desired: Any = None
@@ -89,11 +89,11 @@ class Unit:
 
     @property
     def resource(self) -> str:
-        return f"{self.parent}/{'jobs' if self.kind == 'job' else 'services'}/{self.id}"
+        return f"{self.parent}/{COLLECTIONS[self.kind]}/{self.id}"
 
     @property
     def label(self) -> str:
-        return f"{self.name} (job)" if self.kind == "job" else self.name
+        return {"job": f"{self.name} (job)", "worker-pool": f"{self.name} (worker pool)"}.get(self.kind, self.name)
 
     @property
     def create(self) -> bool:
@@ -238,6 +238,25 @@ def build_job(plan: Plan, name: str, image: str) -> Any:
     )
 
 
+def build_worker_pool(plan: Plan, name: str, image: str) -> Any:
+    """A worker pool: no port, no probe, no timeout; the plan's instance count, manually scaled."""
+    from google.cloud import run_v2
+
+    from launchdeck.app import __version__
+    from launchdeck.app.plan import worker_pool_shape
+    from launchdeck.app.units import format_memory
+
+    svc = plan.services[name]
+    shape = worker_pool_shape(svc)
+    container = build_container(svc, image, service=False)
+    container.resources.limits = {"cpu": cpu_limit(shape.cpu), "memory": format_memory(shape.memory_mib)}
+    return run_v2.WorkerPool(
+        template=run_v2.WorkerPoolRevisionTemplate(containers=[container]),
+        scaling=run_v2.WorkerPoolScaling(manual_instance_count=shape.instances),
+        client="launchdeck", client_version=__version__,
+    )
+
+
 # ----------------------------------------------------------------------------- merging with live
 def _main_container(containers: Any) -> Any:
     """The container launchdeck manages: the one serving a port (ingress), else the first."""
@@ -320,10 +339,30 @@ def merge_job(live: Any, desired: Any, svc: Service, keep: bool) -> Any:
     return body
 
 
+def merge_worker_pool(live: Any, desired: Any, svc: Service, keep: bool) -> Any:
+    from google.cloud import run_v2
+
+    body = run_v2.WorkerPool(live)
+    body.template.revision = ""  # a fixed revision name from an earlier deploy would collide
+    c = _main_container(body.template.containers)
+    if c is None:
+        body.template.containers = list(desired.template.containers)
+    else:
+        _merge_container(c, desired.template.containers[0], svc, keep, service=False)
+    body.scaling = run_v2.WorkerPoolScaling(desired.scaling)
+    body.client, body.client_version = desired.client, desired.client_version
+    return body
+
+
 def view(unit: Unit, msg: Any) -> dict[str, str]:
     if msg is None:
         return {}
-    return job_view(msg) if unit.kind == "job" else service_view(msg)
+    views = {"job": job_view, "worker-pool": worker_pool_view}
+    return views.get(unit.kind, service_view)(msg)
+
+
+def _containers(unit: Unit, msg: Any) -> Any:
+    return msg.template.template.containers if unit.kind == "job" else msg.template.containers
 
 
 def rebuild(unit: Unit, plan: Plan) -> None:
@@ -333,6 +372,8 @@ def rebuild(unit: Unit, plan: Plan) -> None:
         unit.body = unit.desired
     elif unit.kind == "job":
         unit.body = merge_job(unit.live, unit.desired, svc, unit.keep_live_only)
+    elif unit.kind == "worker-pool":
+        unit.body = merge_worker_pool(unit.live, unit.desired, svc, unit.keep_live_only)
     else:
         unit.body = merge_service(unit.live, unit.desired, svc, unit.keep_live_only)
     unit.changes = diff_views(view(unit, unit.live), view(unit, unit.body))
@@ -350,24 +391,23 @@ async def prepare(plan: Plan, project: str, region: str, images: dict[str, str],
         try:
             if unit.kind == "job":
                 unit.live = await clients.jobs.get_job(name=unit.resource)
+            elif unit.kind == "worker-pool":
+                unit.live = await clients.worker_pools.get_worker_pool(name=unit.resource)
             else:
                 unit.live = await clients.services.get_service(name=unit.resource)
         except gex.NotFound:
             unit.live = None
         except (gex.GoogleAPICallError, gex.RetryError) as exc:
-            unit.error = explain(exc, f"Cloud Run {unit.kind} {unit.id} in {project}/{region}", "deploy")
+            unit.error = explain(exc, f"Cloud Run {unit.kind.replace('-', ' ')} {unit.id} in {project}/{region}",
+                                 "deploy")
             unit.error_kind = error_kind(exc)
             return
-        live_c = None
-        if unit.live is not None:
-            live_c = _main_container(unit.live.template.template.containers if unit.kind == "job"
-                                     else unit.live.template.containers)
+        live_c = _main_container(_containers(unit, unit.live)) if unit.live is not None else None
         image = choose_image(plan, unit.name, project, live_c.image if live_c is not None else None, images, tag)
-        build = build_job if unit.kind == "job" else build_service
+        build = {"job": build_job, "worker-pool": build_worker_pool}.get(unit.kind, build_service)
         unit.desired = build(plan, unit.name, image)
         if live_c is not None:
-            d = unit.desired.template.template if unit.kind == "job" else unit.desired.template
-            unit.live_only = live_only_env(live_c, d.containers[0])
+            unit.live_only = live_only_env(live_c, _containers(unit, unit.desired)[0])
         unit.keep_live_only = not prune
         rebuild(unit, plan)
 
@@ -400,6 +440,12 @@ async def apply(unit: Unit, clients: RunClients) -> None:
                 op = await clients.jobs.create_job(parent=unit.parent, job=unit.body, job_id=unit.id)
             else:
                 op = await clients.jobs.update_job(job=unit.body)
+        elif unit.kind == "worker-pool":
+            if unit.create:
+                op = await clients.worker_pools.create_worker_pool(parent=unit.parent, worker_pool=unit.body,
+                                                                   worker_pool_id=unit.id)
+            else:
+                op = await clients.worker_pools.update_worker_pool(worker_pool=unit.body)
         elif unit.create:
             op = await clients.services.create_service(parent=unit.parent, service=unit.body, service_id=unit.id)
         else:
@@ -407,12 +453,12 @@ async def apply(unit: Unit, clients: RunClients) -> None:
         await _wait(op)
     except (gex.GoogleAPICallError, gex.RetryError) as exc:
         unit.outcome = "failed"
-        unit.error = explain(exc, f"deploying {unit.kind} {unit.id}", "deploy")
+        unit.error = explain(exc, f"deploying {unit.kind.replace('-', ' ')} {unit.id}", "deploy")
         unit.error_kind = error_kind(exc)
         return
     except TimeoutError:
         unit.outcome = "failed"
-        unit.error = f"deploying {unit.kind} {unit.id}: still running after {LRO_TIMEOUT_S} s; check `launchdeck status`"
+        unit.error = f"deploying {unit.kind.replace('-', ' ')} {unit.id}: still running after {LRO_TIMEOUT_S} s; check `launchdeck status`"
         unit.error_kind = "other"
         return
     unit.outcome = "created" if unit.create else "updated"

@@ -143,3 +143,14 @@ def job_view(job: Any) -> dict[str, str]:
     view["template.template.max_retries"] = str(tt.max_retries)
     view["template.template.timeout"] = _seconds(tt.timeout)
     return {k: v for k, v in view.items() if v is not None}
+
+
+def worker_pool_view(pool: Any) -> dict[str, str]:
+    """Managed fields of a run_v2.WorkerPool: its containers and its manual instance count."""
+    view: dict[str, str | None] = {}
+    for i, c in enumerate(pool.template.containers):
+        view.update(container_view(c, f"template.containers[{i}]", service=False))
+    scaling = pool.scaling
+    view["scaling.manual_instance_count"] = (
+        str(scaling.manual_instance_count) if scaling and "manual_instance_count" in scaling else None)
+    return {k: v for k, v in view.items() if v is not None}

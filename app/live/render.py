@@ -21,6 +21,15 @@ def traffic_text(st: ServiceStatus) -> str:
     return ", ".join(f"{pct}% {rev}" for rev, pct in st.traffic) or DASH
 
 
+def instances_text(st: ServiceStatus) -> str:
+    """A worker pool's TRAFFIC cell: how many instances, split over which revisions."""
+    if st.instances is None:
+        return traffic_text(st) if st.deployed else DASH
+    count = f"{st.instances} instance{'' if st.instances == 1 else 's'}"
+    split = traffic_text(st)
+    return count if split == DASH else f"{count}, {split}"
+
+
 def hint_lines(hint: Any, indent: str = "  ") -> list[str]:
     if hint is None:
         return []
@@ -65,6 +74,9 @@ def status_table(statuses: list[ServiceStatus]) -> str:
         if st.kind == "job":
             last = st.executions[0]["name"] if st.executions else DASH
             rows.append([f"{st.name} (job)", st.state, last, DASH, DASH])
+        elif st.kind == "worker-pool":
+            rows.append([f"{st.name} (worker pool)", st.state, st.latest_created or DASH, st.latest_ready or DASH,
+                         instances_text(st)])
         else:
             rows.append([st.name, st.state, st.latest_created or DASH, st.latest_ready or DASH, traffic_text(st)])
     table = text_table(["NAME", "STATE", "LATEST CREATED", "LATEST READY", "TRAFFIC"], rows)

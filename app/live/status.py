@@ -1,4 +1,5 @@
-"""What is live on Cloud Run for a plan: each service's revisions, traffic and conditions, each job's executions.
+"""What is live on Cloud Run for a plan: each service's and worker pool's revisions, traffic (or
+instance split) and conditions, each job's executions.
 
 `fetch_status(plan, project)` never raises for a per-service problem: NotFound is the state "not
 deployed", other API errors land in `ServiceStatus.error` as one line with the fix. A failing
@@ -44,16 +45,17 @@ class Condition:
 
 @dataclass
 class ServiceStatus:
-    """One Cloud Run service or job of the plan, as it is live."""
+    """One Cloud Run service, job or worker pool of the plan, as it is live."""
 
     name: str  # the plan's service name
-    kind: str  # "service" | "job"
-    resource: str = ""  # projects/P/locations/R/services|jobs/ID
+    kind: str  # "service" | "job" | "worker-pool"
+    resource: str = ""  # projects/P/locations/R/services|jobs|workerPools/ID
     deployed: bool = False
     url: str | None = None
     latest_created: str | None = None
     latest_ready: str | None = None
     traffic: list[tuple[str, int]] = field(default_factory=list)  # (revision | "LATEST", percent)
+    instances: int | None = None  # a worker pool's manual instance count
     conditions: list[Condition] = field(default_factory=list)
     revision_conditions: list[Condition] = field(default_factory=list)  # of the failing revision
     ready: bool = False
@@ -98,7 +100,7 @@ class ServiceStatus:
             "name": self.name, "kind": self.kind, "id": self.id, "state": self.state, "deployed": self.deployed,
             "ready": self.ready, "url": self.url, "latest_created": self.latest_created,
             "latest_ready": self.latest_ready,
-            "traffic": [{"revision": r, "percent": p} for r, p in self.traffic],
+            "traffic": [{"revision": r, "percent": p} for r, p in self.traffic], "instances": self.instances,
             "conditions": [c.to_dict() for c in self.conditions],
             "revision_conditions": [c.to_dict() for c in self.revision_conditions],
             "failing_revision": self.failing_revision, "failing_execution": self.failing_execution,
@@ -117,11 +119,32 @@ def run_id(name: str) -> str:
     return (rid if rid[:1].isalpha() else f"s-{rid}")[:49].rstrip("-") or "service"
 
 
-def run_units(plan: Plan) -> list[tuple[str, str]]:
-    """(plan service name, "service" | "job") for every Cloud Run unit of the plan, in plan order."""
-    from launchdeck.app.plan import runs_as_job
+def unit_kind(plan: Plan, name: str) -> str:
+    """"service", "job" or "worker-pool": what the plan's service `name` is on Cloud Run."""
+    from launchdeck.app.plan import runs_as_job, runs_as_worker_pool
 
-    return [(name, "job" if runs_as_job(svc, plan.target) else "service") for name, svc in plan.services.items()]
+    svc = plan.services[name]
+    if runs_as_job(svc, plan.target):
+        return "job"
+    return "worker-pool" if runs_as_worker_pool(svc, plan.target) else "service"
+
+
+def run_units(plan: Plan) -> list[tuple[str, str]]:
+    """(plan service name, "service" | "job" | "worker-pool") for every Cloud Run unit, in plan order."""
+    return [(name, unit_kind(plan, name)) for name in plan.services]
+
+
+COLLECTIONS = {"service": "services", "job": "jobs", "worker-pool": "workerPools"}
+LOG_SOURCES = {"service": "cloud-run", "job": "cloud-run-job", "worker-pool": "cloud-run-worker-pool"}
+
+
+def log_spec(kind: str, name: str) -> str:
+    """The `logs --source` spec that tails one Cloud Run unit (app.logsources)."""
+    return f"{LOG_SOURCES[kind]}:{name}"
+
+
+def resource_name(project: str, region: str, kind: str, name: str) -> str:
+    return f"projects/{project}/locations/{region}/{COLLECTIONS[kind]}/{run_id(name)}"
 
 
 def short(resource: str | None) -> str | None:
@@ -232,7 +255,11 @@ def _fail(st: ServiceStatus, exc: BaseException, what: str) -> ServiceStatus:
 
 
 def _traffic(svc: Any) -> list[tuple[str, int]]:
-    entries = list(svc.traffic_statuses) or list(svc.traffic)
+    """Traffic of a service, or instance split of a worker pool: (revision | "LATEST", percent)."""
+    if hasattr(svc, "instance_split_statuses"):
+        entries = list(svc.instance_split_statuses) or list(svc.instance_splits)
+    else:
+        entries = list(svc.traffic_statuses) or list(svc.traffic)
     out: list[tuple[str, int]] = []
     for t in entries:
         latest = getattr(t.type_, "name", "").endswith("_LATEST")
@@ -244,7 +271,7 @@ async def service_status(clients: RunClients, project: str, region: str, name: s
     """The live state of one Cloud Run service; never raises for API errors."""
     from google.api_core import exceptions as gex
 
-    resource = f"projects/{project}/locations/{region}/services/{run_id(name)}"
+    resource = resource_name(project, region, "service", name)
     st = ServiceStatus(name=name, kind="service", resource=resource)
     try:
         svc = await clients.services.get_service(name=resource)
@@ -260,10 +287,33 @@ async def service_status(clients: RunClients, project: str, region: str, name: s
     return st
 
 
+async def worker_pool_status(clients: RunClients, project: str, region: str, name: str) -> ServiceStatus:
+    """The live state of one Cloud Run worker pool; never raises for API errors."""
+    from google.api_core import exceptions as gex
+
+    resource = resource_name(project, region, "worker-pool", name)
+    st = ServiceStatus(name=name, kind="worker-pool", resource=resource)
+    try:
+        pool = await clients.worker_pools.get_worker_pool(name=resource)
+    except gex.NotFound:
+        return st
+    except (gex.GoogleAPICallError, gex.RetryError) as exc:
+        return _fail(st, exc, f"Cloud Run worker pool {st.id} in {project}/{region}")
+    fill_from_service(st, pool)
+    if st.failing or (st.latest_created and st.latest_created != st.latest_ready and not st.reconciling):
+        await _read_failing_revision(clients, st, pool.latest_created_revision)
+    if st.failure_message:
+        st.hint = hint_for(st.failure_message)
+    return st
+
+
 def fill_from_service(st: ServiceStatus, svc: Any) -> None:
-    """Copy what a Service message says into `st` (no API calls)."""
+    """Copy what a Service (or WorkerPool) message says into `st` (no API calls)."""
     st.deployed = True
-    st.url = svc.uri or (svc.urls[0] if svc.urls else None)
+    if hasattr(svc, "scaling") and hasattr(svc, "instance_splits"):  # a worker pool: no URL, a fixed count
+        st.instances = int(svc.scaling.manual_instance_count) if svc.scaling else None
+    else:
+        st.url = svc.uri or (svc.urls[0] if svc.urls else None)
     st.latest_created = short(svc.latest_created_revision)
     st.latest_ready = short(svc.latest_ready_revision)
     st.traffic = _traffic(svc)
@@ -300,7 +350,7 @@ async def job_status(clients: RunClients, project: str, region: str, name: str) 
     """The live state of one Cloud Run job and its last executions; never raises for API errors."""
     from google.api_core import exceptions as gex
 
-    resource = f"projects/{project}/locations/{region}/jobs/{run_id(name)}"
+    resource = resource_name(project, region, "job", name)
     st = ServiceStatus(name=name, kind="job", resource=resource)
     try:
         job = await clients.jobs.get_job(name=resource)
@@ -372,12 +422,13 @@ async def fetch_status(plan: Plan, project: str, region: str | None = None, *,
         own = clients
     else:
         own = None
-    calls = [(job_status if kind == "job" else service_status)(clients, project, region, name) for name, kind in units]
+    readers = {"job": job_status, "worker-pool": worker_pool_status, "service": service_status}
+    calls = [readers[kind](clients, project, region, name) for name, kind in units]
     try:
         results = await asyncio.gather(*calls, return_exceptions=True)
     finally:
         if own is not None:  # a TUI refreshing every few seconds must not pile up open channels
-            await close_clients(own.services, own.revisions, own.jobs, own.executions)
+            await close_run_clients(own)
     out: list[ServiceStatus] = []
     for (name, kind), res in zip(units, results, strict=True):
         if isinstance(res, BaseException):
@@ -387,6 +438,12 @@ async def fetch_status(plan: Plan, project: str, region: str | None = None, *,
                                 error_kind="other")
         out.append(res)
     return out
+
+
+async def close_run_clients(clients: RunClients) -> None:
+    """Close every Run client of a RunClients bundle."""
+    await close_clients(clients.services, clients.revisions, clients.jobs, clients.executions,
+                        getattr(clients, "worker_pools", None))
 
 
 async def close_clients(*clients: Any) -> None:
@@ -458,12 +515,15 @@ async def _list_lines(project: str, filter_: str, limit: int, what: str) -> list
     return lines
 
 
-async def revision_logs(project: str, region: str, service: str, revision: str, limit: int = 50) -> list[str]:
-    """The last `limit` log lines of one revision, oldest first ("TIME SEVERITY text").
+async def revision_logs(project: str, region: str, service: str, revision: str, limit: int = 50,
+                        kind: str = "service") -> list[str]:
+    """The last `limit` log lines of one revision of a service or worker pool, oldest first.
 
-    Raises LogsUnavailable (one line) when Cloud Logging cannot be read.
+    Lines read "TIME SEVERITY text". Raises LogsUnavailable (one line) when Cloud Logging cannot be read.
     """
-    filter_ = (f'resource.type="cloud_run_revision" AND resource.labels.service_name="{run_id(service)}" '
+    rtype, label = (("cloud_run_worker_pool", "worker_pool_name") if kind == "worker-pool"
+                    else ("cloud_run_revision", "service_name"))
+    filter_ = (f'resource.type="{rtype}" AND resource.labels.{label}="{run_id(service)}" '
                f'AND resource.labels.revision_name="{revision}" AND resource.labels.location="{region}"')
     return await _list_lines(project, filter_, limit, f"revision {revision}")
 
@@ -479,7 +539,7 @@ async def execution_logs(project: str, region: str, job: str, execution: str, li
 async def failure_logs(project: str, region: str, st: ServiceStatus, limit: int = 50) -> list[str]:
     """Logs of whatever is failing in `st` (a revision or a job execution); [] when nothing is."""
     if st.failing_revision:
-        return await revision_logs(project, region, st.name, st.failing_revision, limit)
+        return await revision_logs(project, region, st.name, st.failing_revision, limit, kind=st.kind)
     if st.failing_execution:
         return await execution_logs(project, region, st.name, st.failing_execution, limit)
     return []

@@ -3,7 +3,8 @@
     agen = open_source("cloud-run:api", project="p", region="us-central1", since="10m", follow=True)
     async for line in agen: ...
 
-Specs: `file:PATH`, `compose[:DIR]`, `kubectl:SELECTOR[@NAMESPACE]`, `cloud-run:SERVICE`, `cloud-run-job:JOB`.
+Specs: `file:PATH`, `compose[:DIR]`, `kubectl:SELECTOR[@NAMESPACE]`, `cloud-run:SERVICE`, `cloud-run-job:JOB`,
+`cloud-run-worker-pool:POOL`.
 Fatal problems (no such file, no credentials, permission denied, API disabled) raise `SourceError`
 with one clear line. Google libraries and subprocesses are only touched when iteration starts.
 """
@@ -16,7 +17,8 @@ from launchdeck.app.logsources.base import Backoff, LogLine, SourceError, parse_
 
 __all__ = ["SPECS", "Backoff", "LogLine", "SourceError", "open_source", "parse_since"]
 
-SPECS = ("file:PATH", "compose[:DIR]", "kubectl:SELECTOR[@NAMESPACE]", "cloud-run:SERVICE", "cloud-run-job:JOB")
+SPECS = ("file:PATH", "compose[:DIR]", "kubectl:SELECTOR[@NAMESPACE]", "cloud-run:SERVICE", "cloud-run-job:JOB",
+         "cloud-run-worker-pool:POOL")
 
 
 def open_source(
@@ -50,7 +52,7 @@ def open_source(
         selector, _, namespace = arg.partition("@")
         return kubectl_logs(selector, namespace=namespace or None,
                             since=f"{int(window.total_seconds())}s" if window else None, follow=follow)
-    if kind in ("cloud-run", "cloud-run-job"):
+    if kind in ("cloud-run", "cloud-run-job", "cloud-run-worker-pool"):
         if not arg:
             raise SourceError(f"{kind}: needs a name, e.g. --source {kind}:api")
         from launchdeck.app.logsources.cloud import cloud_run_logs

@@ -1,4 +1,4 @@
-"""`cloud-run:SERVICE` / `cloud-run-job:JOB`: Cloud Logging tail that loses nothing and repeats nothing.
+"""`cloud-run:SERVICE` / `cloud-run-job:JOB` / `cloud-run-worker-pool:POOL`: Cloud Logging tail that loses nothing and repeats nothing.
 
 Strategy (shared/google-apis RECIPE section 6), on every (re)connect:
 1. open TailLogEntries first (entries written from now on queue up under flow control);
@@ -31,6 +31,8 @@ _SEVERITY = {0: "DEFAULT", 100: "DEBUG", 200: "INFO", 300: "NOTICE", 400: "WARNI
 def resource_filter(kind: str, name: str, region: str | None) -> str:
     if kind == "cloud-run-job":
         f = f'resource.type="cloud_run_job" AND resource.labels.job_name="{name}"'
+    elif kind == "cloud-run-worker-pool":
+        f = f'resource.type="cloud_run_worker_pool" AND resource.labels.worker_pool_name="{name}"'
     else:
         f = f'resource.type="cloud_run_revision" AND resource.labels.service_name="{name}"'
     if region:

@@ -15,6 +15,9 @@ What it models, following what the real API does:
 - NotFound for a service not deployed yet; PERMISSION_DENIED and SERVICE_DISABLED with rich
   ErrorInfo details (`deny`, `disabled`).
 - Jobs with executions and task counts.
+- Worker pools (Get/Create/UpdateWorkerPool, their revisions through Revisions.GetRevision): a
+  healthy pool, or one whose newest revision's container cannot start (`add_worker_pool(failing=
+  True)` / `fail_next`), with its logs under resource type cloud_run_worker_pool.
 - `google.logging.v2.LoggingServiceV2/ListLogEntries` over stored entries, with a small AND-only
   `key="value"` filter, so one emulator port serves both APIs.
 """
@@ -47,6 +50,11 @@ _PORT_TAIL = (
     "the timeout is too short. The health check timeout can be extended. Logs for this revision might "
     "contain more information.\n\nLogs URL: https://console.cloud.google.com/logs/viewer?project=demo"
 )
+# A worker pool whose image lacks the worker's executable (celery installed in another stage).
+EXEC_MESSAGE = (
+    'terminated: Application failed to start: failed to resolve binary path: error finding executable "celery" '
+    "in PATH [/usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin]: no such file or directory"
+)
 C = run_v2.Condition
 OK = C.State.CONDITION_SUCCEEDED
 FAILED = C.State.CONDITION_FAILED
@@ -77,6 +85,7 @@ class FakeRun(FakeServer):
         self.revisions: dict[str, run_v2.Revision] = {}
         self.jobs: dict[str, run_v2.Job] = {}
         self.executions: dict[str, run_v2.Execution] = {}
+        self.worker_pools: dict[str, run_v2.WorkerPool] = {}
         self.log_entries: list[log_types.LogEntry] = []
         self.calls: list[Call] = []
         # Method names ("GetService", ...) or "*" answered with PERMISSION_DENIED.
@@ -104,6 +113,11 @@ class FakeRun(FakeServer):
                 "GetService": (self._get_service, rv.GetServiceRequest, rv.Service),
                 "CreateService": (self._create_service, rv.CreateServiceRequest, operations_pb2.Operation),
                 "UpdateService": (self._update_service, rv.UpdateServiceRequest, operations_pb2.Operation),
+            },
+            "google.cloud.run.v2.WorkerPools": {
+                "GetWorkerPool": (self._get_worker_pool, rv.GetWorkerPoolRequest, rv.WorkerPool),
+                "CreateWorkerPool": (self._create_worker_pool, rv.CreateWorkerPoolRequest, operations_pb2.Operation),
+                "UpdateWorkerPool": (self._update_worker_pool, rv.UpdateWorkerPoolRequest, operations_pb2.Operation),
             },
             "google.cloud.run.v2.Revisions": {
                 "GetRevision": (self._get_revision, rv.GetRevisionRequest, rv.Revision),
@@ -140,6 +154,9 @@ class FakeRun(FakeServer):
 
     def job_name(self, jid: str) -> str:
         return f"{self.parent}/jobs/{jid}"
+
+    def worker_pool_name(self, wid: str) -> str:
+        return f"{self.parent}/workerPools/{wid}"
 
     def methods_called(self) -> list[str]:
         return [c.method for c in self.calls]
@@ -200,6 +217,32 @@ class FakeRun(FakeServer):
             svc = self.services[self.service_name(sid)]
             self._roll_out(sid, svc, failing=failing)
             return svc.latest_created_revision.rsplit("/", 1)[1]
+
+    def add_worker_pool(self, wid: str, *, image: str | None = None, instances: int = 1,
+                        env: dict[str, str] | None = None, cpu: str = "1", memory: str = "512Mi",
+                        failing: bool = False) -> run_v2.WorkerPool:
+        """A deployed worker pool with one ready revision; `failing` adds a newer revision that cannot start."""
+        container = run_v2.Container(
+            image=image or f"{self.region}-docker.pkg.dev/{self.project}/app/{wid}:v1",
+            args=["celery", "-A", "app.worker", "worker", "--loglevel=info"],
+            env=[run_v2.EnvVar(name=k, value=v) for k, v in (env or {}).items()],
+            resources=run_v2.ResourceRequirements(limits={"cpu": cpu, "memory": memory}),
+        )
+        pool = run_v2.WorkerPool(
+            name=self.worker_pool_name(wid),
+            template=run_v2.WorkerPoolRevisionTemplate(
+                containers=[container], service_account=f"runner@{self.project}.iam.gserviceaccount.com"),
+            scaling=run_v2.WorkerPoolScaling(manual_instance_count=instances),
+            instance_splits=[run_v2.InstanceSplit(
+                type_=run_v2.InstanceSplitAllocationType.INSTANCE_SPLIT_ALLOCATION_TYPE_LATEST, percent=100)],
+            etag='"etag-1"',
+        )
+        with self._lock:
+            self._roll_out_pool(wid, pool, failing=False)
+            if failing:
+                self._roll_out_pool(wid, pool, failing=True)
+            self.worker_pools[pool.name] = pool
+        return pool
 
     def add_job(self, jid: str, *, image: str | None = None,
                 executions: list[dict[str, int]] | None = None) -> run_v2.Job:
@@ -300,6 +343,44 @@ class FakeRun(FakeServer):
                 revision=ready.rsplit("/", 1)[1])]
         svc.etag = f'"etag-{svc.generation}"'
 
+    def _roll_out_pool(self, wid: str, pool: run_v2.WorkerPool, failing: bool) -> None:
+        """A new worker-pool revision from the pool's template; no probe, so a failure is the container not starting."""
+        pool.generation = pool.generation + 1
+        pool.observed_generation = pool.generation
+        suffix = "".join("abcdefghjkmnpqrstuvwxyz"[(self._next() * k) % 23] for k in (5, 7, 17))
+        rev_id = f"{wid}-{pool.generation:05d}-{suffix}"
+        rev = run_v2.Revision(
+            name=f"{pool.name}/revisions/{rev_id}", containers=list(pool.template.containers),
+            create_time=BASE_TIME + timedelta(minutes=pool.generation),
+        )
+        latest = run_v2.InstanceSplitAllocationType.INSTANCE_SPLIT_ALLOCATION_TYPE_LATEST
+        pool.latest_created_revision = rev.name
+        if failing:
+            message = f"Revision '{rev_id}' is not ready. {EXEC_MESSAGE}"
+            rev.conditions = [_cond("Ready", FAILED, EXEC_MESSAGE, reason=C.CommonReason.CONTAINER_MISSING),
+                              _cond("ResourcesAvailable", OK)]
+            pool.terminal_condition = _cond("Ready", FAILED, message, reason=C.CommonReason.REVISION_FAILED)
+            pool.conditions = [_cond("ConfigurationsReady", FAILED, message, reason=C.CommonReason.REVISION_FAILED)]
+            t0 = BASE_TIME + timedelta(minutes=pool.generation)
+            for i, (sev, text) in enumerate([("ERROR", EXEC_MESSAGE),
+                                             ("ERROR", f"Ready condition status changed to False for Revision "
+                                                       f"{rev_id} with message: {EXEC_MESSAGE}")]):
+                self._append_log(wid, rev_id, text, sev, t0 + timedelta(seconds=i), True, len(self.log_entries),
+                                 kind="worker-pool")
+        else:
+            rev.conditions = [_cond("Ready", OK), _cond("ResourcesAvailable", OK)]
+            pool.latest_ready_revision = rev.name
+            pool.terminal_condition = _cond("Ready", OK)
+            pool.conditions = [_cond("ConfigurationsReady", OK)]
+            t0 = BASE_TIME + timedelta(minutes=pool.generation)
+            self._append_log(wid, rev_id, "[INFO/MainProcess] celery@localhost ready.", "INFO", t0, False,
+                             len(self.log_entries), kind="worker-pool")
+        self.revisions[rev.name] = rev
+        if pool.latest_ready_revision:
+            pool.instance_split_statuses = [run_v2.InstanceSplitStatus(
+                type_=latest, percent=100, revision=pool.latest_ready_revision.rsplit("/", 1)[1])]
+        pool.etag = f'"etag-{pool.generation}"'
+
     def log_entries_for_failure(self, sid: str, rev_id: str, t0: datetime) -> None:
         lines = [
             ("INFO", "INFO:     Started server process [1]", False),
@@ -315,15 +396,21 @@ class FakeRun(FakeServer):
         for i, (sev, text, system) in enumerate(lines):
             self._append_log(sid, rev_id, text, sev, t0 + timedelta(seconds=i), system, n + i)
 
-    def _append_log(self, sid: str, rev_id: str, text: str, severity: str, at: datetime, system: bool, n: int) -> None:
+    def _append_log(self, sid: str, rev_id: str, text: str, severity: str, at: datetime, system: bool, n: int,
+                    kind: str = "service") -> None:
         from google.logging.type import log_severity_pb2
 
         log = "run.googleapis.com%2Fvarlog%2Fsystem" if system else "run.googleapis.com%2Fstderr"
+        if kind == "worker-pool":  # the monitored resource Cloud Run writes worker-pool logs under
+            resource = monitored_resource_pb2.MonitoredResource(type="cloud_run_worker_pool", labels={
+                "worker_pool_name": sid, "revision_name": rev_id, "location": self.region, "project_id": self.project})
+        else:
+            resource = monitored_resource_pb2.MonitoredResource(type="cloud_run_revision", labels={
+                "service_name": sid, "revision_name": rev_id, "location": self.region,
+                "project_id": self.project, "configuration_name": sid})
         self.log_entries.append(log_types.LogEntry(
             log_name=f"projects/{self.project}/logs/{log}",
-            resource=monitored_resource_pb2.MonitoredResource(type="cloud_run_revision", labels={
-                "service_name": sid, "revision_name": rev_id, "location": self.region,
-                "project_id": self.project, "configuration_name": sid}),
+            resource=resource,
             text_payload=text, severity=log_severity_pb2.LogSeverity.Value(severity),
             timestamp=at, insert_id=f"id{n:05d}",
         ))
@@ -397,6 +484,45 @@ class FakeRun(FakeServer):
         self.fail_next.discard(sid)
         self.services[svc.name] = svc
         return self._operation(svc, run_v2.Service)
+
+    def _get_worker_pool(self, req: Any, ctx: grpc.ServicerContext) -> run_v2.WorkerPool:
+        pool = self.worker_pools.get(req.name)
+        if pool is None:
+            ctx.abort(grpc.StatusCode.NOT_FOUND, f"Resource '{req.name.rsplit('/', 1)[1]}' of kind 'WORKER_POOL' in "
+                                                 f"region '{self.region}' in project '{self.project}' does not exist.")
+        return pool
+
+    def _create_worker_pool(self, req: Any, ctx: grpc.ServicerContext) -> operations_pb2.Operation:
+        name = f"{req.parent}/workerPools/{req.worker_pool_id}"
+        if name in self.worker_pools:
+            ctx.abort(grpc.StatusCode.ALREADY_EXISTS, f"Resource '{req.worker_pool_id}' already exists.")
+        if req.worker_pool.template.containers and req.worker_pool.template.containers[0].ports:
+            ctx.abort(grpc.StatusCode.INVALID_ARGUMENT, "Worker pools do not accept container ports.")
+        pool = run_v2.WorkerPool(req.worker_pool)
+        pool.name = name
+        self._roll_out_pool(req.worker_pool_id, pool, failing=req.worker_pool_id in self.fail_next)
+        self.fail_next.discard(req.worker_pool_id)
+        self.worker_pools[name] = pool
+        return self._operation(pool, run_v2.WorkerPool)
+
+    def _update_worker_pool(self, req: Any, ctx: grpc.ServicerContext) -> operations_pb2.Operation:
+        current = self.worker_pools.get(req.worker_pool.name)
+        if current is None:
+            ctx.abort(grpc.StatusCode.NOT_FOUND, f"Resource '{req.worker_pool.name}' does not exist.")
+        if req.worker_pool.etag and req.worker_pool.etag != current.etag:
+            ctx.abort(grpc.StatusCode.ABORTED, "The etag does not match: the worker pool changed since it was read.")
+        pool = run_v2.WorkerPool(req.worker_pool)
+        for out in ("latest_ready_revision", "latest_created_revision", "generation", "instance_split_statuses",
+                    "conditions", "terminal_condition"):
+            setattr(pool, out, getattr(current, out))
+        wid = pool.name.rsplit("/", 1)[1]
+        # Changing only the instance count makes no new revision (manual scaling docs).
+        if run_v2.WorkerPoolRevisionTemplate.to_dict(pool.template) != run_v2.WorkerPoolRevisionTemplate.to_dict(
+                current.template) or wid in self.fail_next:
+            self._roll_out_pool(wid, pool, failing=wid in self.fail_next)
+        self.fail_next.discard(wid)
+        self.worker_pools[pool.name] = pool
+        return self._operation(pool, run_v2.WorkerPool)
 
     def _get_revision(self, req: Any, ctx: grpc.ServicerContext) -> run_v2.Revision:
         rev = self.revisions.get(req.name)
@@ -477,6 +603,8 @@ _PERMISSIONS = {
     "GetRevision": "run.revisions.get", "ListRevisions": "run.revisions.list", "GetJob": "run.jobs.get",
     "CreateJob": "run.jobs.create", "UpdateJob": "run.jobs.update", "ListExecutions": "run.executions.list",
     "GetExecution": "run.executions.get", "ListLogEntries": "logging.logEntries.list",
+    "GetWorkerPool": "run.workerpools.get", "CreateWorkerPool": "run.workerpools.create",
+    "UpdateWorkerPool": "run.workerpools.update",
 }
 
 
@@ -485,7 +613,7 @@ def _resource_of(request: Any) -> str:
         value = getattr(request, attr, "")
         if value:
             return value
-    for attr in ("service", "job"):
+    for attr in ("service", "job", "worker_pool"):
         inner = getattr(request, attr, None)
         if inner is not None and getattr(inner, "name", ""):
             return inner.name
@@ -519,12 +647,14 @@ def _abort_rich(context: grpc.ServicerContext, code: grpc.StatusCode, message: s
 
 
 def demo() -> FakeRun:
-    """The built-in example, live: frontend ready, backend's newest revision failing, migrate with runs."""
+    """The built-in example, live: frontend ready, backend's newest revision failing, the worker pool
+    running 1 instance, migrate with runs."""
     fake = FakeRun()
     fake.add_service("frontend")
     fake.add_service("backend", failing=True, memory="1Gi", env={"LOG_LEVEL": "debug", "FEATURE_X": "on"},
                      secrets={"DATABASE_URL": ("prod-db-url", "3")})
     fake.add_service("realtime")
+    fake.add_worker_pool("worker", instances=1, cpu="4", memory="4Gi")
     fake.add_job("migrate", executions=[{"succeeded": 1}, {"succeeded": 1}])
     return fake
 
