@@ -281,10 +281,17 @@ class Network(_Model):
 
 
 class SelfHost(_Model):
+    # Your own box. Leave hardware_usd out and launchdeck sizes one from the plan (rules.yaml selfhost.classes);
+    # set it (with vcpu / memory_gib / disk_gib so launchdeck can check the plan fits) to price your own.
     hardware_usd: float = Field(default=900, ge=0, le=MAX_AMOUNT)
     lifetime_months: int = Field(default=48, ge=1, le=1200)
     watts: float = Field(default=50, ge=0, le=MAX_AMOUNT)
     kwh_usd: float = Field(default=0.187, ge=0, le=100)
+    vcpu: float | None = Field(default=None, gt=0, le=MAX_AMOUNT)
+    memory_gib: float | None = Field(default=None, gt=0, le=MAX_AMOUNT)
+    disk_gib: float | None = Field(default=None, gt=0, le=MAX_AMOUNT)
+    drives: int | None = Field(default=None, ge=0, le=1000)
+    drive_usd: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     pool_path: str = "/mnt/tank/apps"
     # Extras for parity with the managed stack; each becomes its own cost line.
     backup_usd_month: float | None = Field(default=None, ge=0, le=MAX_AMOUNT)

@@ -23,7 +23,7 @@ SHOTS = {  # file name -> (screen, keys pressed there)
 async def shoot(name: str, mode: str, keys: tuple[str, ...], out_dir: Path) -> Path:
     from launchdeck.app.tui import make_app
     from launchdeck.estimators import load_catalog
-    from launchdeck.estimators.catalog import BUNDLED_CATALOG
+    from launchdeck.estimators.pricebook import BUNDLED_CATALOG
 
     with tempfile.TemporaryDirectory() as cwd:
         app = make_app(None, cwd=Path(cwd), catalog=load_catalog(BUNDLED_CATALOG), status_enabled=False)

@@ -7,9 +7,9 @@ Pure Python: no Textual, no Google imports at module level.
     cmp = compare(plan)                     # every target side by side, self-host included
 """
 
-from launchdeck.estimators.catalog import CatalogError, PriceCatalog, load_catalog
 from launchdeck.estimators.compare import CompareRow, Comparison, compare
 from launchdeck.estimators.engine import TARGETS, estimate
+from launchdeck.estimators.pricebook import CatalogError, PriceCatalog, load_catalog
 from launchdeck.estimators.report import CatalogInfo, CostLine, CostReport
 
 __all__ = [

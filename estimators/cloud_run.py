@@ -1,17 +1,23 @@
-"""Cloud Run: request-based and instance-based services, min-instance idle, WebSockets, Jobs, free tiers."""
+"""Cloud Run: request-based and instance-based services, worker pools, Jobs, min-instance idle, free tiers.
+
+Each line is a list of quantities (vCPU-seconds, GiB-seconds, requests) under the SKU keys of its billing
+mode; `Ctx.priced` looks the unit prices up. Formulas: docs/costs.md "Cloud Run".
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from launchdeck.app.plan import runs_as_job
-from launchdeck.estimators.report import SECONDS, CostLine, Ctx, gib, num, rng, usd, usd_range
+from launchdeck.estimators import gke
+from launchdeck.estimators.report import SECONDS, Ctx, Qty, num, rng, usd, usd_range
+from launchdeck.estimators.run_rates import per_second, quantities, tier
 from launchdeck.estimators.workload import (
     active_seconds,
+    instance_lifetime,
     job_task_seconds,
     poisson_busy_share,
     worker_busy_seconds,
-    worker_instances,
 )
 
 if TYPE_CHECKING:
@@ -20,47 +26,26 @@ if TYPE_CHECKING:
 Pair = tuple[float, float]
 
 
-def tier_of(ctx: Ctx) -> tuple[int, str, str]:
-    """(tier, region to price Cloud Run at, note)."""
-    rules = ctx.rules["cloud_run"]
-    region = ctx.region
-    if region in rules["tier1"]:
-        return 1, region, ""
-    if region in rules["tier2"]:
-        return 2, region, ""
-    tier = int(rules.get("unlisted_region_tier", 2))
-    stand_in = rules["tier1" if tier == 1 else "tier2"][0]
-    return tier, stand_in, f"{region} is on neither Cloud Run tier list; priced as Tier {tier} ({stand_in})"
-
-
-def rates(ctx: Ctx, mode: str, region: str | None = None) -> tuple[float, float, str] | None:
-    """(vCPU-second, GiB-second, note) for mode req | idle | inst | jobs; None if the catalog lacks it."""
-    _, at, tier_note = tier_of(ctx)
-    cpu, n1 = ctx.price(f"run.{mode}.cpu", region or at)
-    mem, n2 = ctx.price(f"run.{mode}.mem", region or at)
-    if cpu is None or mem is None:
-        return None
-    note = "; ".join(n for n in dict.fromkeys((tier_note if region is None else "", n1, n2)) if n)
-    return cpu.usd, mem.usd, note
-
-
-def per_second(r: tuple[float, float, str], svc: Service) -> float:
-    return svc.cpu * r[0] + gib(svc) * r[1]
-
-
-def _unpriced(ctx: Ctx, name: str, svc: Service, what: str) -> CostLine:
-    return ctx.add(CostLine(f"service:{name}", f"{name} ({what})", "compute", name, None, None,
-                            f"unpriced: the price catalog has no Cloud Run {what} rate for {ctx.region}"))
+def is_worker_pool(svc: Service, target: str) -> bool:
+    """A queue worker on target cloud-run runs as a Cloud Run worker pool (no port, manual instance count)."""
+    return target == "cloud-run" and svc.role == "worker"
 
 
 def _shape(svc: Service) -> str:
     return f"{svc.cpu_text} vCPU / {svc.memory}"
 
 
+def _tier_note(ctx: Ctx) -> str:
+    t = tier(ctx)
+    return f"{ctx.region} is Cloud Run Tier {t}" if t else ""
+
+
 def estimate_services(ctx: Ctx) -> None:
     for name, svc in ctx.plan.services.items():
         if runs_as_job(svc, ctx.target):
             job_line(ctx, name, svc)
+        elif is_worker_pool(svc, ctx.target):
+            worker_pool_line(ctx, name, svc)
         elif svc.billing == "instance":
             instance_line(ctx, name, svc)
         else:
@@ -69,62 +54,68 @@ def estimate_services(ctx: Ctx) -> None:
 
 
 def request_line(ctx: Ctx, name: str, svc: Service) -> None:
-    act, idle = rates(ctx, "req"), rates(ctx, "idle")
-    req_price, req_note = ctx.price("run.requests")
-    if act is None or idle is None or req_price is None:
-        _unpriced(ctx, name, svc, "request-based")
-        return
     a_lo, a_hi = active_seconds(svc)
     floor = svc.min_instances * SECONDS
-    i_lo, i_hi = max(0.0, floor - a_lo), max(0.0, floor - a_hi)
+    idle = (max(0.0, floor - a_lo), max(0.0, floor - a_hi))
     reqs = svc.usage.requests_per_month if svc.role in ("web", "websocket") else (0.0, 0.0)
-    ps_act, ps_idle = per_second(act, svc), per_second(idle, svc)
-    lo = a_lo * ps_act + i_lo * ps_idle + req_price.cost(reqs[0])
-    hi = a_hi * ps_act + i_hi * ps_idle + req_price.cost(reqs[1])
+    qs = quantities(ctx, "req", svc, (a_lo, a_hi))
+    if svc.min_instances:
+        qs += quantities(ctx, "idle", svc, idle)
+    if reqs[1]:
+        qs.append(Qty("requests", "request", reqs[0], reqs[1], "run.requests"))
     ctx.pool("run-req-cpu", a_lo * svc.cpu, a_hi * svc.cpu)
-    ctx.pool("run-req-gib", a_lo * gib(svc), a_hi * gib(svc))
+    ctx.pool("run-req-gib", qs[1].low, qs[1].high)
     ctx.pool("run-requests", reqs[0], reqs[1])
 
-    notes: list[str] = [f"request-based, {_shape(svc)}"]
+    ps_act = per_second(ctx, "req", svc)
+    ps_idle = per_second(ctx, "idle", svc)
+    notes: list[str] = [f"request-based, {_shape(svc)}", _tier_note(ctx)]
     alts: list[str] = []
     if svc.role == "web":
         u = svc.usage
         notes.append(f"{num(reqs[0])}–{num(reqs[1])} requests × {rng(*u.seconds_per_request)} s = "
-                     f"{num(a_lo)}–{num(a_hi)} instance-s at "
-                     f"{usd(ps_act)}/s (each request counted alone: conservative)")
+                     f"{num(a_lo)}–{num(a_hi)} active instance-s (each request counted alone: conservative)")
         load = a_hi / SECONDS
-        if svc.concurrency > 1 and load > 0:
+        if svc.concurrency > 1 and load > 0 and ps_act:
             shared = SECONDS * poisson_busy_share(load)
             saving = (a_hi - shared) * ps_act
             if saving >= 0.01:
                 notes.append(f"with concurrency {svc.concurrency}, overlapping requests share an instance: "
                              f"about {num(shared)} instance-s, {usd(saving)} less at the high end")
+        if ps_act:
+            notes.append(f"max_instances {svc.max_instances} caps the worst case at "
+                         f"{usd(svc.max_instances * SECONDS * ps_act)}/month")
+        alts += instance_alternative(ctx, svc)
     elif svc.role == "websocket":
         b = svc.usage.busy_fraction
         notes.append(f"an open socket is an in-flight request: active rate while sockets are open "
                      f"({b[0]:.0%}–{b[1]:.0%} of the month)")
-        alts += websocket_alternatives(ctx, svc, ps_act, ps_idle)
+        if ps_act is not None and ps_idle is not None:
+            alts += websocket_alternatives(ctx, svc, ps_act, ps_idle)
     else:
         notes.append("a worker on request-based billing gets CPU only while serving a request; a queue "
-                     "consumer needs instance-based billing or a Cloud Run Job")
+                     "consumer needs a worker pool, instance-based billing or a Cloud Run Job")
         alts += worker_alternatives(ctx, name, svc)
     if svc.min_instances:
-        idle_floor = floor * ps_idle
         notes.append(f"min {svc.min_instances} instance{'s' if svc.min_instances > 1 else ''} kept warm: "
-                     f"idle floor {usd(idle_floor)}/month at {usd(ps_idle)}/s")
-    if svc.role == "web":
-        worst = svc.max_instances * SECONDS * ps_act
-        notes.append(f"max_instances {svc.max_instances} caps the worst case at {usd(worst)}/month")
-    notes += [n for n in (act[2], idle[2], req_note) if n]
-    ctx.add(CostLine(f"service:{name}", f"{name} (Cloud Run, request-based)", "compute", name, lo, hi,
-                     "; ".join(notes), alts))
+                     f"{num(idle[1])}–{num(idle[0])} idle instance-s at the min-instance rate")
+    ctx.priced(f"service:{name}", f"{name} (Cloud Run, request-based)", "compute", name, qs, notes, alts)
+
+
+def instance_alternative(ctx: Ctx, svc: Service) -> list[str]:
+    """The same web service on instance-based billing, for comparison."""
+    ps = per_second(ctx, "inst", svc)
+    if ps is None:
+        return []
+    lo, hi = instance_lifetime(svc, ctx.rules["cloud_run"]["idle_retention_s"])
+    return [f"instance-based billing: {usd_range(lo * ps, hi * ps)}/month (instance lifetime incl. the idle "
+            "tail, no request fee)"]
 
 
 def websocket_alternatives(ctx: Ctx, svc: Service, ps_act: float, ps_idle: float) -> list[str]:
-    inst = rates(ctx, "inst")
+    ps_inst = per_second(ctx, "inst", svc)
     out: list[str] = []
-    if inst is not None:
-        ps_inst = per_second(inst, svc)
+    if ps_inst is not None:
         inst_month = max(1, svc.min_instances) * SECONDS * ps_inst
         idle_rate = ps_idle if svc.min_instances else 0.0
         if ps_act > idle_rate:
@@ -143,44 +134,42 @@ def websocket_alternatives(ctx: Ctx, svc: Service, ps_act: float, ps_idle: float
 
 
 def instance_line(ctx: Ctx, name: str, svc: Service) -> None:
-    inst = rates(ctx, "inst")
-    if inst is None:
-        _unpriced(ctx, name, svc, "instance-based")
-        return
+    retention = ctx.rules["cloud_run"]["idle_retention_s"]
     if svc.role == "worker":
+        from launchdeck.estimators.workload import worker_instances
+
         n_lo, n_hi = worker_instances(svc)
-        s_lo, s_hi = n_lo * SECONDS, n_hi * SECONDS
+        life = (n_lo * SECONDS, n_hi * SECONDS)
         drive = f"average {n_lo:g}–{n_hi:g} instance{'s' if n_hi != 1 else ''} running all month"
     else:
-        a_lo, a_hi = active_seconds(svc)
-        floor = svc.min_instances * SECONDS
-        s_lo, s_hi = max(floor, a_lo), max(floor, a_hi)
-        drive = f"{num(s_lo)}–{num(s_hi)} instance-s (busy time, at least min_instances all month)"
-    ps = per_second(inst, svc)
-    lo, hi = s_lo * ps, s_hi * ps
-    ctx.pool("run-inst-cpu", s_lo * svc.cpu, s_hi * svc.cpu)
-    ctx.pool("run-inst-gib", s_lo * gib(svc), s_hi * gib(svc))
-    notes = [f"instance-based (CPU always allocated), {_shape(svc)}", drive]
-    if svc.min_instances:
-        notes.append(f"min {svc.min_instances} instance{'s' if svc.min_instances > 1 else ''}, always-allocated "
-                     f"CPU: fixed {usd(svc.min_instances * SECONDS * ps)}/month before any work")
-    if inst[2]:
-        notes.append(inst[2])
+        life = instance_lifetime(svc, retention)
+        drive = (f"{num(life[0])}–{num(life[1])} instance-s of lifetime: instances stay up to "
+                 f"{retention / 60:g} min after their last request (low: traffic clustered in one busy window a "
+                 "day; high: spread evenly), at least min_instances all month")
+    qs = quantities(ctx, "inst", svc, life)
+    ctx.pool("run-inst-cpu", qs[0].low, qs[0].high)
+    ctx.pool("run-inst-gib", qs[1].low, qs[1].high)
+    notes = [f"instance-based (CPU always allocated, no request fee), {_shape(svc)}", _tier_note(ctx), drive]
     alts = worker_alternatives(ctx, name, svc) if svc.role == "worker" else []
     if svc.role == "websocket":
-        act, idle = rates(ctx, "req"), rates(ctx, "idle")
-        if act and idle:
-            alts += [a for a in websocket_alternatives(ctx, svc, per_second(act, svc), per_second(idle, svc))
-                     if a.startswith("Server-Sent")]
-    ctx.add(CostLine(f"service:{name}", f"{name} (Cloud Run, instance-based)", "compute", name, lo, hi,
-                     "; ".join(notes), alts))
+        ps_act, ps_idle = per_second(ctx, "req", svc), per_second(ctx, "idle", svc)
+        if ps_act is not None and ps_idle is not None:
+            alts += [a for a in websocket_alternatives(ctx, svc, ps_act, ps_idle) if a.startswith("Server-Sent")]
+    ctx.priced(f"service:{name}", f"{name} (Cloud Run, instance-based)", "compute", name, qs, notes, alts)
+
+
+def worker_pool_line(ctx: Ctx, name: str, svc: Service) -> None:
+    """A worker pool bills every instance for the whole month: instances × 730 h, its own SKUs."""
+    n = float(svc.instances)
+    qs = quantities(ctx, "pool", svc, (n * SECONDS, n * SECONDS))
+    notes = [f"Cloud Run worker pool, {_shape(svc)}", _tier_note(ctx),
+             f"{svc.instances} instance{'s' if svc.instances != 1 else ''} (plan `instances`, manual scaling) "
+             f"× {SECONDS / 3600:g} h: billed for the whole lifetime, no request fee"]
+    ctx.priced(f"service:{name}", f"{name} (Cloud Run worker pool)", "compute", name, qs, notes,
+               worker_alternatives(ctx, name, svc))
 
 
 def job_line(ctx: Ctx, name: str, svc: Service) -> None:
-    jobs = rates(ctx, "jobs")
-    if jobs is None:
-        _unpriced(ctx, name, svc, "Jobs")
-        return
     if svc.role == "worker":
         s_lo, s_hi = worker_busy_seconds(svc)
         drive = f"runs only while there is work: {num(s_lo)}–{num(s_hi)} task-s (busy share of the month)"
@@ -189,31 +178,35 @@ def job_line(ctx: Ctx, name: str, svc: Service) -> None:
         u = svc.usage
         drive = (f"{rng(*u.executions_per_month)} executions × {rng(*u.tasks_per_execution)} task(s) × "
                  f"{rng(*u.seconds_per_execution)} s")
-    ps = per_second(jobs, svc)
-    ctx.pool("run-inst-cpu", s_lo * svc.cpu, s_hi * svc.cpu)
-    ctx.pool("run-inst-gib", s_lo * gib(svc), s_hi * gib(svc))
-    notes = [f"Cloud Run Job, {_shape(svc)}", drive, f"{usd(ps * 3600)}/task-hour"]
-    if jobs[2]:
-        notes.append(jobs[2])
-    ctx.add(CostLine(f"service:{name}", f"{name} (Cloud Run Job)", "compute", name, s_lo * ps, s_hi * ps,
-                     "; ".join(notes)))
+    qs = quantities(ctx, "jobs", svc, (s_lo, s_hi))
+    ctx.pool("run-inst-cpu", qs[0].low, qs[0].high)
+    ctx.pool("run-inst-gib", qs[1].low, qs[1].high)
+    ctx.priced(f"service:{name}", f"{name} (Cloud Run Job)", "compute", name, qs,
+               [f"Cloud Run Job, {_shape(svc)}", _tier_note(ctx), drive])
 
 
 def worker_alternatives(ctx: Ctx, name: str, svc: Service) -> list[str]:
-    from launchdeck.estimators import gke
-
+    """The same worker as a Job (when its work is batchable), a worker pool, and on GKE."""
     out: list[str] = []
-    jobs = rates(ctx, "jobs")
+    jobs = per_second(ctx, "jobs", svc)
     if jobs is not None and ctx.target != "cloud-run-jobs":
         b_lo, b_hi = worker_busy_seconds(svc)
-        ps = per_second(jobs, svc)
-        out.append(f"as a Cloud Run Job / scale to zero when the queue is idle: {usd_range(b_lo * ps, b_hi * ps)}"
-                   f"/month (busy time only, {usd(ps * 3600)}/hour)")
+        out.append(f"as a Cloud Run Job, if the work can be batched (runs only while the queue has work): "
+                   f"{usd_range(b_lo * jobs, b_hi * jobs)}/month (busy time only, {usd(jobs * 3600)}/hour)")
+    pool = per_second(ctx, "pool", svc)
+    if pool is not None and not is_worker_pool(svc, ctx.target):
+        out.append(f"as a Cloud Run worker pool: {usd(svc.instances * SECONDS * pool)}/month "
+                   f"({svc.instances} instance{'s' if svc.instances != 1 else ''} all month)")
     ap = gke.autopilot_pod_month(ctx, svc)
     if ap is not None:
-        n_lo, n_hi = worker_instances(svc)
-        out.append(f"on GKE Autopilot: {usd_range(ap * max(n_lo, 1), ap * max(n_hi, 1))}/month "
-                   f"(+ $73 cluster fee, cancelled by the $74.40 monthly credit for one cluster)")
+        n = max(1, svc.instances) if is_worker_pool(svc, ctx.target) else 1
+        fee, _ = ctx.price("gke.cluster.autopilot")
+        credit = float(ctx.rules["gke"]["cluster_fee_credit_usd"])
+        extra = ""
+        if fee is not None:
+            extra = (f" (+ {usd(fee.usd * SECONDS / 3600)} cluster fee, cancelled by the {usd(credit)} monthly credit "
+                     "for one cluster)")
+        out.append(f"on GKE Autopilot: {usd(ap * n)}/month for {n} pod{'s' if n != 1 else ''}{extra}")
     std = gke.single_node_month(ctx, svc)
     if std is not None:
         out.append(f"on a GKE Standard {std[0]} node: {usd(std[1])}/month incl. boot disk "
@@ -227,32 +220,27 @@ def free_tier_lines(ctx: Ctx) -> None:
     free = ctx.rules["cloud_run"]["free_tier"]
     pools = ctx.pools
     if "run-req-cpu" in pools:
-        act = rates(ctx, "req", region=ref)
+        fr = free["request_based"]
         req_price, _ = ctx.price("run.requests")
-        if act and req_price:
-            fr = free["request_based"]
-            credit = []
-            for i in (0, 1):
-                c = min(pools["run-req-cpu"][i], fr["vcpu_seconds"]) * act[0]
-                c += min(pools["run-req-gib"][i], fr["gib_seconds"]) * act[1]
-                c += min(pools["run-requests"][i], req_price.free) * req_price.usd
-                credit.append(-c)
-            ctx.add(CostLine(
-                "free-tier:cloud-run-request", "Cloud Run free tier (request-based)", "free-tier", None,
-                credit[0], credit[1],
-                f"per billing account per month, valued at Tier 1 prices: {num(fr['vcpu_seconds'])} vCPU-s, "
-                f"{num(fr['gib_seconds'])} GiB-s, {num(req_price.free)} requests (worth at most "
-                f"{usd(fr['vcpu_seconds'] * act[0] + fr['gib_seconds'] * act[1] + req_price.free * req_price.usd)}); "
-                "not applied to min-instance idle time"))
+        n_free = req_price.free if req_price else 0.0
+        cpu = [min(pools["run-req-cpu"][i], fr["vcpu_seconds"]) for i in (0, 1)]
+        mem = [min(pools["run-req-gib"][i], fr["gib_seconds"]) for i in (0, 1)]
+        reqs = [min(pools["run-requests"][i], n_free) for i in (0, 1)]
+        qs = [Qty("free vCPU-seconds (active)", "vCPU-s", -cpu[0], -cpu[1], "run.req.cpu", ref),
+              Qty("free GiB-seconds (active)", "GiB-s", -mem[0], -mem[1], "run.req.mem", ref)]
+        if reqs[1]:
+            qs.append(Qty("free requests", "request", -reqs[0], -reqs[1], "run.requests"))
+        ctx.priced("free-tier:cloud-run-request", "Cloud Run free tier (request-based)", "free-tier", None, qs,
+                   f"per billing account per month, valued at Tier 1 ({ref}) prices: {num(fr['vcpu_seconds'])} "
+                   f"vCPU-s, {num(fr['gib_seconds'])} GiB-s, {num(n_free)} requests; not applied to min-instance "
+                   "idle time")
     if "run-inst-cpu" in pools:
-        inst = rates(ctx, "inst", region=ref)
-        if inst:
-            fi = free["instance_based"]
-            credit = [-(min(pools["run-inst-cpu"][i], fi["vcpu_seconds"]) * inst[0]
-                        + min(pools["run-inst-gib"][i], fi["gib_seconds"]) * inst[1]) for i in (0, 1)]
-            ctx.add(CostLine(
-                "free-tier:cloud-run-instance", "Cloud Run free tier (instance-based and Jobs)", "free-tier", None,
-                credit[0], credit[1],
-                f"per billing account per month, shared by instance-based services and Jobs: "
-                f"{num(fi['vcpu_seconds'])} vCPU-s, {num(fi['gib_seconds'])} GiB-s (worth at most "
-                f"{usd(fi['vcpu_seconds'] * inst[0] + fi['gib_seconds'] * inst[1])})"))
+        fi = free["instance_based"]
+        cpu = [min(pools["run-inst-cpu"][i], fi["vcpu_seconds"]) for i in (0, 1)]
+        mem = [min(pools["run-inst-gib"][i], fi["gib_seconds"]) for i in (0, 1)]
+        qs = [Qty("free vCPU-seconds (instance-based, Jobs)", "vCPU-s", -cpu[0], -cpu[1], "run.inst.cpu", ref),
+              Qty("free GiB-seconds (instance-based, Jobs)", "GiB-s", -mem[0], -mem[1], "run.inst.mem", ref)]
+        ctx.priced("free-tier:cloud-run-instance", "Cloud Run free tier (instance-based and Jobs)", "free-tier",
+                   None, qs, f"per billing account per month, shared by instance-based services and Jobs: "
+                   f"{num(fi['vcpu_seconds'])} vCPU-s, {num(fi['gib_seconds'])} GiB-s, valued at Tier 1 ({ref}) "
+                   "prices")

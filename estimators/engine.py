@@ -14,7 +14,7 @@ from launchdeck.estimators import (
     storage,
     supporting,
 )
-from launchdeck.estimators.catalog import PriceCatalog, load_catalog
+from launchdeck.estimators.pricebook import PriceCatalog, load_catalog
 from launchdeck.estimators.report import CatalogInfo, CostReport, Ctx
 
 if TYPE_CHECKING:

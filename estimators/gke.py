@@ -6,42 +6,53 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from launchdeck.estimators.report import HOURS, CostLine, Ctx, ceil_step, num, rng, usd
+from launchdeck.estimators.report import HOURS, CostLine, Ctx, Qty, ceil_step, num, rng, usd
 from launchdeck.estimators.report import gib as svc_gib
-from launchdeck.estimators.workload import job_task_seconds, replicas
+from launchdeck.estimators.run_rates import per_second
+from launchdeck.estimators.workload import job_task_seconds, replicas, worker_busy_seconds
 
 if TYPE_CHECKING:
     from launchdeck.app.plan import Service
 
 
-def autopilot_shape(rules: dict[str, Any], svc: Service) -> tuple[float, float]:
-    """Pod requests as Autopilot bills them: CPU in 0.25 steps, memory within 1–6.5 GiB per vCPU."""
+def autopilot_class(rules: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     ap = rules["gke"]["autopilot"]
-    step = ap["cpu_step"]
-    cpu = max(ap["min_cpu"], ceil_step(svc.cpu, step))
-    gib = max(svc_gib(svc), ap["min_gib"])
-    if gib > cpu * ap["max_gib_per_cpu"]:
-        cpu = ceil_step(gib / ap["max_gib_per_cpu"], step)
-    gib = max(gib, cpu * ap["min_gib_per_cpu"])
+    name = ap.get("compute_class", "general-purpose")
+    if name == "general-purpose" and not ap.get("bursting", True):
+        name = "general-purpose-no-bursting"
+    return name, ap["classes"][name]
+
+
+def autopilot_shape(rules: dict[str, Any], svc: Service) -> tuple[float, float]:
+    """Pod requests as Autopilot bills them: raised to the compute class's minimums and into its
+    memory:CPU ratio (CPU raised when memory is above the ratio, memory raised when below)."""
+    _, cc = autopilot_class(rules)
+    step = cc["cpu_step"]
+    cpu = max(cc["min_cpu"], ceil_step(svc.cpu, step) if step else svc.cpu)
+    gib = max(svc_gib(svc), cc["min_gib"])
+    if gib > cpu * cc["max_gib_per_cpu"]:
+        cpu = gib / cc["max_gib_per_cpu"]
+        cpu = ceil_step(cpu, step) if step else cpu
+    gib = max(gib, cpu * cc["min_gib_per_cpu"])
     return cpu, gib
 
 
-def _autopilot_rates(ctx: Ctx) -> tuple[float, float, float, str] | None:
-    cpu, n1 = ctx.price("gke.ap.cpu")
-    mem, n2 = ctx.price("gke.ap.mem")
-    eph, n3 = ctx.price("gke.ap.eph")
-    if cpu is None or mem is None:
-        return None
-    note = "; ".join(dict.fromkeys(n for n in (n1, n2, n3) if n))
-    return cpu.usd, mem.usd, (eph.usd if eph else 0.0), note
+def _pod_quantities(ctx: Ctx, svc: Service, hours: tuple[float, float]) -> list[Qty]:
+    cpu, gib = autopilot_shape(ctx.rules, svc)
+    eph = ctx.rules["gke"]["autopilot"]["ephemeral_gib_per_pod"]
+    return [Qty("pod vCPU-hours (requests)", "vCPU-h", cpu * hours[0], cpu * hours[1], "gke.ap.cpu"),
+            Qty("pod GiB-hours (memory requests)", "GiB-h", gib * hours[0], gib * hours[1], "gke.ap.mem"),
+            Qty("pod ephemeral GiB-hours", "GiB-h", eph * hours[0], eph * hours[1], "gke.ap.eph")]
 
 
 def autopilot_pod_hour(ctx: Ctx, svc: Service) -> float | None:
-    r = _autopilot_rates(ctx)
-    if r is None:
-        return None
-    cpu, gib = autopilot_shape(ctx.rules, svc)
-    return cpu * r[0] + gib * r[1] + ctx.rules["gke"]["autopilot"]["ephemeral_gib_per_pod"] * r[2]
+    total = 0.0
+    for q in _pod_quantities(ctx, svc, (1.0, 1.0)):
+        p, _ = ctx.price(q.key)
+        if p is None:
+            return None
+        total += q.high * p.usd
+    return total
 
 
 def autopilot_pod_month(ctx: Ctx, svc: Service) -> float | None:
@@ -50,62 +61,52 @@ def autopilot_pod_month(ctx: Ctx, svc: Service) -> float | None:
 
 
 def estimate_autopilot(ctx: Ctx) -> None:
-    r = _autopilot_rates(ctx)
+    name_cc, cc = autopilot_class(ctx.rules)
+    source = ctx.rules["gke"]["autopilot"].get("source", "")
     for name, svc in ctx.plan.services.items():
-        hour = autopilot_pod_hour(ctx, svc)
-        if hour is None or r is None:
-            ctx.add(CostLine(f"service:{name}", f"{name} (GKE Autopilot)", "compute", name, None, None,
-                             f"unpriced: no Autopilot pod prices for {ctx.region} in the catalog"))
-            continue
         cpu, gib = autopilot_shape(ctx.rules, svc)
         shape = f"pod requests {cpu:g} vCPU / {gib:g} GiB"
-        if (cpu, gib) != (svc.cpu, svc_gib(svc)):
-            shape += f" (plan asks {svc.cpu_text} vCPU / {svc.memory}; Autopilot rounds to 0.25 vCPU steps, 1–6.5 GiB per vCPU)"
+        if (round(cpu, 6), round(gib, 6)) != (round(svc.cpu, 6), round(svc_gib(svc), 6)):
+            shape += (f" (plan asks {svc.cpu_text} vCPU / {svc.memory}; the {name_cc} class needs at least "
+                      f"{cc['min_cpu']:g} vCPU / {cc['min_gib'] * 1024:g} MiB and {cc['min_gib_per_cpu']:g}–"
+                      f"{cc['max_gib_per_cpu']:g} GiB per vCPU — {source})")
         if svc.role == "job":
             s_lo, s_hi = job_task_seconds(svc)
-            lo, hi = s_lo / 3600 * hour, s_hi / 3600 * hour
+            hours = (s_lo / 3600, s_hi / 3600)
             drive = f"Kubernetes Job: {num(s_lo)}–{num(s_hi)} pod-seconds a month"
         else:
             n_lo, n_hi = replicas(svc)
-            lo, hi = n_lo * hour * HOURS, n_hi * hour * HOURS
+            hours = (n_lo * HOURS, n_hi * HOURS)
             drive = f"{rng(n_lo, n_hi)} replica{'s' if n_hi != 1 else ''} running all month (pods do not scale to zero)"
-        notes = [shape, drive, f"{usd(hour * HOURS)}/pod-month incl. 1 GiB ephemeral storage"]
-        if r[3]:
-            notes.append(r[3])
         alts = [run_job_alternative(ctx, svc)] if svc.role == "worker" else []
-        ctx.add(CostLine(f"service:{name}", f"{name} (GKE Autopilot)", "compute", name, lo, hi, "; ".join(notes),
-                         [a for a in alts if a]))
+        ctx.priced(f"service:{name}", f"{name} (GKE Autopilot)", "compute", name, _pod_quantities(ctx, svc, hours),
+                   [shape, drive, "1 GiB ephemeral storage per pod"], [a for a in alts if a])
     cluster_lines(ctx, "autopilot")
 
 
 def run_job_alternative(ctx: Ctx, svc: Service) -> str:
     """A worker as a Cloud Run Job: billed only while there is work."""
-    from launchdeck.estimators.cloud_run import per_second, rates
-    from launchdeck.estimators.workload import worker_busy_seconds
-
-    jobs = rates(ctx, "jobs")
-    if jobs is None:
+    ps = per_second(ctx, "jobs", svc)
+    if ps is None:
         return ""
-    ps = per_second(jobs, svc)
     b_lo, b_hi = worker_busy_seconds(svc)
     return (f"as a Cloud Run Job that runs only while the queue has work: {usd(b_lo * ps)}–{usd(b_hi * ps)}/month "
             f"({usd(ps * 3600)}/hour, before Cloud Run's free tier)")
 
 
 def cluster_lines(ctx: Ctx, kind: str) -> None:
-    fee, _ = ctx.price(f"gke.cluster.{kind}")
-    if fee is None:
-        ctx.add(CostLine("gke:cluster", "GKE cluster management fee", "platform", None, None, None,
-                         "unpriced: no cluster fee SKU in the catalog"))
-        return
-    month = fee.usd * HOURS
     label = "Autopilot" if kind == "autopilot" else "zonal Standard"
-    ctx.add(CostLine("gke:cluster", f"GKE cluster fee ({label})", "platform", None, month, month,
-                     f"{usd(fee.usd)}/cluster-hour × {HOURS:g} h"))
-    credit = min(month, float(ctx.rules["gke"]["cluster_fee_credit_usd"]))
-    ctx.add(CostLine("free-tier:gke-credit", "GKE free tier credit", "free-tier", None, -credit, -credit,
-                     f"{usd(ctx.rules['gke']['cluster_fee_credit_usd'])}/month per billing account, covers one "
-                     "zonal or Autopilot cluster's fee (not a regional Standard cluster)"))
+    line = ctx.priced("gke:cluster", f"GKE cluster fee ({label})", "platform", None,
+                      [Qty("cluster-hours", "h", HOURS, HOURS, f"gke.cluster.{kind}")], "one cluster all month")
+    if line.high is None:
+        return
+    credit_usd = float(ctx.rules["gke"]["cluster_fee_credit_usd"])
+    credit = min(line.high, credit_usd)
+    ctx.priced("free-tier:gke-credit", "GKE free tier credit", "free-tier", None,
+               [Qty("monthly GKE credit used", "USD", -credit, -credit, unit_price=1.0,
+                    source="rules.yaml gke.cluster_fee_credit_usd")],
+               f"{usd(credit_usd)}/month per billing account, covers one zonal or Autopilot cluster's fee "
+               "(not a regional Standard cluster)")
 
 
 # ---------------------------------------------------------------- Standard
@@ -144,8 +145,10 @@ def _node_month(ctx: Ctx, node_type: str) -> tuple[float, float, str] | None:
         return None
     std = ctx.rules["gke"]["standard"]
     disk, n3 = ctx.price(std["boot_disk_key"])
+    if disk is None:
+        return None
     vm = (shape["vcpu"] * core.usd + shape["memory_gib"] * ram.usd) * HOURS
-    boot = std["boot_disk_gib"] * (disk.usd if disk else 0.0)
+    boot = std["boot_disk_gib"] * disk.usd
     return vm, boot, "; ".join(dict.fromkeys(n for n in (n1, n2, n3) if n))
 
 
@@ -218,8 +221,10 @@ def _describe(bins: list[list[str]]) -> str:
 def estimate_standard(ctx: Ctx) -> None:
     lo, hi = choose_nodes(ctx, _pods(ctx, 0)), choose_nodes(ctx, _pods(ctx, 1))
     if lo is None or hi is None:
+        why = [w for f in ("e2", "n2") for k in ("core", "ram") for w in [ctx.price(f"gce.{f}.{k}")[1]] if w]
         ctx.add(CostLine("gke:nodes", "GKE Standard node pool", "compute", None, None, None,
-                         "unpriced: no catalog node type fits the largest pod, or no Compute Engine prices"))
+                         "unpriced: " + ("; ".join(dict.fromkeys(why)) if len(why) == 4 else
+                                         "no node type launchdeck knows fits the largest pod")))
     else:
         types = ctx.rules["gke"]["standard"]["node_types"]
         notes = []
@@ -234,12 +239,20 @@ def estimate_standard(ctx: Ctx) -> None:
         if hi[4]:
             notes.append(hi[4])
         label = lo[0] if lo[0] == hi[0] else f"{lo[0]} / {hi[0]}"
-        nodes = ctx.add(CostLine("gke:nodes", f"GKE Standard nodes ({label})", "compute", None,
-                                 len(lo[1]) * lo[2], len(hi[1]) * hi[2], "; ".join(notes)))
+        qs: list[Qty] = []
+        for fam in dict.fromkeys(types[t]["family"] for t in (lo[0], hi[0])):
+            def amount(case: tuple[Any, ...], dim: str, f: str = fam) -> float:
+                shape = types[case[0]]
+                return len(case[1]) * shape[dim] * HOURS if shape["family"] == f else 0.0
+            qs += [Qty(f"{fam.upper()} vCPU-hours", "vCPU-h", amount(lo, "vcpu"), amount(hi, "vcpu"), f"gce.{fam}.core"),
+                   Qty(f"{fam.upper()} GiB-hours", "GiB-h", amount(lo, "memory_gib"), amount(hi, "memory_gib"),
+                       f"gce.{fam}.ram")]
+        nodes = ctx.priced("gke:nodes", f"GKE Standard nodes ({label})", "compute", None, qs, notes)
         std = ctx.rules["gke"]["standard"]
-        ctx.add(CostLine("gke:boot-disks", "GKE node boot disks", "storage", None, len(lo[1]) * lo[3],
-                         len(hi[1]) * hi[3], f"{std['boot_disk_gib']} GiB pd-balanced per node "
-                         f"({usd(hi[3])}/node-month), {rng(len(lo[1]), len(hi[1]))} node(s)"))
+        disk = std["boot_disk_gib"]
+        ctx.priced("gke:boot-disks", "GKE node boot disks", "storage", None,
+                   [Qty("boot disk GiB-months", "GiB-mo", len(lo[1]) * disk, len(hi[1]) * disk, std["boot_disk_key"])],
+                   f"{disk} GiB pd-balanced per node, {rng(len(lo[1]), len(hi[1]))} node(s)")
         for name, svc in ctx.plan.services.items():
             alt = run_job_alternative(ctx, svc) if svc.role == "worker" else ""
             if alt:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from launchdeck.app.plan import CLOUD_RUN_TARGETS
-from launchdeck.estimators.report import HOURS, CostLine, Ctx, usd, usd_range
+from launchdeck.estimators.report import HOURS, CostLine, Ctx, Qty, usd, usd_range
 
 
 def egress_gib(ctx: Ctx) -> tuple[float, float]:
@@ -18,46 +18,32 @@ def load_balancer(ctx: Ctx) -> None:
     if not ctx.plan.ingress.load_balancer:
         return
     rules = ctx.rules["load_balancer"]
-    fr, n1 = ctx.price("lb.rule_min")
-    extra, _ = ctx.price("lb.rule_add")
-    inb, n2 = ctx.price("lb.in")
-    out, n3 = ctx.price("lb.out")
-    if fr is None or inb is None or out is None:
-        ctx.add(CostLine("load-balancer", "Load balancer (global external HTTPS)", "network", None, None, None,
-                         "unpriced: forwarding rule or data processing price missing from the catalog"))
-        return
     n_rules = rules["forwarding_rules"]
-    rules_month = fr.usd * HOURS + max(0, n_rules - rules["included_rules"]) * (extra.usd if extra else 0) * HOURS
+    extra = max(0, n_rules - rules["included_rules"])
+    qs = [Qty("forwarding-rule hours (first 5 rules, flat)", "h", HOURS, HOURS, "lb.rule_min")]
+    if extra:
+        qs.append(Qty("additional forwarding-rule hours", "h", extra * HOURS, extra * HOURS, "lb.rule_add"))
+    line = ctx.priced("load-balancer", "Load balancer (global external HTTPS)", "network", None, qs,
+                      f"{n_rules} forwarding rules (HTTPS + HTTP→HTTPS redirect), {HOURS:g} h")
+    if ctx.target in CLOUD_RUN_TARGETS and line.high is not None:
+        line.alternatives.append(f"Cloud Run's own *.run.app URLs or domain mappings: no load balancer "
+                                 f"({usd(line.high)}/month less, but no Cloud Armor/CDN and one region)")
     e_lo, e_hi = egress_gib(ctx)
     share = rules["inbound_share_of_egress"]
-    lo = rules_month + e_lo * out.usd + e_lo * share * inb.usd
-    hi = rules_month + e_hi * out.usd + e_hi * share * inb.usd
-    notes = [f"{n_rules} forwarding rules (HTTPS + HTTP→HTTPS redirect) inside the flat first-5 minimum: "
-             f"{usd(fr.usd)}/h × {HOURS:g} h = {usd(rules_month)}",
-             f"data processed {usd(out.usd)}/GiB each way: {e_lo:g}–{e_hi:g} GiB out + {share:.0%} in"]
-    notes += list(dict.fromkeys(n for n in (n1, n2, n3) if n))
-    alts = []
-    if ctx.target in CLOUD_RUN_TARGETS:
-        alts.append(f"Cloud Run's own *.run.app URLs or domain mappings: no load balancer ({usd(rules_month)}/month "
-                    "less, but no Cloud Armor/CDN and one region)")
-    ctx.add(CostLine("load-balancer", "Load balancer (global external HTTPS)", "network", None, lo, hi,
-                     "; ".join(notes), alts))
+    ctx.priced("load-balancer:data", "Load balancer data processing", "network", None,
+               [Qty("GiB processed outbound", "GiB", e_lo, e_hi, "lb.out"),
+                Qty("GiB processed inbound", "GiB", e_lo * share, e_hi * share, "lb.in")],
+               f"{e_lo:g}–{e_hi:g} GiB out + {share:.0%} of that in (rules.yaml load_balancer.inbound_share_of_egress)")
 
 
 def egress(ctx: Ctx) -> None:
-    p, note = ctx.price("net.egress")
     e_lo, e_hi = egress_gib(ctx)
-    if p is None:
-        ctx.add(CostLine("egress", "Internet egress", "network", None, None, None,
-                         "unpriced: no internet egress price in the catalog"))
-        return
-    notes = [f"{e_lo:g}–{e_hi:g} GiB/month to the internet at Premium Tier {usd(p.usd)}/GiB (first TiB)",
-             "same-region traffic to Google services is free"]
+    notes = [f"{e_lo:g}–{e_hi:g} GiB/month to the internet, Premium Tier from {ctx.region} to worldwide "
+             "destinations (China and Australia cost more)", "same-region traffic to Google services is free"]
     if ctx.plan.ingress.load_balancer:
         notes.append("load balancer data processing is charged on top")
-    if note:
-        notes.append(note)
-    ctx.add(CostLine("egress", "Internet egress", "network", None, p.cost(e_lo), p.cost(e_hi), "; ".join(notes)))
+    ctx.priced("egress", "Internet egress", "network", None, [Qty("GiB to the internet", "GiB", e_lo, e_hi, "net.egress")],
+               notes)
 
 
 def vpc(ctx: Ctx) -> None:
@@ -70,16 +56,15 @@ def vpc(ctx: Ctx) -> None:
         return
     conn = ctx.rules["cloud_run"]["vpc_connector"]
     shape = ctx.rules["compute_engine"]["shapes"][conn["machine_type"]]
-    core, n1 = ctx.price(f"gce.{shape['family']}.core")
-    ram, n2 = ctx.price(f"gce.{shape['family']}.ram")
-    if core is None or ram is None:
-        ctx.add(CostLine("vpc", "Serverless VPC Access connector", "network", None, None, None,
-                         f"unpriced: no {conn['machine_type']} price in the catalog"))
-        return
-    hour = shape["vcpu"] * core.usd + shape["memory_gib"] * ram.usd
-    lo, hi = conn["min_instances"] * hour * HOURS, conn["busy_avg_instances"] * hour * HOURS
-    notes = [f"minimum {conn['min_instances']} × {conn['machine_type']} always on at {usd(hour)}/h; high case "
-             f"autoscaled to an average of {conn['busy_avg_instances']} (max {conn['max_instances']})"]
-    notes += list(dict.fromkeys(n for n in (n1, n2) if n))
-    ctx.add(CostLine("vpc", "Serverless VPC Access connector", "network", None, lo, hi, "; ".join(notes),
-                     [f"Direct VPC egress instead of a connector: $0 fixed (saves {usd_range(lo, hi)}/month)"]))
+    n_lo, n_hi = conn["min_instances"] * HOURS, conn["busy_avg_instances"] * HOURS
+    fam = shape["family"]
+    line = ctx.priced("vpc", "Serverless VPC Access connector", "network", None,
+                      [Qty(f"{fam.upper()} vCPU-hours ({conn['machine_type']})", "vCPU-h", n_lo * shape["vcpu"],
+                           n_hi * shape["vcpu"], f"gce.{fam}.core"),
+                       Qty(f"{fam.upper()} GiB-hours ({conn['machine_type']})", "GiB-h", n_lo * shape["memory_gib"],
+                           n_hi * shape["memory_gib"], f"gce.{fam}.ram")],
+                      f"minimum {conn['min_instances']} × {conn['machine_type']} always on; high case autoscaled to "
+                      f"an average of {conn['busy_avg_instances']} (max {conn['max_instances']})")
+    if line.low is not None and line.high is not None:
+        line.alternatives.append(f"Direct VPC egress instead of a connector: $0 fixed (saves "
+                                 f"{usd_range(line.low, line.high)}/month)")

@@ -4,7 +4,7 @@ Uses the real async GAPIC client built by `app.gcp.make_billing_client` (ADC, an
 loopback emulator in LAUNCHDECK_EMULATOR_HOST). Services are found by display name through
 ListServices (ids are only a fallback in the snapshot), SKUs are paged through ListSkus, serialised
 with `MessageToDict(Sku.pb(sku))` — the same camelCase JSON as the bundled snapshot — filtered to the
-ones `estimators.catalog` recognises, and written atomically to the user cache.
+ones `estimators.pricebook` recognises, and written atomically to the user cache.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from launchdeck.estimators.catalog import (
+from launchdeck.estimators.pricebook import (
     LIVE_SOURCE,
     WANTED_SERVICES,
     cache_file,

@@ -45,17 +45,25 @@ def render_report(report: CostReport, fmt: str = "table", name: str = "plan") ->
 def _saving(cmp: Comparison, target: str) -> str:
     s = cmp.monthly_saving.get(target)
     if s is None:
+        if target in cmp.incomplete:
+            return "n/a (unpriced lines)"
         return "—" if target == "compose" else ""
     return f"{money(s[0])} – {money(s[1])}"
+
+
+def _months(m: float | None) -> str:
+    return "never" if m is None else f"{m:.1f}"
 
 
 def _breakeven(cmp: Comparison, target: str) -> str:
     if target == "compose":
         return f"{money(cmp.upfront)} up front"
-    if target not in cmp.monthly_saving:
-        return ""
-    months = cmp.breakeven_months.get(target)
-    return "never" if months is None else f"{months:.1f} months"
+    be = cmp.breakeven.get(target)
+    if be is None:
+        return "n/a (unpriced lines)" if target in cmp.incomplete else ""
+    if be[0] is None and be[1] is None:
+        return f"never within {cmp.lifetime_months} months"
+    return f"{_months(be[0])} – {_months(be[1])} months"
 
 
 def render_comparison(cmp: Comparison, fmt: str = "table", name: str = "plan") -> str:
@@ -66,8 +74,10 @@ def render_comparison(cmp: Comparison, fmt: str = "table", name: str = "plan") -
              _saving(cmp, r.target), _breakeven(cmp, r.target), r.note] for r in cmp.rows]
     sh = cmp.selfhost
     title = (f"{name}: every target, USD/month in {sh.region} (prices: {sh.catalog.source}, {sh.catalog.as_of})")
-    foot = (f"Break-even: self-host hardware {money(cmp.upfront)} ÷ (GCP mid-case − self-host running cost "
-            f"{money(sum(cmp.running) / 2)}/month without the hardware).")
+    foot = (f"Break-even (low usage – high usage): self-host hardware {money(cmp.upfront)} ÷ (GCP − self-host "
+            f"running cost {money(cmp.running[0])}–{money(cmp.running[1])}/month without the hardware), counted only "
+            f"within the hardware's {cmp.lifetime_months}-month life. \"Saves / month\" includes the hardware "
+            "spread over that life, so it is positive exactly when the box pays for itself in time.")
     if fmt == "md":
         return "\n".join([f"**{title}**", "", md_table(headers, rows), "", foot])
     return "\n".join([text_table(headers, rows, title=title, right=(1, 2, 3, 4)), foot])

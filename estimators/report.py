@@ -9,10 +9,40 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from launchdeck.app.plan import Plan
-    from launchdeck.estimators.catalog import Price, PriceCatalog
+    from launchdeck.estimators.pricebook import Price, PriceCatalog
 
 HOURS = 730.0
 SECONDS = HOURS * 3600.0  # 2,628,000 s: Google's billing month
+
+
+@dataclass(slots=True)
+class Qty:
+    """One billed quantity of a cost line: `low`–`high` units of `unit` at the price under `key`.
+
+    Estimators fill what, unit, quantities and the price key; the pricing pass (`Ctx.priced`) fills
+    `unit_price` from the catalog. Quantities with no catalog key carry their own `unit_price` and say
+    where it comes from in `source` (the plan's `selfhost:` block, rules.yaml)."""
+
+    what: str
+    unit: str
+    low: float
+    high: float
+    key: str = ""
+    region: str | None = None       # price region when not the plan's (Cloud Run's free tier: Tier 1)
+    unit_price: float | None = None
+    source: str = ""
+    cost_low: float | None = None   # filled by the pricing pass (tiered SKUs are not qty × unit price)
+    cost_high: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"what": self.what, "unit": self.unit, "quantity": {"low": _q(self.low), "high": _q(self.high)},
+                "unit_price": self.unit_price, "price_key": self.key or None,
+                **({"price_region": self.region} if self.region else {}),
+                **({"price_source": self.source} if self.source else {})}
+
+
+def _q(v: float) -> float:
+    return round(v, 6) if abs(v) < 1 else round(v, 3)
 
 
 @dataclass(slots=True)
@@ -25,11 +55,12 @@ class CostLine:
     high: float | None
     notes: str = ""
     alternatives: list[str] = field(default_factory=list)
+    quantities: list[Qty] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"component": self.component, "label": self.label, "kind": self.kind, "service": self.service,
                 "low": _r(self.low), "high": _r(self.high), "notes": self.notes,
-                "alternatives": list(self.alternatives)}
+                "alternatives": list(self.alternatives), "quantities": [q.to_dict() for q in self.quantities]}
 
 
 def _r(v: float | None) -> float | None:
@@ -122,18 +153,56 @@ class Ctx:
         self.pools: dict[str, list[float]] = {}
 
     def price(self, key: str, region: str | None = None) -> tuple[Price | None, str]:
-        """A price and a note when it had to come from the reference region ('' otherwise)."""
+        """The price of `key` in `region` (default: the plan's) and '' — or None and the reason it is missing.
+        There is no fallback to another region: a missing price makes an unpriced line."""
         region = region or self.region
         memo = self.catalog.memo
         hit = memo.get((key, region))
         if hit is None:
-            p, fallback = self.catalog.lookup(key, region)
-            note = ""
-            if p is not None and fallback:
-                note = (f"no {region} price for this in the {self.catalog.source}; "
-                        f"{fallback} list price used — run `launchdeck prices refresh`")
-            hit = memo[(key, region)] = (p, note)
+            p = self.catalog.get(key, region)
+            why = "" if p is not None else self.missing(key, region)
+            hit = memo[(key, region)] = (p, why)
         return hit
+
+    def missing(self, key: str, region: str, keys: str | None = None) -> str:
+        # rules.yaml `unpriced_reasons`: what is known about a gap in the bundled snapshot, by key prefix
+        reasons = self.rules.get("unpriced_reasons", {})
+        why = next((reasons[p] for p in sorted(reasons, key=len, reverse=True) if key.startswith(p)), "")
+        base = f"no {keys or key} price for {region} in the {self.catalog.source} ({self.catalog.as_of})"
+        return f"{base}: {why}" if why else f"{base}; `launchdeck prices refresh` fetches it live"
+
+    def priced(self, component: str, label: str, kind: str, service: str | None, quantities: list[Qty],
+               notes: list[str] | str, alternatives: list[str] | None = None) -> CostLine:
+        """The pricing pass: look up every quantity's unit price, cost it (tiers included) and sum.
+        Any missing price makes the whole line unpriced, with the reason first in its notes."""
+        missing_fixed: list[str] = []
+        gaps: dict[str, list[str]] = {}  # region -> missing keys
+        low = high = 0.0
+        for q in quantities:
+            if q.key:
+                p, _ = self.price(q.key, q.region)
+                if p is None:
+                    gaps.setdefault(q.region or self.region, []).append(q.key)
+                    continue
+                q.unit_price = p.usd
+                sign = -1.0 if q.low < 0 or q.high < 0 else 1.0
+                q.cost_low, q.cost_high = sign * p.cost(abs(q.low)), sign * p.cost(abs(q.high))
+            elif q.unit_price is None:
+                missing_fixed.append(f"no price for {q.what}")
+                continue
+            else:
+                q.cost_low, q.cost_high = q.low * q.unit_price, q.high * q.unit_price
+            low += q.cost_low
+            high += q.cost_high
+        text = notes if isinstance(notes, str) else "; ".join(n for n in notes if n)
+        missing = [self.missing(keys[0], region, ", ".join(dict.fromkeys(keys))) for region, keys in gaps.items()]
+        missing += [m for m in missing_fixed]
+        if missing:
+            reason = "unpriced: " + "; ".join(dict.fromkeys(missing))
+            return self.add(CostLine(component, label, kind, service, None, None,
+                                     f"{reason}; {text}" if text else reason, list(alternatives or []), quantities))
+        return self.add(CostLine(component, label, kind, service, low, high, text, list(alternatives or []),
+                                 quantities))
 
     def rate(self, key: str, region: str | None = None) -> float | None:
         p, _ = self.price(key, region)

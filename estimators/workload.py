@@ -89,3 +89,37 @@ def secret_names(plan: Plan) -> set[str]:
 def poisson_busy_share(load: float) -> float:
     """Share of the month with at least one request in flight, for Poisson arrivals with mean `load`."""
     return 1.0 - math.exp(-load)
+
+
+DAYS = 730.0 / 24.0  # days in Google's 730-hour billing month
+
+
+def instance_lifetime(svc: Service, retention: float) -> Pair:
+    """Instance-seconds an instance-based service is billed for: instances live while serving and for up to
+    `retention` seconds after their last request (Cloud Run keeps idle instances up to 15 minutes).
+
+    low  — traffic clustered in one busy window a day: the busy time at full concurrency plus one idle tail
+           per day.
+    high — the same requests spread evenly: every request keeps an instance up for its duration plus the
+           idle tail, so once requests come less than `retention` apart an instance is up all month; more
+           than one instance when the in-flight load exceeds what one instance's concurrency carries.
+    Both at least min_instances all month and at most max_instances."""
+    floor, cap = svc.min_instances * SECONDS, svc.max_instances * SECONDS
+    if svc.role == "websocket":
+        # an open socket keeps its instance up; between sockets the idle tail still applies
+        busy = svc.usage.busy_fraction
+        lo, hi = busy[0] * SECONDS + DAYS * retention, busy[1] * SECONDS + DAYS * retention
+        return min(max(floor, min(lo, SECONDS)), cap), min(max(floor, min(hi, SECONDS)), cap)
+    u = svc.usage
+    out = []
+    for i in (0, 1):
+        reqs, secs = u.requests_per_month[i], u.seconds_per_request[i]
+        busy = reqs * secs / svc.concurrency              # instance-seconds at full concurrency
+        if reqs <= 0:
+            life = 0.0
+        elif i == 0:
+            life = busy + DAYS * retention
+        else:
+            life = max(min(SECONDS, reqs * (secs + retention)), busy)
+        out.append(min(max(floor, life), cap))
+    return min(out), out[1]

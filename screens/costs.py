@@ -79,8 +79,10 @@ class CostsScreen(DeckScreen):
                 payoff = "— (self-host)"
             elif low is None:
                 payoff = Text("not possible as planned", style="yellow")
+            elif target in getattr(cmp, "incomplete", {}):
+                payoff = Text("n/a: unpriced lines", style="yellow")
             elif months is None:
-                payoff = "never (GCP is cheaper)"
+                payoff = f"never within {cmp.lifetime_months} months"
             else:
                 payoff = f"{months:.0f} months"
             cells = {"target": target, "low": Text(money(low), justify="right"),
@@ -99,7 +101,10 @@ class CostsScreen(DeckScreen):
         if saving is not None:
             text.append(f"\nAgainst {self.plan.target} it saves {money_range(*saving)} a month.")
         months = cmp.breakeven_months.get(self.plan.target)
-        if months is not None:
+        if self.plan.target in cmp.incomplete:
+            text.append(f"\n{self.plan.target} has unpriced lines: no saving or break-even is claimed.",
+                        style="yellow")
+        elif months is not None:
             text.append(f" The hardware pays for itself after about {months:.0f} months.", style="green")
         elif self.plan.target != "compose":
             text.append(f" {self.plan.target} stays cheaper than buying hardware.", style="yellow")

@@ -8,8 +8,8 @@ import os
 import pytest
 
 from launchdeck.app.cachedir import CACHE_ENV
-from launchdeck.estimators import catalog as cat
-from launchdeck.estimators.catalog import (
+from launchdeck.estimators import pricebook as cat
+from launchdeck.estimators.pricebook import (
     BUNDLED_SOURCE,
     convert_factor,
     load_catalog,

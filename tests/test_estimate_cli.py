@@ -32,7 +32,14 @@ def test_json_has_the_design_shape(capsys):
         assert line["notes"]
     components = [x["component"] for x in d["lines"]]
     assert len(components) == len(set(components))
-    assert d["total"]["low"] == pytest.approx(sum(x["low"] for x in d["lines"]), abs=0.05)
+    assert d["total"]["low"] == pytest.approx(sum(x["low"] for x in d["lines"] if x["low"] is not None), abs=0.05)
+    # each priced line lists its quantities with unit and unit price; unpriced lines say why
+    for line in d["lines"]:
+        if line["low"] is None:
+            assert line["component"] in d["unpriced"] and line["notes"].startswith("unpriced: ")
+        for q in line["quantities"]:
+            assert {"what", "unit", "quantity", "unit_price", "price_key"} <= set(q)
+            assert line["low"] is None or q["unit_price"] is not None
 
 
 @pytest.mark.parametrize("target", ["cloud-run-jobs", "gke-autopilot", "gke-standard", "compose"])
@@ -49,7 +56,8 @@ def test_table_right_aligns_money_and_has_a_total(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "\x1b[" not in out
     total = next(line for line in out.splitlines() if "Total" in line)
-    assert "$296.06" in total and "$552.83" in total
+    assert "$91.00" in total and "$242.52" in total  # the worker pool is unpriced in the snapshot
+    assert "Unpriced (not in the total): worker (Cloud Run worker pool)" in out
     migrate = next(line for line in out.splitlines() if line.startswith("│ migrate"))
     cells = migrate.split("│")
     assert cells[2].endswith(" $0.03 ") and cells[2].startswith("   ")  # right-aligned
@@ -59,7 +67,7 @@ def test_table_right_aligns_money_and_has_a_total(capsys, monkeypatch):
 def test_markdown(capsys):
     assert main(["estimate", EXAMPLE, "-f", "md"]) == 0
     out = capsys.readouterr().out
-    assert "| Component | Low | High | What drives it |" in out and "| **Total** | $296.06 | $552.83 |" in out
+    assert "| Component | Low | High | What drives it |" in out and "| **Total** | $91.00 | $242.52 |" in out
 
 
 def test_bad_plan_is_one_clear_line(tmp_path, capsys):

@@ -6,7 +6,7 @@ import pytest
 
 from launchdeck.app.plan import Plan
 from launchdeck.estimators import estimate, load_catalog
-from launchdeck.estimators.catalog import BUNDLED_CATALOG
+from launchdeck.estimators.pricebook import BUNDLED_CATALOG
 
 M = 2_628_000  # seconds in Google's 730-hour month
 H = 730
@@ -39,18 +39,17 @@ def test_tier2_region_request_based(catalog):
 
 
 def test_tier2_instance_billing_and_jobs(catalog):
-    svc = {"role": "worker", "cpu": 1, "memory": "2Gi", "billing": "instance", "min_instances": 1,
-           "usage": {"avg_instances": [1, 1]}}
+    svc = {"role": "web", "cpu": 1, "memory": "2Gi", "billing": "instance", "min_instances": 1,
+           "usage": {"requests_per_month": [0, 0]}}
     job = {"role": "job", "cpu": 1, "memory": "512Mi",
            "usage": {"executions_per_month": [30, 30], "tasks_per_execution": [2, 2], "seconds_per_execution": [600, 600]}}
-    r = estimate(make({"worker": svc, "nightly": job}, region="europe-west3"), catalog=catalog)
-    worker = M * (0.0000216 + 2 * 0.0000024)
-    assert r.line("service:worker").high == pytest.approx(worker)
+    r = estimate(make({"api": svc, "nightly": job}, region="europe-west3"), catalog=catalog)
+    api = M * (0.0000216 + 2 * 0.0000024)  # min 1 instance all month at Tier 2 instance-based rates
+    assert r.line("service:api").low == r.line("service:api").high == pytest.approx(api)
     job_cost = 30 * 2 * 600 * (0.0000216 + 0.5 * 0.0000024)
     assert r.line("service:nightly").high == pytest.approx(job_cost)
     free = 240_000 * 0.000018 + 450_000 * 0.000002  # pooled, Tier 1 valued, shared with Jobs
-    assert r.total_high == pytest.approx(worker + job_cost - free, rel=0.001)
-    assert "fixed $69.38/month before any work" in r.line("service:worker").notes
+    assert r.total_high == pytest.approx(api + job_cost - free, rel=0.001)
 
 
 def test_instance_billing_web_with_min_instances(catalog):
@@ -75,13 +74,13 @@ def test_gke_autopilot_rounds_pod_requests(catalog):
     wide = {"role": "worker", "cpu": 1, "memory": "8Gi", "min_instances": 1, "usage": {"avg_instances": [2, 2]}}
     r = estimate(make({"small": small, "wide": wide}, target="gke-autopilot"), catalog=catalog)
     eph = 0.0000548
-    # 0.3 vCPU -> 0.5 (0.25 steps); 0.25 GiB -> 0.5 GiB (Autopilot minimum, 1 GiB/vCPU floor)
-    assert r.line("service:small").low == pytest.approx((0.5 * 0.0445 + 0.5 * 0.0049225 + eph) * H)
-    # 8 GiB on 1 vCPU exceeds 6.5 GiB/vCPU: CPU raised to 1.25; two pods all month
-    assert r.line("service:wide").low == pytest.approx(2 * (1.25 * 0.0445 + 8 * 0.0049225 + eph) * H)
+    # Bursting clusters (general-purpose): no 0.25 vCPU steps; 0.25 GiB on 0.3 vCPU -> 0.3 GiB (1 GiB/vCPU floor)
+    assert r.line("service:small").low == pytest.approx((0.3 * 0.0445 + 0.3 * 0.0049225 + eph) * H)
+    # 8 GiB on 1 vCPU exceeds 6.5 GiB/vCPU: CPU raised to 8/6.5; two pods all month
+    assert r.line("service:wide").low == pytest.approx(2 * (8 / 6.5 * 0.0445 + 8 * 0.0049225 + eph) * H)
     assert r.line("gke:cluster").low == pytest.approx(73.0)
     assert r.line("free-tier:gke-credit").low == pytest.approx(-73.0)
-    hand = ((0.5 * 0.0445 + 0.5 * 0.0049225 + eph) + 2 * (1.25 * 0.0445 + 8 * 0.0049225 + eph)) * H
+    hand = ((0.3 * 0.0445 + 0.3 * 0.0049225 + eph) + 2 * (8 / 6.5 * 0.0445 + 8 * 0.0049225 + eph)) * H
     assert r.total_low == pytest.approx(hand, rel=0.001)
 
 
@@ -106,9 +105,11 @@ def test_gke_standard_respects_allocatable(catalog):
 def test_cloud_sql_custom_tier_ha(catalog):
     pg = {"tier": "db-custom-2-7680", "storage_gb": 20, "ha": True, "backups_gb": 5}
     r = estimate(make({}, postgres=pg), catalog=catalog)
-    hand = (2 * 0.0826 + 7.5 * 0.014) * H + 20 * 0.34 + 5 * 0.08
-    assert r.line("postgres").low == pytest.approx(hand)
-    assert r.total_low == pytest.approx(hand)
+    inst = (2 * 0.0826 + 7.5 * 0.014) * H
+    disk = 20 * 0.34 + 5 * 0.08
+    assert r.line("postgres").low == pytest.approx(inst)
+    assert r.line("postgres:storage").low == pytest.approx(disk)
+    assert r.total_low == pytest.approx(inst + disk)
 
 
 def test_memorystore_standard_capacity_tier(catalog):
@@ -137,11 +138,18 @@ def test_unpriced_tier_is_none_with_a_reason_never_zero(catalog):
     assert r.to_dict()["unpriced"] == ["postgres"]
 
 
-def test_missing_regional_price_falls_back_and_says_so(catalog):
+def test_regional_price_is_the_regions_own(catalog):
     r = estimate(make({}, region="europe-west2", redis={"size_gb": 1}), catalog=catalog)
-    line = r.line("redis")
-    assert line.low == pytest.approx(35.77, abs=0.01)
-    assert "us-central1 list price used" in line.notes and "prices refresh" in line.notes
+    assert r.line("redis").low == pytest.approx(1 * 0.053 * H)  # Basic M1 in London, not Iowa's $0.049
+
+
+def test_missing_regional_price_is_unpriced_never_borrowed(catalog):
+    pg = {"tier": "db-custom-2-7680", "storage_gb": 20}
+    r = estimate(make({}, region="europe-west2", postgres=pg), catalog=catalog)
+    for component in ("postgres", "postgres:storage"):
+        line = r.line(component)
+        assert line.low is None and line.high is None
+        assert "europe-west2" in line.notes and "prices refresh" in line.notes
 
 
 def test_selfhost_lines_each_with_a_source(catalog):

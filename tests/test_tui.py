@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("isolated")  # tests/conftest.py
 
 def frozen_catalog() -> Any:
     from launchdeck.estimators import load_catalog
-    from launchdeck.estimators.catalog import BUNDLED_CATALOG
+    from launchdeck.estimators.pricebook import BUNDLED_CATALOG
 
     return load_catalog(BUNDLED_CATALOG)
 

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
 def show(fmt: str) -> int:
     from launchdeck.app.output import to_json
-    from launchdeck.estimators.catalog import CatalogError, cache_file, load_catalog
+    from launchdeck.estimators.pricebook import CatalogError, cache_file, load_catalog
 
     try:
         catalog = load_catalog()

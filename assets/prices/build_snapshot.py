@@ -2,9 +2,12 @@
 
 Run: `.venv/bin/python assets/prices/build_snapshot.py` (rewrites catalog.json next to this file).
 
-The figures are list prices compiled on COMPILED_ON from ../shared/pricing/prices.yaml (sources and
-confidence there). Each SKU below is written exactly as `ListSkus` returns it (camelCase, money as
-units/nanos, tiered rates, usage units), so `estimators.catalog` parses this file and a live
+Regional list prices (Compute E2/N2, pd-balanced, Premium egress, Cloud Storage, Memorystore, Cloud SQL
+shared-core) come from the JSON files in `sources/`, extracted from public Cloud Billing Catalog dumps
+(repository, commit and data date inside each file and in sources/README.md). The rest are list prices
+compiled on COMPILED_ON (../shared/pricing/prices.yaml). What no source covers is left out, never copied
+from another region: the estimators show it as unpriced with the reason from rules.yaml `unpriced_reasons`. Each SKU below is written exactly as `ListSkus` returns it (camelCase, money as
+units/nanos, tiered rates, usage units), so `estimators.pricebook` parses this file and a live
 `launchdeck prices refresh` with the same code. SKU ids that were seen in public Catalog output are
 real; the others are marked with a `LD` prefix (e.g. `LD01-0000-0007`) and get replaced by the real
 ones on the first refresh.
@@ -41,7 +44,28 @@ TIER2 = ["africa-south1", "asia-east2", "asia-northeast3", "asia-southeast1", "a
          "europe-west10", "europe-west12", "europe-west2", "europe-west3", "europe-west6", "me-central1",
          "me-central2", "northamerica-northeast1", "northamerica-northeast2", "southamerica-east1",
          "southamerica-west1", "us-west2", "us-west3", "us-west4"]
-CITY = {"us-central1": "Iowa", "asia-east1": "Taiwan"}
+# Catalog SKU descriptions name the city, not the region id.
+CITY = {
+    "africa-south1": "Johannesburg", "asia-east1": "Taiwan", "asia-east2": "Hong Kong", "asia-northeast1": "Tokyo",
+    "asia-northeast2": "Osaka", "asia-northeast3": "Seoul", "asia-south1": "Mumbai", "asia-south2": "Delhi",
+    "asia-southeast1": "Singapore", "asia-southeast2": "Jakarta", "australia-southeast1": "Sydney",
+    "australia-southeast2": "Melbourne", "europe-central2": "Warsaw", "europe-north1": "Finland",
+    "europe-north2": "Stockholm", "europe-southwest1": "Madrid", "europe-west1": "Belgium", "europe-west2": "London",
+    "europe-west3": "Frankfurt", "europe-west4": "Netherlands", "europe-west6": "Zurich", "europe-west8": "Milan",
+    "europe-west9": "Paris", "europe-west10": "Berlin", "europe-west12": "Turin", "me-central1": "Doha",
+    "me-central2": "Dammam", "me-west1": "Tel Aviv", "northamerica-northeast1": "Montreal",
+    "northamerica-northeast2": "Toronto", "northamerica-south1": "Queretaro", "southamerica-east1": "Sao Paulo",
+    "southamerica-west1": "Santiago", "us-central1": "Iowa", "us-east1": "South Carolina",
+    "us-east4": "Northern Virginia", "us-east5": "Columbus", "us-south1": "Dallas", "us-west1": "Oregon",
+    "us-west2": "Los Angeles", "us-west3": "Salt Lake City", "us-west4": "Las Vegas",
+}
+REGIONS = sorted(CITY)
+SOURCES = HERE / "sources"  # per-region list prices extracted from public Catalog API dumps (README there)
+
+
+def _load(name: str) -> dict:
+    return json.loads((SOURCES / name).read_text())
+
 
 # Unit metadata as the Catalog writes it: usageUnit -> (description, baseUnit, base description, factor)
 UNITS = {
@@ -130,7 +154,7 @@ def cloud_run() -> list[dict]:
             "Requests", "2DA5-55D3-E679"),
     ]
     jobs_ids = {"asia-east1": "7E09-0800-D3BA", "asia-east2": "1641-654E-D130", "asia-northeast1": "D616-27D3-51E1"}
-    for region in TIER1 + TIER2:
+    for region in sorted(TIER1 + TIER2):
         t2 = region in TIER2
         cpu, mem = ("0.0000216", "0.0000024") if t2 else ("0.000018", "0.000002")
         out += [
@@ -145,32 +169,49 @@ def cloud_run() -> list[dict]:
     return out
 
 
-# E2 / N2 per-vCPU and per-GiB hourly rates. us-central1 splits Cyclenerd's machine prices exactly
-# (e2-standard-2 = 2 x core + 8 x RAM = $0.0670114). asia-east1 keeps the same core:RAM ratio, scaled
-# so every E2 shape (all 1:4) matches its published figure (e2-standard-2 $0.0775919).
-E2 = {"us-central1": ("0.02181159", "0.00292353"),
-      "asia-east1": ("0.02525576", "0.00338510")}
-N2 = {"us-central1": ("0.031611", "0.004237"),
-      "asia-east1": ("0.036602", "0.004906")}
+# us-central1 N2 split into core and RAM (Cyclenerd's n2-standard-2 = 2 x core + 8 x RAM). Other regions only
+# publish machine prices; every n2-standard shape is 1 vCPU : 4 GiB, so scaling this split by the region's
+# n2-standard-2 price reproduces each shape's price exactly (marked derived in the SKU's source).
+N2_US = (Decimal("0.031611"), Decimal("0.004237"))
+N2_US_MACHINE = Decimal("0.097118")
+
+
+def _dec(v: float, places: int = 10) -> str:
+    return str(round(Decimal(str(v)), places).normalize())
 
 
 def compute() -> list[dict]:
     s = "Compute Engine"
+    ce, sn = _load("compute_e2.json"), _load("storage_network.json")
     out = []
-    for region, (core, ram) in E2.items():
+    for region in REGIONS:
         city = CITY[region]
-        out += [
-            sku(s, f"E2 Instance Core running in {city}", "h", [(0, core)], [region], "Compute", "CPU"),
-            sku(s, f"E2 Instance Ram running in {city}", "GiBy.h", [(0, ram)], [region], "Compute", "RAM"),
-            sku(s, f"N2 Instance Core running in {city}", "h", [(0, N2[region][0])], [region], "Compute", "N2Standard"),
-            sku(s, f"N2 Instance Ram running in {city}", "GiBy.h", [(0, N2[region][1])], [region], "Compute",
-                "N2Standard"),
-            sku(s, f"Balanced PD Capacity in {city}", "GiBy.mo", [(0, "0.10")], [region], "Storage", "SSD"),
-            sku(s, f"Storage PD Capacity in {city}", "GiBy.mo", [(0, "0.04")], [region], "Storage", "PDStandard"),
-            sku(s, f"Network Internet Data Transfer Out from {city} to Worldwide", "GiBy",
-                [(0, "0.12"), (1024, "0.11"), (10240, "0.08" if region == "us-central1" else "0.085")],
-                [region], "Network", "PremiumInternetEgress"),
-        ]
+        e2 = ce["e2_unit_derived"]["regions"].get(region)
+        if e2:
+            out += [
+                sku(s, f"E2 Instance Core running in {city}", "h", [(0, _dec(e2["vcpu_hour"]))], [region], "Compute",
+                    "CPU"),
+                sku(s, f"E2 Instance Ram running in {city}", "GiBy.h", [(0, _dec(e2["gib_hour"]))], [region],
+                    "Compute", "RAM"),
+            ]
+        n2 = ce["regions"].get(region, {}).get("n2-standard-2")
+        if n2:
+            f = Decimal(str(n2)) / N2_US_MACHINE
+            out += [
+                sku(s, f"N2 Instance Core running in {city}", "h", [(0, str(round(N2_US[0] * f, 9)))], [region],
+                    "Compute", "N2Standard"),
+                sku(s, f"N2 Instance Ram running in {city}", "GiBy.h", [(0, str(round(N2_US[1] * f, 9)))], [region],
+                    "Compute", "N2Standard"),
+            ]
+        net = sn["regions"].get(region)
+        if net:
+            out.append(sku(s, f"Balanced PD Capacity in {city}", "GiBy.mo", [(0, _dec(net["pd_balanced_gib_month"]))],
+                           [region], "Storage", "SSD"))
+            eg = net["egress_internet_premium_gib"]
+            out.append(sku(s, f"Network Internet Data Transfer Out from {city} to Worldwide Destinations "
+                              "(excluding China & Australia)", "GiBy",
+                           [(0, _dec(eg["0-1TiB"])), (1024, _dec(eg["1-10TiB"])), (10240, _dec(eg["10TiB+"]))],
+                           [region], "Network", "PremiumInternetEgress"))
     return out
 
 
@@ -194,28 +235,48 @@ def gke() -> list[dict]:
         sku(s, "Zonal Kubernetes Clusters", "h", [(0, "0.10")], ["global"], "Compute", "GKE", "6B92-A835-08AB"),
         sku(s, "Regional Kubernetes Clusters", "h", [(0, "0.10")], ["global"], "Compute", "GKE", "B561-BFBD-1264"),
         sku(s, "Autopilot Kubernetes Clusters", "h", [(0, "0.10")], ["global"], "Compute", "GKE"),
-        # Catalog prices Autopilot CPU per mCPU-hour: $0.0445/vCPU-h = $0.0000445/mCPU-h.
-        sku(s, "Autopilot Pod mCPU Requests (us-central1)", "h", [(0, "0.0000445")], ["us-central1"], "Compute",
-            "CPU"),
-        sku(s, "Autopilot Pod Memory Requests (us-central1)", "GiBy.h", [(0, "0.0049225")], ["us-central1"],
-            "Compute", "RAM"),
-        sku(s, "Autopilot Pod Ephemeral Storage Requests (us-central1)", "GiBy.h", [(0, "0.0000548")],
-            ["us-central1"], "Storage", "LocalSSD"),
+    ] + [
+        # Catalog prices Autopilot CPU per mCPU-hour ($0.0445/vCPU-h = $0.0000445/mCPU-h). Only the regions in
+        # AUTOPILOT have a public source; the others stay unpriced until `prices refresh`.
+        x for region, (cpu, mem, eph) in AUTOPILOT.items() for x in (
+            sku(s, f"Autopilot Pod mCPU Requests ({region})", "h", [(0, cpu)], [region], "Compute", "CPU"),
+            sku(s, f"Autopilot Pod Memory Requests ({region})", "GiBy.h", [(0, mem)], [region], "Compute", "RAM"),
+            sku(s, f"Autopilot Pod Ephemeral Storage Requests ({region})", "GiBy.h", [(0, eph)], [region], "Storage",
+                "LocalSSD"),
+        )
     ]
+
+
+# General-purpose Autopilot pod prices per mCPU-hour, GiB-hour, ephemeral GiB-hour. us-central1: Infracost's
+# GKE golden test (2026-07-01, ../shared/pricing/prices.yaml); asia-east1: a public cost note quoting the
+# Catalog SKUs "Autopilot Pod ... Requests (asia-east1)".
+AUTOPILOT = {"us-central1": ("0.0000445", "0.0049225", "0.0000548"),
+             "asia-east1": ("0.0000515", "0.0056998", "0.0000635")}
 
 
 def cloud_sql() -> list[dict]:
     s = "Cloud SQL"
-    r = ["us-central1"]
     out = []
+    shared = _load("cloudsql_postgres.json")["regions"]
+    for region in REGIONS:
+        tiers = shared.get(region)
+        if not tiers:
+            continue
+        city = CITY[region]
+        for mode, col in (("Zonal", "zonal"), ("Regional", "ha_regional")):
+            out += [
+                sku(s, f"Cloud SQL for PostgreSQL: {mode} - Micro instance in {city}", "h",
+                    [(0, _dec(tiers["db-f1-micro"][col]))], [region], "ApplicationServices", "SQLGen2InstancesF1Micro"),
+                sku(s, f"Cloud SQL for PostgreSQL: {mode} - Small instance in {city}", "h",
+                    [(0, _dec(tiers["db-g1-small"][col]))], [region], "ApplicationServices", "SQLGen2InstancesG1Small"),
+            ]
+    # Dedicated-core vCPU/RAM, storage and backups: us-central1 only (Infracost golden test, usage.ai 2026-05);
+    # no regional Catalog-derived source was found, so other regions are unpriced until `prices refresh`.
+    r = ["us-central1"]
     for mode, mult in (("Zonal", 1), ("Regional", 2)):
         def p(v: str, m: int = mult) -> str:
             return str(Decimal(v) * m)
         out += [
-            sku(s, f"Cloud SQL for PostgreSQL: {mode} - Micro instance in Iowa", "h", [(0, p("0.0105"))], r,
-                "ApplicationServices", "SQLGen2InstancesF1Micro"),
-            sku(s, f"Cloud SQL for PostgreSQL: {mode} - Small instance in Iowa", "h", [(0, p("0.0350"))], r,
-                "ApplicationServices", "SQLGen2InstancesG1Small"),
             sku(s, f"Cloud SQL for PostgreSQL: {mode} - vCPU in Iowa", "h", [(0, p("0.0413"))], r,
                 "ApplicationServices", "SQLGen2InstancesCPU"),
             sku(s, f"Cloud SQL for PostgreSQL: {mode} - RAM in Iowa", "GiBy.h", [(0, p("0.0070"))], r,
@@ -230,28 +291,36 @@ def cloud_sql() -> list[dict]:
 
 def memorystore() -> list[dict]:
     s = "Cloud Memorystore for Redis"
-    basic = {"M1": "0.049", "M2": "0.027", "M3": "0.023", "M4": "0.019", "M5": "0.016"}
-    standard = {"M1": "0.064", "M2": "0.054", "M3": "0.046", "M4": "0.035", "M5": "0.030"}
+    data = _load("memorystore_redis.json")
     out = []
-    for tier, table in (("Basic", basic), ("Standard", standard)):
-        for cap, usd in table.items():
-            out.append(sku(s, f"Redis Capacity {tier} {cap} Iowa", "GiBy.h", [(0, usd)], ["us-central1"],
-                           "ApplicationServices", "Redis"))
+    for tier in ("basic", "standard"):
+        for cap in ("M1", "M2", "M3", "M4", "M5"):
+            for region in REGIONS:
+                usd = data[tier][cap].get(region)
+                if usd is not None:
+                    out.append(sku(s, f"Redis Capacity {tier.title()} {cap} {CITY[region]}", "GiBy.h", [(0, _dec(usd))],
+                                   [region], "ApplicationServices", "Redis"))
     return out
 
 
 def storage() -> list[dict]:
     s = "Cloud Storage"
+    sn = _load("storage_network.json")["regions"]
     out = []
-    for region in ("us-central1", "asia-east1"):
-        out.append(sku(s, f"Standard Storage {CITY[region]}", "GiBy.mo", [(0, "0.020")], [region], "Storage",
-                       "RegionalStorage", "E5F0-6A5D-7BAD" if region == "us-central1" else None))
+    for region in REGIONS:
+        net = sn.get(region)
+        if not net:
+            continue
+        out += [
+            sku(s, f"Standard Storage {CITY[region]}", "GiBy.mo", [(0, _dec(net["gcs_standard_gib_month"]))], [region],
+                "Storage", "RegionalStorage", "E5F0-6A5D-7BAD" if region == "us-central1" else None),
+            sku(s, f"Nearline Storage {CITY[region]}", "GiBy.mo", [(0, _dec(net["gcs_nearline_gib_month"]))], [region],
+                "Storage", "NearlineStorage"),
+        ]
+    # Operations on regional Standard buckets cost the same in every region (Cloud Storage pricing page).
     out += [
-        sku(s, "Nearline Storage Iowa", "GiBy.mo", [(0, "0.010")], ["us-central1"], "Storage", "NearlineStorage"),
-        sku(s, "Regional Standard Class A Operations", "count", [(0, "0.000005")], TIER1 + TIER2, "Storage",
-            "RegionalOps"),
-        sku(s, "Regional Standard Class B Operations", "count", [(0, "0.0000004")], TIER1 + TIER2, "Storage",
-            "RegionalOps"),
+        sku(s, "Regional Standard Class A Operations", "count", [(0, "0.000005")], REGIONS, "Storage", "RegionalOps"),
+        sku(s, "Regional Standard Class B Operations", "count", [(0, "0.0000004")], REGIONS, "Storage", "RegionalOps"),
     ]
     return out
 
@@ -275,8 +344,10 @@ def build() -> dict:
     skus = cloud_run() + compute() + networking() + gke() + cloud_sql() + memorystore() + storage() + supporting()
     services = [{"name": f"services/{sid}", "serviceId": sid, "displayName": name, "businessEntityName":
                  "businessEntities/GCP"} for name, sid in SERVICES.items()]
+    sources = {name: _load(name)["source"] for name in ("compute_e2.json", "storage_network.json",
+                                                         "memorystore_redis.json", "cloudsql_postgres.json")}
     return {"source": "bundled snapshot", "fetchedAt": f"{COMPILED_ON}T00:00:00Z", "asOf": COMPILED_ON,
-            "currencyCode": "USD", "services": services, "skus": skus}
+            "currencyCode": "USD", "sources": sources, "services": services, "skus": skus}
 
 
 if __name__ == "__main__":

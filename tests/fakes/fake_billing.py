@@ -54,7 +54,8 @@ def noise_skus(service_id: str) -> list[dict[str, Any]]:
 class FakeCatalog(FakeServer):
     max_workers = 4
 
-    def __init__(self, price_factor: float = 1.0, max_page: int = 40, snapshot: Path = SNAPSHOT):
+    def __init__(self, price_factor: float = 1.0, max_page: int = 40, snapshot: Path = SNAPSHOT,
+                 extra: list[dict[str, Any]] | None = None):
         super().__init__()
         doc = json.loads(snapshot.read_text())
         self.services = [billing_v1.Service(name=s["name"], service_id=s["serviceId"], display_name=s["displayName"])
@@ -71,6 +72,8 @@ class FakeCatalog(FakeServer):
             self._add(sku)
         for raw in noise_skus("6F81-5844-456A"):
             self._add(raw)
+        for raw in extra or []:  # SKUs a live Catalog has and the snapshot lacks (e.g. worker pools)
+            self._add(copy.deepcopy(raw))
         self.max_page = max_page
         self.fail: tuple[grpc.StatusCode, str] | None = None
         self.calls: list[tuple[str, Any]] = []

@@ -54,6 +54,8 @@ MATCHERS: tuple[Matcher, ...] = (
     _m("run.inst.mem", RUN, r"^services memory \(instance-based billing\)( in .*)?$", "GiBy.s"),
     _m("run.jobs.cpu", RUN, r"^jobs cpu( in .*)?$", "s"),
     _m("run.jobs.mem", RUN, r"^jobs memory( in .*)?$", "GiBy.s"),
+    _m("run.pool.cpu", RUN, r"^worker pools? cpu( in .*)?$", "s"),
+    _m("run.pool.mem", RUN, r"^worker pools? memory( in .*)?$", "GiBy.s"),
     _m("gce.{0}.core", GCE, r"^(e2|n2) instance core running in ", "h"),
     _m("gce.{0}.ram", GCE, r"^(e2|n2) instance ram running in ", "GiBy.h"),
     _m("disk.pd_balanced", GCE, r"^balanced pd capacity( in .*)?$", "GiBy.mo"),
@@ -206,19 +208,12 @@ class PriceCatalog:
     memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)  # lookups, per estimate run
 
     def get(self, key: str, region: str) -> Price | None:
+        """The price of `key` in `region` (or its one global SKU). Never another region's price: a
+        missing regional price is the caller's unpriced line, not a guess."""
         by_region = self.prices.get(key)
         if not by_region:
             return None
         return by_region.get(region) or by_region.get("global")
-
-    def lookup(self, key: str, region: str) -> tuple[Price | None, str | None]:
-        """The price for `region`; else the reference region's, with that region's name as the 2nd item."""
-        p = self.get(key, region)
-        if p is not None:
-            return p, None
-        ref = self.rules.get("reference_region", "us-central1")
-        p = self.get(key, ref)
-        return (p, ref) if p is not None else (None, None)
 
     def to_summary(self) -> dict[str, Any]:
         return {"source": self.source, "as_of": self.as_of, "skus": self.sku_count, "services": self.service_count,
