@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from launchdeck.app.plan import runs_as_job
+from launchdeck.app.plan import runs_as_job, runs_as_worker_pool, worker_pool_shape
 from launchdeck.estimators import gke
 from launchdeck.estimators.report import SECONDS, Ctx, Qty, num, rng, usd, usd_range
 from launchdeck.estimators.run_rates import per_second, quantities, tier
@@ -26,11 +26,6 @@ if TYPE_CHECKING:
 Pair = tuple[float, float]
 
 
-def is_worker_pool(svc: Service, target: str) -> bool:
-    """A queue worker on target cloud-run runs as a Cloud Run worker pool (no port, manual instance count)."""
-    return target == "cloud-run" and svc.role == "worker"
-
-
 def _shape(svc: Service) -> str:
     return f"{svc.cpu_text} vCPU / {svc.memory}"
 
@@ -44,7 +39,7 @@ def estimate_services(ctx: Ctx) -> None:
     for name, svc in ctx.plan.services.items():
         if runs_as_job(svc, ctx.target):
             job_line(ctx, name, svc)
-        elif is_worker_pool(svc, ctx.target):
+        elif runs_as_worker_pool(svc, ctx.target):
             worker_pool_line(ctx, name, svc)
         elif svc.billing == "instance":
             instance_line(ctx, name, svc)
@@ -160,11 +155,12 @@ def instance_line(ctx: Ctx, name: str, svc: Service) -> None:
 
 def worker_pool_line(ctx: Ctx, name: str, svc: Service) -> None:
     """A worker pool bills every instance for the whole month: instances × 730 h, its own SKUs."""
-    n = float(svc.instances)
-    qs = quantities(ctx, "pool", svc, (n * SECONDS, n * SECONDS))
+    wp = worker_pool_shape(svc)
+    n = float(wp.instances)
+    qs = quantities(ctx, "pool", svc, (n * SECONDS, n * SECONDS), shape=(wp.cpu, wp.memory_mib / 1024))
     notes = [f"Cloud Run worker pool, {_shape(svc)}", _tier_note(ctx),
-             f"{svc.instances} instance{'s' if svc.instances != 1 else ''} (plan `instances`, manual scaling) "
-             f"× {SECONDS / 3600:g} h: billed for the whole lifetime, no request fee"]
+             f"{wp.instances} instance{'s' if wp.instances != 1 else ''} (manual scaling) × {SECONDS / 3600:g} h: "
+             "billed for the whole lifetime, no request fee", *wp.notes]
     ctx.priced(f"service:{name}", f"{name} (Cloud Run worker pool)", "compute", name, qs, notes,
                worker_alternatives(ctx, name, svc))
 
@@ -193,13 +189,14 @@ def worker_alternatives(ctx: Ctx, name: str, svc: Service) -> list[str]:
         b_lo, b_hi = worker_busy_seconds(svc)
         out.append(f"as a Cloud Run Job, if the work can be batched (runs only while the queue has work): "
                    f"{usd_range(b_lo * jobs, b_hi * jobs)}/month (busy time only, {usd(jobs * 3600)}/hour)")
-    pool = per_second(ctx, "pool", svc)
-    if pool is not None and not is_worker_pool(svc, ctx.target):
-        out.append(f"as a Cloud Run worker pool: {usd(svc.instances * SECONDS * pool)}/month "
-                   f"({svc.instances} instance{'s' if svc.instances != 1 else ''} all month)")
+    wp = worker_pool_shape(svc)
+    pool = per_second(ctx, "pool", svc, shape=(wp.cpu, wp.memory_mib / 1024))
+    if pool is not None and not runs_as_worker_pool(svc, ctx.target):
+        out.append(f"as a Cloud Run worker pool: {usd(wp.instances * SECONDS * pool)}/month "
+                   f"({wp.instances} instance{'s' if wp.instances != 1 else ''} all month)")
     ap = gke.autopilot_pod_month(ctx, svc)
     if ap is not None:
-        n = max(1, svc.instances) if is_worker_pool(svc, ctx.target) else 1
+        n = max(1, wp.instances)
         fee, _ = ctx.price("gke.cluster.autopilot")
         credit = float(ctx.rules["gke"]["cluster_fee_credit_usd"])
         extra = ""

@@ -31,20 +31,23 @@ def tier(ctx: Ctx) -> int | None:
 
 
 def quantities(ctx: Ctx, mode: str, svc: Service, seconds: tuple[float, float], region: str | None = None,
-               sign: float = 1.0) -> list[Qty]:
-    """vCPU-seconds and GiB-seconds of `seconds` instance-time in billing `mode`."""
+               sign: float = 1.0, shape: tuple[float, float] | None = None) -> list[Qty]:
+    """vCPU-seconds and GiB-seconds of `seconds` instance-time in billing `mode` (`shape`: vCPU, GiB billed
+    when they differ from the plan's, e.g. a worker pool's minimums)."""
     cpu_key, mem_key, what = MODES[mode]
-    g = gib(svc)
-    return [Qty(f"vCPU-seconds ({what})", "vCPU-s", sign * seconds[0] * svc.cpu, sign * seconds[1] * svc.cpu,
+    cpu, g = shape or (svc.cpu, gib(svc))
+    return [Qty(f"vCPU-seconds ({what})", "vCPU-s", sign * seconds[0] * cpu, sign * seconds[1] * cpu,
                 cpu_key, region),
             Qty(f"GiB-seconds ({what})", "GiB-s", sign * seconds[0] * g, sign * seconds[1] * g, mem_key, region)]
 
 
-def per_second(ctx: Ctx, mode: str, svc: Service, region: str | None = None) -> float | None:
+def per_second(ctx: Ctx, mode: str, svc: Service, region: str | None = None,
+               shape: tuple[float, float] | None = None) -> float | None:
     """What one instance-second of `svc` costs in `mode`, None if a price is missing."""
     cpu_key, mem_key, _ = MODES[mode]
     cpu, _ = ctx.price(cpu_key, region)
     mem, _ = ctx.price(mem_key, region)
     if cpu is None or mem is None:
         return None
-    return svc.cpu * cpu.usd + gib(svc) * mem.usd
+    v, g = shape or (svc.cpu, gib(svc))
+    return v * cpu.usd + g * mem.usd
