@@ -57,11 +57,16 @@ def run(args: argparse.Namespace) -> int:
     from launchdeck.app.commands._common import load, plan_for_target
     from launchdeck.app.export import ExportError, export_files
     from launchdeck.app.generators import SecretInEnv, generate
+    from launchdeck.app.plansecrets import SecretsInPlan, refuse_plan_secrets
     from launchdeck.app.validate import validate_files
 
     loaded = load(args.plan)
     plan = plan_for_target(loaded.plan, args.target)
     target = plan.target
+    try:
+        refuse_plan_secrets(plan)  # env, command args, anywhere: exit 2 naming the keys, never the values
+    except SecretsInPlan as exc:
+        raise CommandError(str(exc)) from None
     try:
         files = generate(plan, target)  # refuses secret values in env first (exit 2)
     except SecretInEnv as exc:

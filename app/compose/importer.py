@@ -307,9 +307,39 @@ def import_doc(doc: Any, label: str, base_dir: Path) -> ImportResult:
     if from_files:
         notes.append(f"{', '.join(from_files)}: variable names from env_file are listed under secrets "
                      "(their values were not read into the plan)")
+    notes += _scrub(data)
     order = {n: i for i, n in enumerate(services)}
     rows.sort(key=lambda r: order.get(r.service, len(order)))
     return ImportResult(_validate(stack, data), rows, notes)
+
+
+def _scrub(data: dict[str, Any]) -> list[str]:
+    """The last check before anything is written: a secret-shaped value the steps above did not
+    move (an `x-launchdeck` value, a health path with a token) is taken out, and the user told where."""
+    from launchdeck.app.plansecrets import find_plan_secrets
+
+    notes: list[str] = []
+    for found in reversed(find_plan_secrets(data)):  # deepest and last first, so list indexes stay valid
+        *parent_path, last = found.path
+        parent: Any = data
+        for key in parent_path:
+            parent = parent[key]
+        svc = data["services"].get(found.service) if found.service else None
+        if svc is not None and len(found.path) == 4 and found.path[2] == "env":
+            parent.pop(last, None)
+            svc["secrets"] = [*(svc.get("secrets") or []), *([last] if last not in (svc.get("secrets") or []) else [])]
+            notes.append(f"{found.key} holds {found.what}: moved to secrets")
+        elif svc is not None and found.path[2:3] == ("command",):
+            svc.pop("command", None)
+            notes.append(f"{found.key} holds {found.what} that could not be replaced by a reference: the command "
+                         "was left out; write it with $(NAME) for the secret")
+        else:
+            if isinstance(parent, list):
+                parent.pop(int(last))
+            else:
+                parent.pop(last, None)
+            notes.append(f"{found.key} holds {found.what}: left out of the plan")
+    return notes
 
 
 def _validate(stack: Stack, data: dict[str, Any]) -> Plan:
@@ -337,7 +367,13 @@ def _validate(stack: Stack, data: dict[str, Any]) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanFileError(errors_from_validation(exc, stack.label, where)) from None
+        from dataclasses import replace
+
+        from launchdeck.app.redact import redact
+
+        # A message quotes the bad value; an x-launchdeck value may be a secret put in the wrong place.
+        errors = [replace(e, message=redact(e.message)) for e in errors_from_validation(exc, stack.label, where)]
+        raise PlanFileError(errors) from None
 
 
 def load_plan_or_compose(path: str | os.PathLike[str]) -> LoadedPlan:

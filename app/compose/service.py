@@ -9,6 +9,7 @@ from launchdeck.app.compose import parts, roles
 from launchdeck.app.compose.classify import depends
 from launchdeck.app.compose.env import split_env
 from launchdeck.app.compose.fit import fit_resources
+from launchdeck.app.compose.lift import lift_command_secrets
 from launchdeck.app.compose.model import ImportRow, Refs, ServiceResult, Stack
 from launchdeck.app.compose.roles import RoleGuess
 from launchdeck.app.planfile import _plain as plain  # ruamel nodes as plain dicts and lists
@@ -142,6 +143,15 @@ def _below_one(cpu: Any) -> bool:
         return False
 
 
+_DB_URL = re.compile(r"^(?:postgres(?:ql)?|postgis|redis|rediss|valkey)(?:\+[\w]+)?://(?:[^@/\s]*@)?([^:/\s?]+)", re.I)
+
+
+def _datastore_url(value: str, stack: Stack) -> bool:
+    """A Postgres or Redis URL whose host is a compose service the plan turns into Cloud SQL or Memorystore."""
+    m = _DB_URL.match(parts.sniff(value).strip())
+    return bool(m) and stack.kinds.get(m.group(1)) in ("postgres", "redis")
+
+
 def _refs(value: str, host: str) -> bool:
     return bool(re.search(rf"(^|[@/=\s,]){re.escape(host)}(:\d+|/|$|\s|,|\?)", value))
 
@@ -218,6 +228,11 @@ def build_service(stack: Stack, name: str, svc: dict[str, Any], buckets: dict[st
         secrets += [s for s in extra_secrets if s not in secrets]
         for s in extra_secrets:
             env_plain.pop(s, None)
+    local = [k for k, v in env_plain.items() if _datastore_url(v, stack)]
+    if local:
+        notes.append(f"{name}: {', '.join(local)} point{'s' if len(local) == 1 else ''} at a compose datastore that "
+                     "becomes Cloud SQL or Memorystore; kept as written (no credentials in it), so give it the "
+                     "managed address before deploying (doctor checks it)")
     mounted = _compose_secrets(svc.get("secrets"))
     if mounted:
         secrets += [n for n in mounted if n not in secrets and n not in env_plain]
@@ -245,6 +260,21 @@ def build_service(stack: Stack, name: str, svc: dict[str, Any], buckets: dict[st
         out.setdefault("concurrency", 1)
         if "billing" not in override:
             out.pop("billing", None)
+    if out.get("command"):
+        kept_plain = dict(out.get("env") or {})
+        kept_secrets = list(out.get("secrets") or [])
+        out["command"], lifted = lift_command_secrets(out["command"], env, kept_plain, kept_secrets)
+        if lifted:
+            out["secrets"] = kept_secrets
+            if kept_plain:
+                out["env"] = kept_plain
+            else:
+                out.pop("env", None)
+            where = ", ".join(f"argument {x.index + 1} ({x.what}) → $({x.name})" for x in lifted)
+            why += f"; secret in command moved to secrets: {', '.join(dict.fromkeys(x.name for x in lifted))}"
+            out["why"] = why
+            notes.append(f"{name}: a secret written into its command moved to secrets: {where}. Cloud Run and "
+                         "Kubernetes fill in $(NAME) from the secret; set its value in Secret Manager or .env")
     shown = stack.names[name]
     return ServiceResult(out, ImportRow(name, out["role"], why, shown if shown != name else None), tuple(notes))
 

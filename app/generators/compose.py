@@ -26,6 +26,15 @@ def _esc(value: str) -> str:
     return value.replace("$", "$$")  # a literal `$` in the plan must not be interpolated
 
 
+# The plan refers to a secret inside `command` as `$(NAME)` (the form Cloud Run and Kubernetes expand);
+# compose interpolates `${NAME}` from .env instead, where the service's secrets come from too.
+_PLAN_REF = re.compile(r"\$\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def _arg(value: str, names: set[str]) -> str:
+    return _PLAN_REF.sub(lambda m: f"${{{m.group(1)}}}" if m.group(1) in names else m.group(0), _esc(value))
+
+
 def _required(name: str) -> str:
     return f"${{{name}:?set {name} in .env}}"
 
@@ -85,7 +94,7 @@ def app_service(plan: Plan, name: str, svc: Service) -> dict[str, Any]:
     if svc.role == "job" and svc.schedule:
         s["profiles"] = ["scheduled"]  # run by a cron task, not on `up`
     if args_of(svc):
-        s["command"] = [_esc(a) for a in args_of(svc)]
+        s["command"] = [_arg(a, set(svc.secrets) | set(svc.env)) for a in args_of(svc)]
     if svc.port and svc.role in ("web", "websocket"):
         s["ports"] = [f"{svc.host_port or svc.port}:{svc.port}"]
     env = {k: _esc(v) for k, v in sorted(svc.env.items())}
