@@ -219,8 +219,8 @@ def test_every_target_can_use_the_reference(tmp_path: Path) -> None:
     for target, out in files.items():
         text = "\n".join(str(v) for v in out.values())
         assert "c4n4ry" not in text.lower(), target
-    tf = next(v for k, v in files["cloud-run"].items() if k.endswith("services.tf"))
-    assert '"-b", "$(REDIS_URL)"' in tf
+    tf = "\n".join(v for k, v in files["cloud-run"].items() if k.endswith(".tf"))
+    assert '"-b", "$(REDIS_URL)"' in tf and '"SECRET_KEY=$(SECRET_KEY)"' in tf
     k8s = "\n".join(v for k, v in files["gke-autopilot"].items() if k.endswith("worker.yaml"))
     assert "$(REDIS_URL)" in k8s and "secretKeyRef" in k8s
     compose = next(v for k, v in files["compose"].items() if k.endswith("docker-compose.yml"))
