@@ -11,5 +11,7 @@ EXAMPLE_PLAN = EXAMPLE_DIR / "launchdeck.yaml"
 DEMO_LOG = ASSETS / "demo.log"
 HINTS_YAML = ASSETS / "hints.yaml"
 PREFLIGHT_YAML = ASSETS / "preflight.yaml"
+# import name -> distribution (pipreqs' maintained mapping), for preflight's import checks.
+IMPORT_MAPPING = ASSETS / "import_mapping.txt"
 PRICES_DIR = ASSETS / "prices"
 SCHEMAS_DIR = ASSETS / "schemas"

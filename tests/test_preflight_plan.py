@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from launchdeck.app.preflight import run_preflight
-from launchdeck.app.preflight.catalog import catalog
-from launchdeck.app.preflight.plan_checks import cloud_sql_connection_limit
+from launchdeck.app.preflight.finding_catalog import catalog
+from launchdeck.app.preflight.rules.db_too_many_connections import cloud_sql_connection_limit
 from tests.helpers import ids, only, plan
 
 WEB = {"role": "web", "port": 8080}
@@ -16,14 +16,15 @@ WEB = {"role": "web", "port": 8080}
 
 
 def test_finding_to_dict_has_contract_keys():
-    f = run_preflight(plan({"w": {"role": "worker"}}))[0]
+    f = run_preflight(plan({"w": {"role": "web", "command": "celery -A app worker"}}))[0]
     assert set(f.to_dict()) == {"id", "severity", "service", "message", "fix", "path"}
     assert f.to_dict()["id"] == f.id
 
 
 def test_findings_sorted_errors_first_and_deterministic():
     p = plan({"ws": {"role": "websocket"}, "w": {"role": "worker"}},
-             ingress={"max_upload_mb": 100}, postgres={"tier": "db-f1-micro"})
+             ingress={"max_upload_mb": 100}, postgres={"tier": "db-f1-micro"}, network={"vpc": "none"},
+             redis={"size_gb": 1})
     first = run_preflight(p)
     assert [f.to_dict() for f in first] == [f.to_dict() for f in run_preflight(p)]
     ranks = [{"error": 0, "warning": 1, "info": 2}[f.severity] for f in first]
@@ -69,20 +70,47 @@ def test_target_rejects_value_when_target_overridden():
 # --- workers ---------------------------------------------------------------------------------------
 
 
-def test_worker_on_request_billed_service_is_error():
-    f = only(run_preflight(plan({"w": {"role": "worker", "command": "celery -A app worker"}})),
-             "cr-worker-deployed-as-service")
-    assert f and f[0].severity == "error" and f[0].path == "services.w.billing"
+@pytest.mark.parametrize("command", ["celery -A app worker", "rq worker default", "dramatiq app.tasks", None])
+def test_worker_role_on_cloud_run_is_a_worker_pool_not_an_error(command):
+    # role worker on cloud-run becomes a worker pool: no port, no probe, nothing to refuse.
+    svc = {"role": "worker", "image": "x", **({"command": command} if command else {})}
+    found = run_preflight(plan({"w": svc}))
+    assert not [f for f in found if f.severity == "error"], found
+    assert "cr-worker-deployed-as-service" not in ids(found)
 
 
 def test_worker_as_job_is_fine_on_cloud_run_jobs():
     assert "cr-worker-deployed-as-service" not in ids(run_preflight(plan({"w": {"role": "worker"}}, "cloud-run-jobs")))
 
 
-def test_worker_with_instance_billing_and_min_one_is_warning():
-    p = plan({"w": {"role": "worker", "billing": "instance", "min_instances": 1}})
-    f = only(run_preflight(p), "cr-worker-deployed-as-service")
-    assert f and f[0].severity == "warning"
+@pytest.mark.parametrize("role", ["web", "websocket"])
+def test_queue_consumer_declared_web_is_an_error_that_says_use_role_worker(role):
+    f = only(run_preflight(plan({"w": {"role": role, "image": "x", "command": "celery -A app worker -l info"}})),
+             "cr-worker-deployed-as-service")
+    assert f and f[0].severity == "error" and f[0].path == "services.w.role"
+    assert "role: worker" in f[0].fix and "worker pool" in f[0].fix
+    assert "health" not in (f[0].message + f[0].fix).lower()
+
+
+def test_no_finding_suggests_a_health_server_for_a_worker():
+    from launchdeck.app.preflight.finding_catalog import catalog
+
+    for fid, entry in catalog().items():
+        texts = [entry["message"], entry["fix"]] + [t for v in entry.get("variants", {}).values() for t in v.values()]
+        assert not any("health server" in t or "health endpoint" in t for t in texts), fid
+
+
+def test_celery_beat_gets_scheduler_advice_not_jobs():
+    as_job = only(run_preflight(plan({"b": {"role": "worker", "image": "x", "command": "celery -A app beat"}},
+                                     "cloud-run-jobs")), "celery-beat-scheduler")
+    assert as_job and "Cloud Scheduler" in as_job[0].fix and "one beat" in as_job[0].fix
+    one = run_preflight(plan({"b": {"role": "worker", "image": "x", "command": "celery -A app beat"}}))
+    assert "celery-beat-scheduler" not in ids(one) and not [f for f in one if f.severity == "error"]
+    two = only(run_preflight(plan({"b": {"role": "worker", "image": "x", "command": "celery -A app beat",
+                                         "instances": 2}})), "celery-beat-scheduler")
+    assert two and two[0].path == "services.b.instances"
+    assert "crj-task-timeout" not in ids(run_preflight(plan({"b": {"role": "worker", "image": "x",
+                                                                   "command": "celery -A app beat"}}, "cloud-run-jobs")))
 
 
 def test_web_role_running_celery_is_still_a_worker():
@@ -365,7 +393,7 @@ def test_service_without_image_or_build():
 def test_startup_blockers_are_errors_that_stop_the_container():
     from launchdeck.app.preflight import WILL_NOT_START, startup_blockers
 
-    p = plan({"w": {"role": "worker", "image": "x", "command": "celery -A app worker"}},
+    p = plan({"w": {"role": "web", "image": "x", "command": "celery -A app worker"}},
              ingress={"max_upload_mb": 100})
     found = run_preflight(p)
     blockers = {f.id for f in startup_blockers(found)}
@@ -385,3 +413,16 @@ def test_doctor_and_generate_agree_on_secrets_in_env():
         except SecretInEnv:
             refused = True
         assert ("secret-value-in-env" in ids(run_preflight(p))) is refused, env
+
+
+def test_every_catalog_id_has_a_rule_module_and_every_rule_has_texts():
+    from launchdeck.app.preflight.rules import MODULES, load
+
+    rules = load()
+    assert len(rules) == len(MODULES)
+    covered = {fid for rule, _check, _module in rules for fid in rule.ids}
+    assert covered == set(catalog())
+    for rule, check, module in rules:
+        assert callable(check) and module.__doc__, module.__name__
+        assert rule.severity == catalog()[rule.id]["severity"], rule.id
+        assert rule.signature in (None, rule.id) and bool(rule.signature) == bool(catalog()[rule.id].get("signature"))

@@ -33,8 +33,7 @@ def test_seed_a_mac_build_database_url_and_blocking_init():
 def test_seed_b_worker_service_uploads_websocket_and_storage_role():
     found = findings_for("seed_b")
     assert {f.id for f in found} == {
-        "cr-worker-deployed-as-service",
-        "cr-container-failed-to-listen-on-port",  # nothing in a Celery worker answers on $PORT
+        "cr-worker-deployed-as-service",  # a Celery worker declared web: a service that never listens
         "cr-request-too-large-413",
         "cr-websocket-cut-at-request-timeout",
         "gcs-permission-denied",
@@ -50,7 +49,7 @@ def test_seed_b_worker_service_uploads_websocket_and_storage_role():
 def test_seed_b_plan_alone_already_predicts_its_failures():
     loaded = load_plan(PROJECTS / "seed_b" / "launchdeck.yaml")
     assert {f.id for f in run_preflight(loaded.plan)} == {
-        "cr-worker-deployed-as-service", "cr-container-failed-to-listen-on-port", "cr-request-too-large-413", "cr-websocket-cut-at-request-timeout",
+        "cr-worker-deployed-as-service", "cr-request-too-large-413", "cr-websocket-cut-at-request-timeout",
         "gcs-permission-denied",
     }
 
@@ -69,12 +68,10 @@ EXAMPLE_GOLDEN = {
     "cloud-run": [
         ("error", "cr-request-too-large-413", None, "ingress.max_upload_mb"),
         ("error", "db-too-many-connections", None, "postgres.pool_size"),
-        ("error", "cr-container-failed-to-listen-on-port", "worker", "services.worker.port"),
         ("warning", "env-url-points-at-localhost", "frontend", "services.frontend.env.NEXT_PUBLIC_API_URL"),
         ("warning", "env-url-points-at-localhost", "frontend", "services.frontend.env.NEXT_PUBLIC_WS_URL"),
         ("warning", "env-compose-hostname", "backend", "services.backend.env.S3_ENDPOINT"),
         ("warning", "cr-memory-limit-exceeded", "worker", "services.worker.memory"),
-        ("warning", "cr-worker-deployed-as-service", "worker", "services.worker.role"),
         ("warning", "env-compose-hostname", "worker", "services.worker.env.S3_ENDPOINT"),
     ],
     "cloud-run-jobs": [

@@ -254,13 +254,18 @@ async def test_export_to_temp_dir_and_conflicts_kept(tmp_path: Path) -> None:
     (out / "deploy.sh").write_text("# mine\n")
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        # The example's Celery worker declared `web` cannot start as a Cloud Run service (as a worker it is a pool)
+        services = dict(app.plan.services)
+        services["worker"] = services["worker"].model_copy(update={"role": "web"})
+        app.set_plan(app.plan.model_copy(update={"services": services}))
         await open_screen(pilot, "5", "export")
         screen = app.screen
         assert "deploy.sh" in screen.files
         await pilot.press("x")
         await until(pilot, lambda: type(app.screen).__name__ == "ExportDialog")
         dialog = app.screen
-        # The example's worker cannot start as a Cloud Run service: like `generate`, the dialog refuses...
+        # ...so, like `generate`, the dialog refuses...
         assert "worker" in str(dialog.query_one("#blockers").render())
         dialog.query_one("#dir").value = str(out)
         await pilot.press("enter")

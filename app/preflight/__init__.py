@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from launchdeck.app.preflight.catalog import Finding, render
+from launchdeck.app.preflight.finding_catalog import Finding, render
 
 if TYPE_CHECKING:
     from launchdeck.app.plan import Plan
@@ -18,18 +18,27 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def run_preflight(plan: Plan, target: str | None = None, source_dir: str | Path | None = None) -> list[Finding]:
-    """All findings for `plan` on `target` (default: the plan's), errors first, deterministic."""
-    from launchdeck.app.preflight.plan_checks import plan_findings
+    """All findings for `plan` on `target` (default: the plan's), errors first, deterministic.
+
+    Facts about each service are gathered once (from the plan, and the source tree when given) and the
+    same `RuleInput` is handed to every rule in `rules.MODULES`.
+    """
+    from launchdeck.app.preflight.rule import RuleInput
+    from launchdeck.app.preflight.rules import load
+    from launchdeck.app.preflight.servicefacts import gather, plan_only
+    from launchdeck.app.preflight.source_checks import safe
 
     target = target or plan.target
-    if source_dir is None:
-        return sort_findings(plan_findings(plan, target), list(plan.services))
-    from launchdeck.app.preflight.source_checks import source_findings
-
-    found, enriched, pools = source_findings(plan, target, Path(source_dir))
-    # The plan checks see the service as the source shows it (its CMD, heavy imports, WebSocket routes,
-    # the pool size its code asks for).
-    return sort_findings(plan_findings(enriched, target, commands=False, pools=pools) + found, list(plan.services))
+    root = Path(source_dir).resolve() if source_dir is not None else None
+    services = gather(plan, root) if root is not None else plan_only(plan)
+    inp = RuleInput(plan=plan, target=target, root=root, services=services)
+    found: list[Finding] = []
+    for rule, check, _module in load():
+        if rule.needs_source and root is None and "plan" not in rule.evidence:
+            continue
+        # A file we cannot make sense of ends that rule's reading, not the whole run.
+        found += safe(check(inp))
+    return sort_findings(found, list(plan.services))
 
 
 def sort_findings(findings: list[Finding], service_order: list[str]) -> list[Finding]:
@@ -58,6 +67,7 @@ def has_errors(findings: list[Finding]) -> bool:
 # errors that break a feature later). `generate` refuses to write a config with one of these unless --force.
 WILL_NOT_START = frozenset({
     "target-rejects-value", "cr-image-not-found", "cr-exec-format-error", "cr-worker-deployed-as-service",
+    "celery-beat-scheduler",
     "cr-container-failed-to-listen-on-port", "node-bound-to-localhost", "py-module-not-found",
     "gcloud-env-vars-wiped", "db-dial-localhost-fallback", "cr-memory-limit-exceeded", "k8s-oomkilled",
     "compose-port-already-allocated", "secret-value-in-env",

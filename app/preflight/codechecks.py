@@ -6,31 +6,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from launchdeck.app.plan import CLOUD_RUN_TARGETS, GCP_TARGETS, Plan
+from launchdeck.app.plan import CLOUD_RUN_TARGETS
 from launchdeck.app.preflight import envscan
-from launchdeck.app.preflight.catalog import Finding, render
-from launchdeck.app.preflight.context import Context
 from launchdeck.app.preflight.entry import StartCommand
-from launchdeck.app.preflight.facts import join_names, safe_text
-from launchdeck.app.preflight.pyimports import requirements_for
+from launchdeck.app.preflight.facts import safe_text
+from launchdeck.app.preflight.finding_catalog import Finding, render
 from launchdeck.app.preflight.walk import code_files, read_text, rel
+
+if TYPE_CHECKING:
+    from launchdeck.app.preflight.servicefacts import ServiceFacts as Context
 
 _HEAVY_CALLS = re.compile(r"^(?!\s)(?:\w+\s*=\s*)?[\w.]*?(from_pretrained|hf_hub_download|snapshot_download|"
                           r"load_model|pipeline|SentenceTransformer|torch\.hub\.load|get_model|pretrained)\s*\(",
                           re.MULTILINE)
-_GCS_CLIENT = re.compile(r"(from\s+google\.cloud\s+import\s+[^\n]*\bstorage\b|import\s+google\.cloud\.storage|"
-                         r"['\"]@google-cloud/storage['\"])")
 
 
-# Imports that make a service heavy (memory and cold start), as plan heavy_deps names.
-HEAVY_IMPORTS = {
-    "torch": "torch", "tensorflow": "tensorflow", "transformers": "transformers", "keras": "keras", "jax": "jax",
-    "sentence_transformers": "sentence-transformers", "demucs": "demucs", "whisper": "openai-whisper",
-    "faster_whisper": "faster-whisper", "diffusers": "diffusers", "spleeter": "spleeter", "vllm": "vllm",
-    "onnxruntime": "onnxruntime", "spacy": "spacy", "ultralytics": "ultralytics", "easyocr": "easyocr",
-    "paddleocr": "paddleocr", "playwright": "playwright",
-}  # fmt: skip
 _WS_SERVER = re.compile(r"@\w+\.websocket(_route)?\(|WebSocketEndpoint|websockets\.serve\(|socketio\.(Async)?Server\(|"
                         r"flask_socketio|SocketIO\(|new\s+WebSocketServer\(|new\s+WebSocket\.Server\(|"
                         r"require\(['\"](ws|socket\.io)['\"]\)|from\s+['\"](ws|socket\.io)['\"]")
@@ -58,24 +50,6 @@ def code_pool_size(files: list[Path]) -> int | None:
             else:
                 size = max(size, int(next(g for g in m.groups() if g)))
     return size + overflow if size else None
-
-
-def image_heavy_cold_start(ctx: Context, target: str, update: dict) -> Iterator[Finding]:
-    """Heavy packages in the image (its requirements) though not imported: a multi-GB image starts slowly."""
-    svc = ctx.service
-    if target not in CLOUD_RUN_TARGETS or svc.role not in ("web", "websocket") or svc.min_instances > 0:
-        return
-    if update.get("heavy_deps") or svc.heavy_deps:
-        return  # the plan check speaks about imported heavy packages
-    runs = [i.args for i in ctx.dockerfile.all_instructions("RUN")] if ctx.dockerfile else []
-    reqs = requirements_for(ctx.directory, runs)
-    if reqs is None:
-        return
-    heavy = sorted(d for d in reqs.dists if d in ("torch", "tensorflow", "tensorflow-cpu", "jax", "transformers",
-                                                   "demucs", "openai-whisper", "diffusers", "vllm", "spleeter"))
-    if heavy:
-        yield render("cr-cold-start-slow", variant="image", service=ctx.name, path=f"services.{ctx.name}.min_instances",
-                     what=", ".join(heavy))
 
 
 def serves_websockets(files: list[Path]) -> bool:
@@ -141,7 +115,11 @@ def node_listen(ctx: Context, root: Path, files: list[Path], target: str) -> Ite
                              where=where, host=m.group(2))
                 return
             port = m.group(1).strip()
-            if port.isdigit() and "process.env.PORT" not in text and expected is not None and int(port) != expected:
+            if re.fullmatch(r"[A-Za-z_$][\w$]*", port):  # const PORT = 3000; app.listen(PORT)
+                decl = re.search(r"\b(?:const|let|var)\s+" + re.escape(port) + r"\s*(?::\s*\w+\s*)?=\s*(\d{2,5})\s*[;\n]",
+                                 text)
+                port = decl.group(1) if decl else port
+            if port.isdigit() and "process.env.PORT" not in text and "env.PORT" not in text and expected is not None and int(port) != expected:
                 yield render("cr-container-failed-to-listen-on-port", service=ctx.name,
                              path=f"services.{ctx.name}.port", where=where, found=int(port), expected=expected)
                 return
@@ -150,12 +128,12 @@ def node_listen(ctx: Context, root: Path, files: list[Path], target: str) -> Ite
 _GO_LISTEN = re.compile(r"(?:ListenAndServe(?:TLS)?|\.Run|\.Start|net\.Listen\(\s*\"tcp\"\s*,)\(?\s*\"([\w.\[\]:]*):(\d{2,5})\"")
 
 
-def go_listen(ctx: Context, root: Path, target: str) -> Iterator[Finding]:
+def go_listen(ctx: Context, root: Path, target: str, files: list[Path] | None = None) -> Iterator[Finding]:
     """Go servers: ListenAndServe("localhost:8080") or a fixed port while the platform sets $PORT."""
     if ctx.service.role not in ("web", "websocket") or not (ctx.directory / "go.mod").is_file():
         return
     expected = ctx.service.port if ctx.service.port is not None else (8080 if target in CLOUD_RUN_TARGETS else None)
-    for path in code_files(ctx.directory, (".go",), max_files=500):
+    for path in files if files is not None else code_files(ctx.directory, (".go",), max_files=500):
         text = read_text(path) or ""
         for m in _GO_LISTEN.finditer(text):
             where = f"{rel(path, root)}:{text.count(chr(10), 0, m.start()) + 1}"
@@ -272,29 +250,6 @@ def no_server_findings(ctx: Context, root: Path, start: StartCommand, sites: lis
         return
     yield render("cr-container-failed-to-listen-on-port", variant="noserver", service=ctx.name, severity="warning",
                  path=f"services.{ctx.name}.role", where=start.where, command=safe_text(start.text))
-
-
-def bucket_code_findings(plan: Plan, target: str, root: Path, ctx: Context, files: list[Path]) -> Iterator[Finding]:
-    if target not in GCP_TARGETS or ctx.service.buckets or any("BUCKET" in k.upper() for k in ctx.service.env):
-        return  # with a bucket variable in env the plan check already speaks
-    py = [f for f in files if f.suffix == ".py"]
-    reads = envscan.python_reads(py)[0] + envscan.js_reads([f for f in files if f.suffix != ".py"])
-    bucket_reads = sorted({r.name for r in reads if "BUCKET" in r.name.upper()})
-    if bucket_reads and plan.buckets:
-        first = min((r for r in reads if r.name in bucket_reads), key=lambda r: (str(r.file), r.line))
-        yield render("gcs-permission-denied", service=ctx.name, path=f"services.{ctx.name}.buckets",
-                     evidence=f"reads {join_names(bucket_reads)} ({where_of(first, root)})",
-                     missing=f"services.{ctx.name}.buckets is empty")
-        return
-    for path in files:
-        text = read_text(path) or ""
-        m = _GCS_CLIENT.search(text)
-        if m:
-            line = text.count("\n", 0, m.start()) + 1
-            yield render("gcs-permission-denied", service=ctx.name, path=f"services.{ctx.name}.buckets",
-                         evidence=f"uses the Cloud Storage client ({rel(path, root)}:{line})",
-                         missing=f"services.{ctx.name}.buckets is empty")
-            return
 
 
 _SIZE_PATTERNS = (

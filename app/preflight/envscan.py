@@ -25,6 +25,7 @@ class EnvRead:
     line: int
     default: str | None = None
     case_insensitive: bool = False
+    in_function: bool = False  # read inside a function body: only fails when that code runs, not at start-up
 
 
 def merge(reads: list[EnvRead]) -> dict[str, EnvRead]:
@@ -33,7 +34,8 @@ def merge(reads: list[EnvRead]) -> dict[str, EnvRead]:
     for r in reads:
         key = r.name.upper() if r.case_insensitive else r.name
         cur = out.get(key)
-        if cur is None or _STRENGTH[r.kind] > _STRENGTH[cur.kind]:
+        if cur is None or _STRENGTH[r.kind] > _STRENGTH[cur.kind] or (
+                r.kind == cur.kind and cur.in_function and not r.in_function):
             out[key] = r
     return out
 
@@ -76,10 +78,19 @@ class _PyVisitor(ast.NodeVisitor):
         self.reads: list[EnvRead] = []
         self.sets: set[str] = set()
         self.settings_bases = settings_bases
+        self.depth = 0
 
     def _add(self, name: str | None, kind: str, node: ast.AST, default: str | None = None, ci: bool = False):
         if name:
-            self.reads.append(EnvRead(name, kind, self.path, getattr(node, "lineno", 0), default, ci))
+            self.reads.append(EnvRead(name, kind, self.path, getattr(node, "lineno", 0), default, ci,
+                                      in_function=self.depth > 0))
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.depth += 1
+        self.generic_visit(node)
+        self.depth -= 1
+
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         if _is_environ(node.value):
@@ -265,4 +276,40 @@ def js_reads(files: list[Path]) -> list[EnvRead]:
                 key = re.split(r"[:=]", item, maxsplit=1)[0].strip()
                 if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) and key not in _JS_IGNORE:
                     reads.append(EnvRead(key, DEFAULT if "=" in item else OPTIONAL, path, line))
+    return reads
+
+
+# ---------------------------------------------------------------- Go
+
+_GO_GETENV = re.compile(r"\bos\.(Getenv|LookupEnv)\(\s*\"([A-Za-z_][A-Za-z0-9_]*)\"\s*\)")
+# A helper such as getEnv("DATABASE_URL", "postgres://localhost/app"), or envOr(...): the second string is the default.
+_GO_HELPER = re.compile(r"\b(?:get|env|lookup|must)\w*\(\s*\"([A-Z][A-Z0-9_]*)\"\s*,\s*\"([^\"\n]*)\"\s*\)",
+                        re.IGNORECASE)
+_GO_STRING = re.compile(r"\"([^\"\n]*)\"|`([^`\n]*)`")
+
+
+def go_reads(files: list[Path]) -> list[EnvRead]:
+    """os.Getenv reads in Go; a literal assigned in the next lines when the value is empty is its default."""
+    from launchdeck.app.preflight.walk import read_text
+
+    reads: list[EnvRead] = []
+    for path in files:
+        text = read_text(path)
+        if not text or "env" not in text.lower():
+            continue
+        for m in _GO_GETENV.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            # `if v == "" { v = "postgres://localhost..." }` within the next few lines
+            after = "\n".join(text[m.end():].splitlines()[:5])
+            fallback = None
+            if re.search(r"==\s*\"\"|!ok|\bok\b\s*\{|!found", after):
+                lit = next((g1 or g2 for g1, g2 in _GO_STRING.findall(after) if (g1 or g2)), None)
+                fallback = lit
+            kind = DEFAULT if fallback is not None else OPTIONAL
+            reads.append(EnvRead(m.group(2), kind, path, line, fallback))
+        for m in _GO_HELPER.finditer(text):
+            if m.group(0).startswith(("os.", "Getenv")):
+                continue
+            line = text.count("\n", 0, m.start()) + 1
+            reads.append(EnvRead(m.group(1), DEFAULT if m.group(2) else OPTIONAL, path, line, m.group(2) or None))
     return reads

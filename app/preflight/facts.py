@@ -29,8 +29,10 @@ COMPOSE_HOSTS = {
 }  # fmt: skip
 QUEUE_WORKER_RE = re.compile(
     r"\b(celery\b.*\bworker\b|rq\s+worker|rqworker|dramatiq\b|arq\s|huey_consumer|python -m huey|"
-    r"sidekiq|bull(mq)?\b.*worker|faktory|taskiq\s+worker|celery\b.*\bbeat\b)"
+    r"sidekiq|bull(mq)?\b.*worker|faktory|taskiq\s+worker|celery\b.*\bbeat\b|rqscheduler|rq-scheduler)"
 )
+# Periodic schedulers: one clock that enqueues work, not a consumer (celery beat, rq-scheduler, huey periodic).
+SCHEDULER_RE = re.compile(r"\bcelery\b.*\bbeat\b|\brqscheduler\b|\brq-scheduler\b|\bsidekiq-cron\b")
 
 
 def command_text(cmd: list[str] | str | None) -> str:
@@ -48,6 +50,11 @@ def split_command(text: str) -> list[str]:
 
 def is_queue_worker(command: str) -> bool:
     return bool(QUEUE_WORKER_RE.search(command))
+
+
+def is_scheduler(command: str) -> bool:
+    """celery beat and friends; `celery worker -B` embeds beat in a consumer and counts as a consumer."""
+    return bool(SCHEDULER_RE.search(command)) and not re.search(r"\bworker\b", command)
 
 
 def names(svc: Service) -> set[str]:

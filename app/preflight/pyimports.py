@@ -11,38 +11,6 @@ from pathlib import Path
 
 from launchdeck.app.preflight.walk import read_text
 
-# import name -> distribution names that provide it (first is the usual one).
-IMPORT_TO_DIST = {
-    "cv2": ["opencv-python", "opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"],
-    "PIL": ["pillow"], "yaml": ["pyyaml"], "sklearn": ["scikit-learn"], "skimage": ["scikit-image"],
-    "bs4": ["beautifulsoup4"], "dateutil": ["python-dateutil"], "dotenv": ["python-dotenv"],
-    "jwt": ["pyjwt"], "jose": ["python-jose"], "magic": ["python-magic"], "multipart": ["python-multipart"],
-    "psycopg2": ["psycopg2-binary", "psycopg2"], "psycopg": ["psycopg", "psycopg-binary"],
-    "attr": ["attrs"], "Crypto": ["pycryptodome"], "OpenSSL": ["pyopenssl"], "serial": ["pyserial"],
-    "zmq": ["pyzmq"], "git": ["gitpython"], "fitz": ["pymupdf"], "docx": ["python-docx"],
-    "pptx": ["python-pptx"], "telegram": ["python-telegram-bot"], "slugify": ["python-slugify"],
-    "socketio": ["python-socketio"], "engineio": ["python-engineio"], "websocket": ["websocket-client"],
-    "faiss": ["faiss-cpu", "faiss-gpu"], "Levenshtein": ["levenshtein", "python-levenshtein"],
-    "pydantic_settings": ["pydantic-settings"], "grpc": ["grpcio"], "sentry_sdk": ["sentry-sdk"],
-    "kafka": ["kafka-python"], "MySQLdb": ["mysqlclient"], "ldap": ["python-ldap"], "nacl": ["pynacl"],
-    "dns": ["dnspython"], "googleapiclient": ["google-api-python-client"], "firebase_admin": ["firebase-admin"],
-    "speech_recognition": ["speechrecognition"], "whisper": ["openai-whisper"], "ffmpeg": ["ffmpeg-python"],
-    "jwcrypto": ["jwcrypto"], "markdown": ["markdown"], "mpl_toolkits": ["matplotlib"],
-    "pkg_resources": ["setuptools"], "setuptools": ["setuptools"], "_cffi_backend": ["cffi"],
-    "google.protobuf": ["protobuf"], "google.auth": ["google-auth"], "google.oauth2": ["google-auth"],
-    "google.api_core": ["google-api-core"], "google.generativeai": ["google-generativeai"],
-    "google.genai": ["google-genai"], "tensorflow": ["tensorflow", "tensorflow-cpu"],
-    "torch": ["torch"], "soundfile": ["soundfile"], "pydub": ["pydub"], "yt_dlp": ["yt-dlp"],
-    "rest_framework": ["djangorestframework"], "corsheaders": ["django-cors-headers"],
-    "storages": ["django-storages"], "environ": ["django-environ"], "decouple": ["python-decouple"],
-    "flask_sqlalchemy": ["flask-sqlalchemy"], "flask_cors": ["flask-cors"], "flask_migrate": ["flask-migrate"],
-    "huggingface_hub": ["huggingface-hub"], "sentence_transformers": ["sentence-transformers"],
-    "typing_extensions": ["typing-extensions"], "ruamel": ["ruamel-yaml"], "lxml": ["lxml"],
-    "jinja2": ["jinja2"], "markupsafe": ["markupsafe"], "redis": ["redis"],
-    "vertexai": ["google-cloud-aiplatform"], "email_validator": ["email-validator"], "jwt_": ["pyjwt"],
-    "Bio": ["biopython"], "pymupdf": ["pymupdf"], "tensorboard": ["tensorboard"], "sklearn_crfsuite": ["sklearn-crfsuite"],
-}  # fmt: skip
-
 # distribution -> distributions it installs with it (so importing them is fine without listing them).
 IMPLIED = {
     "fastapi": ["starlette", "pydantic", "anyio", "typing-extensions"],
@@ -95,7 +63,9 @@ ALWAYS_PRESENT = frozenset({"pip", "setuptools", "pkg_resources", "_distutils_ha
 
 
 def normalize(dist: str) -> str:
-    return re.sub(r"[-_.]+", "-", dist).lower()
+    from launchdeck.app.preflight.distnames import canonical
+
+    return canonical(dist)
 
 
 @dataclass(frozen=True)
@@ -248,17 +218,14 @@ def _follow_local(index: ModuleIndex, names: list[str], todo: list[Path]) -> Non
 
 
 def dist_candidates(module: str) -> list[str]:
-    """Distribution names that could provide an import like `cv2` or `google.cloud.storage`."""
+    """Distribution names that could provide an import like `cv2` or `google.cloud.storage` (known ones first)."""
+    from launchdeck.app.preflight.distnames import canonical, providers
+
     parts = module.split(".")
-    if parts[0] == "google" and len(parts) >= 3 and parts[1] == "cloud":
-        return [f"google-cloud-{parts[2].replace('_', '-')}"]
-    for n in (3, 2, 1):
-        key = ".".join(parts[:n])
-        if key in IMPORT_TO_DIST:
-            return IMPORT_TO_DIST[key]
-    if parts[0] == "google":
-        return ["google-" + (parts[1] if len(parts) > 1 else "")]
-    return [normalize(parts[0])]
+    known = sorted(providers(module))
+    if parts[0] == "google" and len(parts) >= 3 and parts[1] == "cloud" and not known:
+        known = [f"google-cloud-{parts[2].replace('_', '-')}"]
+    return known or [canonical(parts[0])]
 
 
 # ---------------------------------------------------------------- requirements
@@ -322,10 +289,23 @@ def parse_requirements_txt(path: Path, seen: set[Path] | None = None) -> set[str
         if egg:
             out.add(normalize(egg.group(1)))
             continue
-        m = _REQ_NAME.match(line)
-        if m and "://" not in line.split("@")[0] and not line.startswith((".", "/")):
-            out |= _with_extras(m.group(1), m.group(3))
+        if line.startswith((".", "/")):
+            continue
+        req = _requirement(line)
+        if req is not None:
+            out |= _with_extras(req.name, ",".join(sorted(req.extras)))
     return out
+
+
+def _requirement(line: str):  # noqa: ANN202 - packaging.requirements.Requirement | None
+    """A requirement line parsed by `packaging` (name, extras, markers); None for what pip alone understands."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return Requirement(line.split(" --")[0].strip())
+    except InvalidRequirement:
+        m = _REQ_NAME.match(line)
+        return Requirement(m.group(0)) if m and "://" not in line.split("@")[0] else None
 
 
 def parse_pyproject(path: Path) -> set[str]:
@@ -343,9 +323,9 @@ def parse_pyproject(path: Path) -> set[str]:
     for group in data.get("dependency-groups", {}).values():
         specs += [g for g in group if isinstance(g, str)]
     for spec in specs:
-        m = _REQ_NAME.match(spec)
-        if m:
-            out |= _with_extras(m.group(1), m.group(3))
+        req = _requirement(str(spec))
+        if req is not None:
+            out |= _with_extras(req.name, ",".join(sorted(req.extras)))
     poetry = data.get("tool", {}).get("poetry", {})
     out |= {normalize(k) for k in poetry.get("dependencies", {}) if k.lower() != "python"}
     for group in poetry.get("group", {}).values():

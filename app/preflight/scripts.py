@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from launchdeck.app.preflight.catalog import Finding, render
+from launchdeck.app.preflight.finding_catalog import Finding, render
 from launchdeck.app.preflight.walk import SKIP_DIRS, code_files, read_text, rel
 
 _SCRIPT_NAMES = re.compile(r"(\.(sh|bash|mk)$|^(Makefile|makefile|GNUmakefile|justfile|Justfile)$|"

@@ -1,0 +1,31 @@
+"""A queue consumer deployed where something must answer HTTP: a Cloud Run service that will never listen.
+
+On target cloud-run a service declared `role: worker` becomes a Cloud Run worker pool (no port, no probe),
+which is the right home for Celery/RQ/Dramatiq/arq/Sidekiq consumers. The failure is a consumer declared
+`web` or `websocket`: it is deployed as a service, nothing listens on $PORT and the revision never gets ready.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from launchdeck.app.plan import CLOUD_RUN_TARGETS
+from launchdeck.app.preflight.facts import command_text, is_queue_worker, is_scheduler, safe_text
+from launchdeck.app.preflight.finding_catalog import Finding, render
+from launchdeck.app.preflight.rule import Rule, RuleInput
+
+RULE = Rule(id="cr-worker-deployed-as-service", severity="error", evidence=("plan", "code"),
+            signature="cr-worker-deployed-as-service")
+
+
+def check(inp: RuleInput) -> Iterator[Finding]:
+    if inp.target not in CLOUD_RUN_TARGETS:
+        return
+    for f in inp.facts():
+        svc = f.effective
+        cmd = command_text(svc.command)
+        if svc.role not in ("web", "websocket") or not is_queue_worker(cmd) or is_scheduler(cmd):
+            continue
+        where = f.start.where or "the plan's command"
+        yield render(RULE.id, service=f.name, path=f"services.{f.name}.role", command=safe_text(cmd)[:120],
+                     where=where, role=svc.role, target=inp.target)
