@@ -9,6 +9,8 @@ deploy.sh, so Terraform ignores later image changes.
 
 from __future__ import annotations
 
+import textwrap
+
 from launchdeck.app.generators import hcl, tf_gcp
 from launchdeck.app.generators.common import (
     DEFAULT_PORT,
@@ -139,7 +141,8 @@ def worker_pool(plan: Plan, name: str, svc: Service) -> list[Block]:
                f"{shape.instances} instance{'' if shape.instances == 1 else 's'},",
                "each billed for its whole lifetime. Change the count without a new revision:",
                f"gcloud run worker-pools update {slug(name)} --instances N"]
-    comment += [f"Note: {n}." for n in shape.notes]
+    for note in shape.notes:
+        comment += textwrap.wrap(f"Note: {note}.", 100, subsequent_indent="  ")
     return [block("resource", "google_cloud_run_v2_worker_pool", ident(name), comment="\n".join(comment), body=[
         ("name", slug(name)), ("location", Raw("var.region")), ("deletion_protection", False),
         block("scaling", body=[("scaling_mode", "MANUAL"), ("manual_instance_count", shape.instances)]),
