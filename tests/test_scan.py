@@ -117,3 +117,72 @@ def test_canary_never_printed(capsys, tmp_path):
 def test_non_regular_files_are_refused_not_read(capsys, path):
     code, out, err = run(capsys, "scan", path)
     assert code == 2 and out == "" and "not a regular file" in err
+
+
+# -- streaming (big logs): same results as the whole-file engine, either block finder -------------
+
+STREAMABLE = sorted(p.name for p in DATA.iterdir()
+                    if p.suffix in (".log", ".jsonl") and "yaml" not in p.name and "wrapped" not in p.name)
+
+
+def _shape(hits):
+    return [(h.line, h.hint.id, h.count, h.lines, [(s.line, s.hint.id) for s in h.symptoms]) for h in hits]
+
+
+@pytest.mark.parametrize("finder", ["hyperscan", "ahocorasick-rs"])
+@pytest.mark.parametrize("name", STREAMABLE)
+def test_streaming_scan_matches_the_whole_file_scan(name, finder):
+    import io
+
+    from launchdeck.app.hints import get_engine
+    from launchdeck.app.hints.stream import BlockFinder, scan_stream
+
+    if finder == "hyperscan":
+        pytest.importorskip("hyperscan", reason="no hyperscan wheel for this platform; the Rust finder is tested")
+    engine = get_engine()
+    data = (DATA / name).read_bytes()
+    whole = _shape(engine.scan(data.decode().splitlines()))
+    fd = BlockFinder(engine.prefilter_keys, prefer=finder if finder == "hyperscan" else "rust")
+    assert fd.kind == finder
+    for segment in (1 << 20, 2048):  # one segment, and boundaries in the middle of the log
+        res = scan_stream(engine, io.BytesIO(data), finder=fd, segment=segment)
+        assert _shape(res.hits) == whole, segment
+        assert res.n_lines == len(data.decode().splitlines())
+
+
+def test_both_block_finders_flag_the_same_lines():
+    pytest.importorskip("hyperscan", reason="no hyperscan wheel for this platform")
+    from launchdeck.app.hints import get_engine
+    from launchdeck.app.hints.stream import BlockFinder
+
+    keys = get_engine().prefilter_keys
+    hs, rs = BlockFinder(keys, prefer="hyperscan"), BlockFinder(keys, prefer="rust")
+    block = b"".join((DATA / n).read_bytes() for n in STREAMABLE) + "MEMORY LIMIT OF 1 MiB Exceeded \u00e9\n".encode()
+    assert hs.lines(block) == rs.lines(block) and len(hs.lines(block)) > 50
+
+
+def test_an_overlong_line_is_reduced_not_held_and_still_matches():
+    import io
+
+    from launchdeck.app.hints import get_engine
+    from launchdeck.app.hints.stream import scan_stream
+
+    blob = b"x" * 300_000 + b" Memory limit of 512 MiB exceeded with 513 MiB used. " + b"y" * 300_000
+    data = b"first\n" + blob + b"\nModuleNotFoundError: No module named 'flask'\n"
+    res = scan_stream(get_engine(), io.BytesIO(data), segment=64 * 1024, long_line=100_000)
+    assert [(h.line, h.hint.id) for h in res.hits] == [(2, "cr-memory-limit-exceeded"), (3, "py-module-not-found")]
+    assert len(res.hits[0].text) <= 8192 and res.n_lines == 3
+
+
+def test_a_big_log_streams_through_the_cli(capsys, tmp_path, monkeypatch):
+    from launchdeck.app.commands import scan as scan_cmd
+
+    monkeypatch.setattr(scan_cmd, "_SMALL", 4096)
+    src = (DATA / "compose-selfhost.log").read_text()
+    f = tmp_path / "big.log"
+    f.write_text(src * 5)
+    code, out, _ = run(capsys, "scan", str(f), "-f", "jsonl")
+    rows = [json.loads(x) for x in out.splitlines()]
+    n = len(src.splitlines())
+    lines = {r["line"] for r in rows}
+    assert code == 0 and {9, 9 + 4 * n, 37 + 4 * n} <= lines

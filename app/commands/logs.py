@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -113,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
 
     project, region = _plan_defaults(args)
     try:
+        import asyncio
+
         asyncio.run(_follow(args, project, region))
     except SourceError as exc:
         raise CommandError(str(exc)) from None

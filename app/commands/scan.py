@@ -18,26 +18,83 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def read_log(name: str) -> list[str]:
-    """The lines of a log file or stdin; CommandError for anything unreadable or binary."""
+_SMALL = 8 << 20  # logs up to this size are read whole (every format); bigger ones stream
+
+
+def scan_log(name: str) -> tuple[list, int]:
+    """(hits, number of lines) of a log file or stdin, in bounded memory.
+
+    Small logs are read whole so that whole-document formats (a JSON array, gcloud's YAML, a
+    hard-wrapped terminal capture) are understood; bigger ones stream through a block finder."""
+    from launchdeck.app.hints import get_engine
+
     if name == "-":
-        data = sys.stdin.buffer.read()
+        f = sys.stdin.buffer
         label = "standard input"
     else:
+        check_regular(name)
         label = name
-        data = _read_regular(name)
+        try:
+            f = open(name, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise CommandError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    try:
+        head = f.read(_SMALL + 1)
+        _check_text(head, label)
+        if len(head) <= _SMALL:
+            lines = _split(head)
+            return get_engine().scan(lines), len(lines)
+        from launchdeck.app.hints.stream import scan_stream
+
+        res = scan_stream(get_engine(), _Chain(head, f))
+        return res.hits, res.n_lines
+    except OSError as exc:
+        raise CommandError(f"{label}: cannot read ({exc.strerror or exc})") from None
+    finally:
+        if f is not sys.stdin.buffer:
+            f.close()
+
+
+class _Chain:
+    """Bytes already read, then the rest of the file."""
+
+    def __init__(self, first: bytes, rest):
+        self.first, self.rest = first, rest
+
+    def read(self, n: int) -> bytes:
+        if self.first:
+            out, self.first = self.first[:n], self.first[n:]
+            return out
+        return self.rest.read(n)
+
+
+def _check_text(data: bytes, label: str) -> None:
     if b"\x00" in data[:8192]:
         raise CommandError(f"{label}: looks like a binary file, not a text log")
     if data.startswith(b"\x1f\x8b"):
         raise CommandError(f"{label}: is gzip-compressed; decompress it first (zcat FILE | launchdeck scan -)")
+
+
+def _split(data: bytes) -> list[str]:
     text = data.decode("utf-8", errors="replace")
-    del data  # keep peak memory at text + lines
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     if "\r" in text:
         lines = [x[:-1] if x.endswith("\r") else x for x in lines]
     return lines
+
+
+def read_log(name: str) -> list[str]:
+    """The lines of a log file or stdin, read whole (tests and small inputs; `scan` streams)."""
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        label = "standard input"
+    else:
+        label = name
+        data = _read_regular(name)
+    _check_text(data, label)
+    return _split(data)
 
 
 def check_regular(name: str) -> None:
@@ -96,8 +153,7 @@ def scan_records(hits: list, include_info: bool = False) -> list[dict]:
 def run(args: argparse.Namespace) -> int:
     from launchdeck.app.redact import redact
 
-    lines = read_log(args.file)
-    hits = scan_hits(lines)
+    hits, n_lines = scan_log(args.file)
     out = sys.stdout
     if args.format == "jsonl":
         for r in scan_records(hits, include_info=args.all):
@@ -105,10 +161,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     shown = _visible(hits, args.all)
 
-    def excerpt(n: int) -> str:
+    def excerpt(h) -> str:
         from launchdeck.app.hints.normalize import normalize
 
-        text = redact(normalize(lines[n - 1])).strip() if 0 < n <= len(lines) else ""
+        text = redact(normalize(h.text)).strip()
         return text if len(text) <= 100 else text[:97] + "..."
 
     def also_seen(h) -> str:
@@ -131,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
                              also_seen(h)] for h in shown]) + "\n")
         return 0
     if not shown:
-        out.write(f"No known errors found in {len(lines)} lines.\n")
+        out.write(f"No known errors found in {n_lines} lines.\n")
         return 0
     from launchdeck.app.output import text_table
 
@@ -139,10 +195,10 @@ def run(args: argparse.Namespace) -> int:
     for h in shown:
         extra = also_seen(h)
         table_rows.append([h.line, h.hint.severity, h.hint.id + (f" (x{h.count})" if h.count > 1 else ""),
-                           h.hint.title + "\n" + excerpt(h.line) + ("\n" + extra if extra else "")])
+                           h.hint.title + "\n" + excerpt(h) + ("\n" + extra if extra else "")])
     out.write(text_table(["line", "severity", "hint", "what / where"], table_rows, right=(0,)) + "\n")
     n_lines = sum(len(r) for h in shown for r in [h.records()])
-    out.write(f"{len(shown)} root cause(s) on {n_lines} hinted line(s) in {len(lines)} lines. "
+    out.write(f"{len(shown)} root cause(s) on {n_lines} hinted line(s) in {n_lines} lines. "
               "Every line: --format jsonl; fixes: --format md.\n")
     return 0
 

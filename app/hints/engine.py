@@ -8,6 +8,7 @@ folding of repeats.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ _UMBRELLA_WINDOW = 30  # lines either side in which a specific hint outranks an 
 _ADJACENT = 3  # the same hint this close (kubectl describe Reason + Exit Code) counts once
 _SAME_EVENT = 10  # ... and this close with the same quoted names (BuildKit step error + summary)
 _TB_WALK = 200
+_KEEP = 4096  # characters of a matched line kept for output and folding
 _KEY_LEN = 12
 _TERMINAL_WIDTHS = {80, 100, 120, 128, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256}
 
@@ -59,6 +61,7 @@ class HintHit:
     lines: list[int] = field(default_factory=list)  # every line this hint was found on, first included
     also: tuple[str, ...] = ()  # generic hints the first line also matched (the specific one won)
     symptoms: list[Symptom] = field(default_factory=list)  # wrapper lines this root cause explains
+    text: str = ""  # the first line as logged (for excerpts; callers redact it)
 
     def records(self) -> list[dict]:
         """One machine-readable record per hinted line: the first occurrence (with count and lines),
@@ -83,12 +86,16 @@ class HintHit:
 
 @dataclass
 class _Cand:
-    idx: int
+    idx: int  # index into the texts being scanned
     rule: Rule
     weak: bool
-    text: str
+    text: str  # normalised
     also: tuple[str, ...] = ()
-    merged: list[int] = field(default_factory=list)  # other lines of the same event (one traceback)
+    merged: list[int] = field(default_factory=list)  # other lines (1-based) of the same event (one traceback)
+    raw: str = ""  # the text as scanned (prefixes kept: they name the source)
+    line: int = 0  # 1-based line in the log
+    entry: int = 0  # the log entry it belongs to: two fields of one entry are one event
+    pos: int = 0  # distance measure for "nearby" (the text index; the line when streaming)
 
 
 class Engine:
@@ -113,7 +120,9 @@ class Engine:
             auto.add_word(k, tuple(sorted(ids)))
         auto.make_automaton()
         self._auto = auto
-        self._fast = _fast_finder(sorted(table))
+        self._match_cache: dict[tuple[str, frozenset[int]], list[tuple[Rule, bool]]] = {}
+        self.prefilter_keys = sorted(table)  # what a block finder must look for (app/hints/stream.py)
+        self._fast = _fast_finder(self.prefilter_keys)
         self.literals = sorted(set(self.literals))
 
     # -- single line ---------------------------------------------------------------------------
@@ -125,12 +134,21 @@ class Engine:
         return found
 
     def _matches(self, text: str, cands: Iterable[int]) -> list[tuple[Rule, bool]]:
+        # Error lines repeat (the same message with another timestamp, stripped by normalize):
+        # remember the verdict per text. Bounded so a log of unique lines cannot grow it forever.
+        key = (text, frozenset(cands))
+        got = self._match_cache.get(key)
+        if got is not None:
+            return got
         out = []
         for i in cands:
             r = self.rules[i]
             res = r.test(text)
             if res:
                 out.append((r, res == 2))
+        if len(self._match_cache) > 20_000:
+            self._match_cache.clear()
+        self._match_cache[key] = out
         return out
 
     @staticmethod
@@ -203,11 +221,19 @@ class Engine:
             width = wrap_width(raw)
             if width:
                 texts = unwrap(raw, width)
-        return self._scan_texts(texts, anchors, newest_first(raw[:400]) or newest_first(texts[:400]), entries)
+        reverse = newest_first(raw[:400]) or newest_first(texts[:400])
+        found, explained = self.find(texts, anchors, reverse, entries)
+        return self.fold(found, explained)
 
-    def _scan_texts(self, texts: list[str], anchors: list[int] | None, reverse: bool,
-                    entries: list[int] | None = None) -> list[HintHit]:
-        cand_lines = self._prefilter(texts)
+    def find(self, texts: list[str], anchors: list[int] | None, reverse: bool,
+             entries: list[int] | None = None, cand_lines: dict[int, set[int]] | None = None,
+             pos: list[int] | None = None) -> tuple[list[_Cand], list[tuple[_Cand, _Cand]]]:
+        """Matched lines after the multi-line rules (tracebacks, umbrellas), before folding.
+
+        `anchors[i]` is the 0-based log line of texts[i] (default i); `pos` the index used to
+        measure "nearby" (default i)."""
+        if cand_lines is None:
+            cand_lines = self._prefilter(texts)
         norm_cache: dict[int, str] = {}
 
         def norm(j: int) -> str:
@@ -232,10 +258,13 @@ class Engine:
 
             pick = self._pick(matched, context_ok)
             if pick:
-                found.append(_Cand(idx, pick[0], pick[1], t, pick[2]))
+                line = (anchors[idx] if anchors is not None else idx) + 1
+                found.append(_Cand(idx, pick[0], pick[1], t[:_KEEP], pick[2], raw=texts[idx][:_KEEP], line=line,
+                                   entry=entries[idx] if entries is not None else line,
+                                   pos=pos[idx] if pos is not None else idx))
         found = self._tracebacks(found, texts, norm, reverse)
-        found, explained = self._drop_umbrellas(found, texts)
-        return self._fold(found, texts, anchors, entries, explained)
+        found, explained = self._drop_umbrellas(found)
+        return found, explained
 
     def _prefilter(self, texts: list[str]) -> dict[int, set[int]]:
         cands: dict[int, set[int]] = {}
@@ -329,19 +358,20 @@ class Engine:
                 out.append(c)
             elif not (reverse or flipped.get(g)):
                 out[out.index(prev)] = c  # the later line is the decisive one
-                c.merged += [prev.idx, *prev.merged]
+                c.merged += [prev.line, *prev.merged]
                 keep[key] = c
             else:
-                prev.merged.append(c.idx)
+                prev.merged.append(c.line)
         return out
 
     @staticmethod
-    def _drop_umbrellas(found: list[_Cand], texts: list[str]) -> tuple[list[_Cand], list[tuple[_Cand, _Cand]]]:
+    def _drop_umbrellas(found: list[_Cand]) -> tuple[list[_Cand], list[tuple[_Cand, _Cand]]]:
         """Same event said twice: an explicitly outranked hit, or an umbrella line, near a better hit
         from the same source (compose service, kubectl pod) gives way to it. Returns the kept hits
         and the (symptom, root cause) pairs, so no hinted line is lost from the output."""
-        src = {c.idx: _source(texts[c.idx]) for c in found}
-        by_idx = {c.idx: c for c in found}
+        # Distances are in `pos` (text index, or log line when streaming windows of a big file).
+        src = {c.pos: _source(c.raw) for c in found}
+        by_idx = {c.pos: c for c in found}
         explained: list[tuple[_Cand, _Cand]] = []
 
         def same(a: int, b: int) -> bool:
@@ -350,18 +380,18 @@ class Engine:
         beats: dict[str, list[tuple[int, int]]] = {}
         for w in found:
             for loser in w.rule.prefer_over:
-                beats.setdefault(loser, []).append((w.idx, max(w.rule.within, 10)))
+                beats.setdefault(loser, []).append((w.pos, max(w.rule.within, 10)))
         if beats:
             kept = []
             for c in found:
                 winners = [i for i, span in beats.get(c.rule.hint.id, ())
-                           if abs(i - c.idx) <= span and same(i, c.idx)]
+                           if abs(i - c.pos) <= span and same(i, c.pos)]
                 if winners:
-                    explained.append((c, by_idx[min(winners, key=lambda i: abs(i - c.idx))]))
+                    explained.append((c, by_idx[min(winners, key=lambda i: abs(i - c.pos))]))
                 else:
                     kept.append(c)
             found = kept
-        specific = [c.idx for c in found if not (c.rule.umbrella or c.weak) and c.rule.hint.severity == "error"]
+        specific = sorted(c.pos for c in found if not (c.rule.umbrella or c.weak) and c.rule.hint.severity == "error")
         if not specific:
             return found, explained
         import bisect
@@ -369,70 +399,73 @@ class Engine:
         out = []
         for c in found:
             if c.rule.umbrella or c.weak:
-                k = bisect.bisect_left(specific, c.idx - _UMBRELLA_WINDOW)
+                k = bisect.bisect_left(specific, c.pos - _UMBRELLA_WINDOW)
                 near = []
-                while k < len(specific) and specific[k] <= c.idx + _UMBRELLA_WINDOW:
+                while k < len(specific) and specific[k] <= c.pos + _UMBRELLA_WINDOW:
                     near.append(specific[k])
                     k += 1
-                near = [i for i in near if same(i, c.idx)]
+                near = [i for i in near if same(i, c.pos)]
                 if near:
-                    explained.append((c, by_idx[min(near, key=lambda i: abs(i - c.idx))]))
+                    explained.append((c, by_idx[min(near, key=lambda i: abs(i - c.pos))]))
                     continue
             out.append(c)
         return out, explained
 
     @staticmethod
-    def _fold(found: list[_Cand], texts: list[str], anchors: list[int] | None,
-              entries: list[int] | None, explained: list[tuple[_Cand, _Cand]] = ()) -> list[HintHit]:
-        def line_of(idx: int) -> int:
-            return (anchors[idx] if anchors is not None else idx) + 1
-
-        hit_of: dict[int, HintHit] = {}  # candidate idx -> the hit it was folded into
+    def fold(found: list[_Cand], explained: Sequence[tuple[_Cand, _Cand]] = ()) -> list[HintHit]:
+        """Repeats folded into their first occurrence, symptoms attached to their root cause."""
+        hit_of: dict[tuple[int, str], HintHit] = {}  # (line, hint id) -> the hit it was folded into
         hits: list[HintHit] = []
         by_shape: dict[tuple[str, str | None, str], HintHit] = {}
         last_idx: dict[tuple[str, str | None], tuple[int, HintHit, set[str]]] = {}
         entry_of: dict[int, int] = {}  # a hit's log entry: two fields of one entry are one event
         for c in found:
             hid = c.rule.hint.id
-            m = _REPEAT.search(texts[c.idx])
+            m = _REPEAT.search(c.raw)
             n = int(m.group(1)) if m else 1
-            line = (anchors[c.idx] if anchors is not None else c.idx) + 1
-            entry = entries[c.idx] if entries is not None else line
-            src = _source(texts[c.idx])
+            line, entry = c.line, c.entry
+            src = _source(c.raw)
             quoted = set(_QUOTED.findall(c.text))
-            shape = (hid, src, _SHAPE.sub("#", c.text))
+            shape = (hid, src, _shape(c.text))
             prev_near = last_idx.get((hid, src))
             target = by_shape.get(shape)
             if target is None and prev_near:
                 # Nearby lines about one event (describe's Reason + Exit Code, a BuildKit step error
                 # and its summary) name the same things; two different modules or files do not.
-                gap, prev_quoted = c.idx - prev_near[0], prev_near[2]
+                gap, prev_quoted = c.pos - prev_near[0], prev_near[2]
                 if (gap <= _SAME_EVENT and prev_quoted == quoted) or (
                         gap <= _ADJACENT and not (prev_quoted and quoted)):
                     target = prev_near[1]
             if target is not None:
                 if shape in by_shape and entry_of[id(target)] != entry:
                     target.count += n  # a true repeat; a second line about the same event adds nothing
-                last_idx[(hid, src)] = (c.idx, target, quoted)
-                target.lines += [line, *(line_of(j) for j in c.merged)]
-                hit_of[c.idx] = target
+                last_idx[(hid, src)] = (c.pos, target, quoted)
+                target.lines += [line, *c.merged]
+                hit_of[(c.line, hid)] = target
                 continue
-            hit = HintHit(line=line, hint=c.rule.hint, count=n, also=c.also,
-                          lines=[line, *(line_of(j) for j in c.merged)])
-            hit_of[c.idx] = hit
+            hit = HintHit(line=line, hint=c.rule.hint, count=n, also=c.also, text=c.raw,
+                          lines=[line, *c.merged])
+            hit_of[(c.line, hid)] = hit
             entry_of[id(hit)] = entry
             by_shape[shape] = hit
-            last_idx[(hid, src)] = (c.idx, hit, quoted)
+            last_idx[(hid, src)] = (c.pos, hit, quoted)
             hits.append(hit)
-        cause_of = {sym.idx: cause for sym, cause in explained}
+        def key(c: _Cand) -> tuple[int, str]:
+            return (c.line, c.rule.hint.id)
+
+        cause_of = {key(sym): cause for sym, cause in explained}
+        seen: set[tuple[int, str]] = set()
         for sym, cause in explained:
+            if key(sym) in seen:
+                continue  # the same symptom seen from two overlapping windows
+            seen.add(key(sym))
             for _ in range(len(explained)):  # a cause that is itself a symptom: follow it to its root
-                if cause.idx in hit_of or cause.idx not in cause_of:
+                if key(cause) in hit_of or key(cause) not in cause_of:
                     break
-                cause = cause_of[cause.idx]
-            root = hit_of.get(cause.idx)
+                cause = cause_of[key(cause)]
+            root = hit_of.get(key(cause))
             if root is not None:
-                root.symptoms.append(Symptom(line_of(sym.idx), sym.rule.hint, sym.also))
+                root.symptoms.append(Symptom(sym.line, sym.rule.hint, sym.also))
         for h in hits:
             h.lines = sorted(set(h.lines))
             if h.line not in h.lines:  # newest-first: the reported line is the decisive one
@@ -450,13 +483,23 @@ _SOURCE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _source(line: str) -> str | None:
     """The service / pod a raw line belongs to, when its prefix says so."""
     m = _SOURCE.match(line)
     if not m:
         return None
     name = m.group(1) or m.group(2) or m.group(3) or m.group(4)
-    return re.sub(r"-\d+$", "", name) if (m.group(1) or m.group(4)) else name
+    return _REPLICA.sub("", name) if (m.group(1) or m.group(4)) else name
+
+
+_REPLICA = re.compile(r"-\d+$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape(text: str) -> str:
+    """The text with its numbers and ids blanked: repeats of one message share a shape."""
+    return _SHAPE.sub("#", text)
 
 
 def wrap_width(lines: list[str]) -> int | None:
