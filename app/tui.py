@@ -87,16 +87,7 @@ def _mode(name: str) -> Any:
     """A screen factory that imports `screens.<name>` only when the mode is first shown."""
 
     def factory() -> Screen:
-        from textual._context import active_app
-
-        app = active_app.get()
-        if name != "plan":  # the first screen needs only the stylesheets read at start
-            app.load_later_css()
-        screen = importlib.import_module(f"launchdeck.screens.{name}").SCREEN()
-        # All CSS is the app's and already current: without this, Textual re-parses and re-applies
-        # every stylesheet when a mode is first shown (~60 ms on the first screen).
-        screen._css_update_count = getattr(app, "_css_update_count", 0)  # private: best effort
-        return screen
+        return importlib.import_module(f"launchdeck.screens.{name}").SCREEN()
 
     return factory
 
@@ -111,11 +102,10 @@ class LaunchDeck(App[int]):
     """Plan, price, check, export and watch a deploy."""
 
     TITLE = "launchdeck"
-    # The screens' stylesheets belong to the app, not to each screen: a screen bringing its own
-    # CSS_PATH makes Textual re-parse and re-apply all CSS when it is first shown. The first screen
-    # (and the compose-import dialog) needs these; `load_later_css` adds the rest after the first paint.
+    # What the first screen (and the compose-import dialog) needs. Every other screen brings its
+    # own stylesheet (`DeckScreen.CSS_PATH`), read when it is first shown: Textual re-applies the
+    # app's CSS then anyway, so only the first paint pays for what it shows.
     CSS_PATH: ClassVar[list[str | Path]] = [ROOT / "screens" / f"{name}.tcss" for name in ("app", "plan", "dialogs")]
-    LATER_CSS: ClassVar[tuple[str, ...]] = ("target", "costs", "preflight", "export", "logs", "help")
     MODES: ClassVar[dict[str, Any]] = {mode: _mode(mode) for _, mode, _ in SCREENS}
     DEFAULT_MODE = "plan"  # the first screen is built directly, no empty default screen first
     COMMANDS = App.COMMANDS | {_commands_provider}
@@ -143,7 +133,6 @@ class LaunchDeck(App[int]):
         self.preview: dict[str, Any] | None = opened.outline if opened.plan is None else None
         self.plan_error: Exception | None = None  # why the opened plan was refused (the app exits 2)
         self.startup_seconds: float | None = None
-        self._later_css_loaded = False
         self._history: list[Plan] = []
 
     # -- state -------------------------------------------------------------------------------
@@ -188,16 +177,6 @@ class LaunchDeck(App[int]):
         self.plan = loaded.plan  # every screen watching `plan` (the Plan screen's list) redraws from it
         return self.plan
 
-    def load_later_css(self) -> None:
-        """Read the other screens' stylesheets. Their rules select only their own screens' widgets,
-        so nothing already shown needs restyling: the new sheets are parsed, not re-applied."""
-        if self._later_css_loaded:
-            return
-        self._later_css_loaded = True
-        for name in self.LATER_CSS:
-            self.stylesheet.read(ROOT / "screens" / f"{name}.tcss")
-        self.stylesheet.parse()
-
     def set_plan(self, plan: Plan) -> None:
         """Replace the plan (already validated); every screen watching `plan` recomputes."""
         if self.plan is not None:
@@ -232,7 +211,6 @@ class LaunchDeck(App[int]):
     def on_mount(self) -> None:
         if self.preview is not None:
             self.call_after_refresh(self.ensure_plan)
-        self.call_after_refresh(self.load_later_css)
         if self.origin == "example" and self.opened.compose_path is not None:
             from launchdeck.screens.dialogs import ConfirmDialog
 
@@ -290,7 +268,6 @@ class LaunchDeck(App[int]):
     def action_help(self) -> None:
         from launchdeck.screens.help import HelpScreen
 
-        self.load_later_css()
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.current_mode))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
@@ -23,6 +24,14 @@ class DeckScreen(Screen[None]):
     MODE: ClassVar[str] = ""
     _stale = False
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # `screens/<mode>.tcss`, read when the screen is first shown. The Plan screen's is the app's
+        # (it is the first screen: one stylesheet pass before the first paint, not two).
+        sheet = Path(__file__).with_name(f"{cls.MODE}.tcss")
+        if cls.MODE and cls.MODE != "plan" and sheet.is_file() and not cls.__dict__.get("CSS_PATH"):
+            cls.CSS_PATH = sheet
+
     @property
     def deck(self) -> LaunchDeck:
         return self.app  # type: ignore[return-value]
@@ -33,15 +42,6 @@ class DeckScreen(Screen[None]):
         if plan is None:
             raise RuntimeError(f"the opened plan is invalid: {self.deck.plan_error}")
         return plan
-
-    def _compositor_refresh(self) -> None:
-        # While the app batches updates (as it does around the first compose and mount) Textual
-        # renders the frame and then discards it unwritten; the paint after the batch renders it
-        # again. Skipping the discarded render leaves the dirty regions for that paint and saves
-        # a whole-screen render (~80 ms) before the first screen appears.
-        if getattr(self.app, "_batch_count", 0):  # a private counter: without it, just render
-            return
-        super()._compositor_refresh()
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE)

@@ -57,6 +57,7 @@ def keys_table() -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
     def __init__(self, mode: str | None = None) -> None:

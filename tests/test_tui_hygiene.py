@@ -92,3 +92,61 @@ def test_first_paint_needs_neither_pydantic_nor_a_yaml_parser(tmp_path: Path) ->
     again = _python(code, env)
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "[]"  # outline cached: nothing heavy before the first paint
+
+
+def _tui_modules() -> list[str]:
+    names = ["launchdeck.app.tui"]
+    for path in sorted((ROOT / "screens").rglob("*.py")):
+        rel = path.relative_to(ROOT).with_suffix("")
+        names.append("launchdeck." + ".".join(p for p in rel.parts if p != "__init__"))
+    return names
+
+
+# Still being moved to public APIs by the Logs screen's owner: delete the entry when it is gone
+# (the test fails on an entry that no longer matches, so the list can only shrink).
+KNOWN_PRIVATE = {"log_view.py: ._scroll_update"}
+
+
+def _textual_private(attr: str) -> bool:
+    """True when `attr` is a private attribute of Textual's App, Screen or Widget."""
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    return any(hasattr(cls, attr) for cls in (App, Screen, Widget)) or attr in ("_batch_count", "_css_update_count")
+
+
+def test_tui_uses_only_public_textual_apis() -> None:
+    """No `textual._x` import, no private attribute read by name, and no override of a Textual
+    class's private method (the app keeps working across Textual releases)."""
+    import importlib
+    import inspect
+
+    offenders: list[str] = []
+    for path in [*TUI_FILES, *(ROOT / "screens").rglob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "textual" \
+                    and any(part.startswith("_") for part in (node.module or "").split(".")):
+                offenders.append(f"{path.name}: from {node.module}")
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "setattr")
+                    and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)
+                    and str(node.args[1].value).startswith("_") and _textual_private(str(node.args[1].value))):
+                offenders.append(f"{path.name}:{node.lineno}: {node.func.id}(…, {node.args[1].value!r})")
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__") \
+                    and _textual_private(node.attr):
+                offenders.append(f"{path.name}: .{node.attr}")
+    for name in _tui_modules():
+        module = importlib.import_module(name)
+        for cls in vars(module).values():
+            if not inspect.isclass(cls) or cls.__module__ != module.__name__:
+                continue
+            textual_bases = [b for b in cls.__mro__[1:] if b.__module__.startswith("textual")]
+            if not textual_bases:
+                continue
+            made = set(vars(type("Plain", (textual_bases[0],), {})))  # what Textual's metaclass sets itself
+            for attr in set(vars(cls)) - made:
+                if attr.startswith("_") and not attr.startswith("__") and any(attr in vars(b) for b in textual_bases):
+                    offenders.append(f"{name}.{cls.__name__}.{attr} overrides Textual's private {attr}")
+    assert sorted(set(offenders) - KNOWN_PRIVATE) == []
+    assert sorted(KNOWN_PRIVATE - set(offenders)) == [], "fixed: remove it from KNOWN_PRIVATE"
