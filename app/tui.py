@@ -14,12 +14,13 @@ STARTED = time.perf_counter()  # for the startup log line and bench/startup.py
 
 import importlib  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Callable, Iterable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING, Any, ClassVar  # noqa: E402
 
 from textual import events  # noqa: E402
-from textual.app import App  # noqa: E402
+from textual.app import App, SystemCommand  # noqa: E402
 from textual.binding import Binding  # noqa: E402
 from textual.reactive import reactive  # noqa: E402
 
@@ -55,6 +56,7 @@ class Opened:
     outline: dict[str, Any] | None = None  # set while plan is None
     outline_key: str | None = None  # remember the outline under this key once the plan validates
     source: Path | None = None  # the file the plan is read from
+    error: Exception | None = None  # why the file is not a plan (it opens listing the errors)
 
 
 def _read(path: Path, save_path: Path, origin: str, compose: Path | None = None) -> Opened:
@@ -113,11 +115,19 @@ class LaunchDeck(App[int]):
         *[Binding(key, f"app.switch_mode('{mode}')", label, show=False) for key, mode, label in SCREENS],
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+q", "quit_app", "Quit", show=False, priority=True),
+        Binding("f2", "save_as", "Save as", show=False, priority=True),
+        Binding("ctrl+z", "undo", "Undo", show=False),
+        Binding("ctrl+y", "redo", "Redo", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        # ctrl+c quits as in any terminal program (asking first), even in a text field where Textual
+        # would copy: a reflex must never lose an edit, nor silently do nothing.
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
     plan: reactive[Plan | None] = reactive(None, always_update=True, init=False)
     dirty: reactive[bool] = reactive(False, init=False)
+    # The current target's monthly low–high, once estimated after the first paint (the nav bar shows it).
+    monthly: reactive[tuple[float, float] | None] = reactive(None, init=False)
 
     def __init__(self, opened: Opened, *, catalog: Any = None, log_source: str | None = None,
                  status_enabled: bool = True) -> None:
@@ -131,9 +141,15 @@ class LaunchDeck(App[int]):
         self.status_enabled = status_enabled
         self.set_reactive(LaunchDeck.plan, opened.plan)
         self.preview: dict[str, Any] | None = opened.outline if opened.plan is None else None
-        self.plan_error: Exception | None = None  # why the opened plan was refused (the app exits 2)
+        # Why the opened plan was refused: shown in the app, which can open $EDITOR and reload. Quitting
+        # while the plan is still refused ends with exit code 2 and the errors (the CLI's contract).
+        self.plan_error: Exception | None = opened.error
         self.startup_seconds: float | None = None
-        self._history: list[Plan] = []
+        self._undo: list[Plan] = []
+        self._redo: list[Plan] = []
+        self._last_edit: str | None = None  # the field the last undo step belongs to (typing merges)
+        self._saved: Plan | None = opened.plan if opened.origin == "file" else None
+        self._monthly_timer: Any = None
 
     # -- state -------------------------------------------------------------------------------
 
@@ -154,7 +170,7 @@ class LaunchDeck(App[int]):
         """The validated plan, validating the opened file now if that has not happened yet.
 
         Runs right after the first paint, and before any key or mouse event is handled. A plan that
-        does not validate ends the app with exit code 2; `launch` prints its FILE:LINE errors.
+        does not validate is shown with its errors (`screens.invalid`), which offers the editor.
         """
         if self.plan is not None or self.preview is None:
             return self.plan
@@ -165,32 +181,118 @@ class LaunchDeck(App[int]):
             loaded = load_plan(source)  # the CLI's own reader: same errors, and the comment-keeping doc
         except PlanFileError as exc:
             self.preview = None
-            self.plan_error = exc
-            self.exit(2, return_code=2)
+            self.refuse_plan(exc)
             return None
         if self.opened.outline_key and self.preview is not None:
             from launchdeck.app.outline import remember
 
             remember(self.opened.outline_key, self.preview)  # the next start paints without YAML
         self.preview = None
-        self.doc = loaded.doc
-        self.plan = loaded.plan  # every screen watching `plan` (the Plan screen's list) redraws from it
+        self._opened_valid(loaded)
         return self.plan
 
-    def set_plan(self, plan: Plan) -> None:
-        """Replace the plan (already validated); every screen watching `plan` recomputes."""
-        if self.plan is not None:
-            self._history = [*self._history[-49:], self.plan]
+    def _opened_valid(self, loaded: Any) -> None:
+        self.doc = loaded.doc
+        self.plan_error = None
+        self._saved = loaded.plan if self.origin == "file" else None
+        self.plan = loaded.plan  # every screen watching `plan` (the Plan screen's list) redraws from it
+        self._estimate_monthly()
+
+    def refuse_plan(self, error: Exception) -> None:
+        """Show why the opened file is not a plan, with the way to fix it from here."""
+        from launchdeck.screens.invalid import InvalidPlanScreen
+
+        self.plan_error = error
+        if not isinstance(self.screen, InvalidPlanScreen):
+            self.push_screen(InvalidPlanScreen(self.opened.source or self.save_path, error))
+
+    def reload_plan(self) -> bool:
+        """Read the opened file again (after the user fixed it); True once it validates."""
+        from launchdeck.app.planfile import PlanFileError, load_plan
+
+        try:
+            loaded = load_plan(self.opened.source or self.save_path)
+        except PlanFileError as exc:
+            self.plan_error = exc
+            return False
+        self._opened_valid(loaded)
+        return True
+
+    def set_plan(self, plan: Plan, *, edit: str | None = None) -> None:
+        """Replace the plan (already validated); every screen watching `plan` recomputes.
+
+        `edit` names the field being typed in: keystrokes in one field make one undo step, until
+        `seal_edit` (the field lost focus) or an edit elsewhere."""
+        if self.plan is not None and (edit is None or edit != self._last_edit):
+            self._undo = [*self._undo[-199:], self.plan]
+        self._redo.clear()
+        self._last_edit = edit
         self.plan = plan
-        self.dirty = True
+        self._update_dirty()
+
+    def seal_edit(self) -> None:
+        """The next keystroke starts a new undo step."""
+        self._last_edit = None
 
     def undo(self) -> bool:
-        """Go back to the plan before the last change; False when there is none."""
-        if not self._history:
+        """Go back one step; False when there is none."""
+        if not self._undo or self.plan is None:
             return False
-        self.plan = self._history.pop()
-        self.dirty = bool(self._history) or self.origin != "file"
+        self._redo.append(self.plan)
+        self._last_edit = None
+        self.plan = self._undo.pop()
+        self._update_dirty()
         return True
+
+    def redo(self) -> bool:
+        """Forward one step again; False when there is none."""
+        if not self._redo or self.plan is None:
+            return False
+        self._undo.append(self.plan)
+        self._last_edit = None
+        self.plan = self._redo.pop()
+        self._update_dirty()
+        return True
+
+    def _update_dirty(self) -> None:
+        # Unsaved means different from the file: undoing back to it is clean again.
+        self.dirty = self.plan is not None and (self._saved is None or self.plan != self._saved)
+
+    def watch_plan(self, _plan: Plan | None) -> None:
+        self._estimate_monthly()
+
+    def _estimate_monthly(self) -> None:
+        """Estimate the current target's monthly low–high for the nav bar, off the UI thread and
+        after typing pauses (a keystroke never waits for it)."""
+        if self.plan is None or not self.is_running:
+            return
+        if self._monthly_timer is not None:
+            self._monthly_timer.stop()
+        self._monthly_timer = self.set_timer(0.3 if self.monthly is not None else 0.01, self._monthly_start)
+
+    def _monthly_start(self) -> None:
+        self._monthly_timer = None
+        plan = self.plan
+        if plan is None:
+            return
+
+        def work() -> None:
+            from launchdeck.estimators import estimate
+
+            try:
+                report = estimate(plan, target=None, catalog=self.catalog)
+                result = None if report.total_low is None or report.total_high is None \
+                    else (report.total_low, report.total_high)
+            except Exception:  # noqa: BLE001 - the Costs screen says why; the bar just shows no figure
+                result = None
+            self.call_from_thread(self._monthly_done, plan, result)
+
+        self.run_worker(work, thread=True, group="monthly", exclusive=True, exit_on_error=False,
+                        description="the nav bar's monthly estimate")
+
+    def _monthly_done(self, plan: Plan, result: tuple[float, float] | None) -> None:
+        if plan is self.plan:
+            self.monthly = result
 
     @property
     def source_dir(self) -> Path | None:
@@ -209,8 +311,23 @@ class LaunchDeck(App[int]):
     # -- lifecycle ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.preview is not None:
+        if self.plan_error is not None:
+            self.call_after_refresh(self.refuse_plan, self.plan_error)
+        elif self.preview is not None:
             self.call_after_refresh(self.ensure_plan)
+        else:
+            self.call_after_refresh(self._estimate_monthly)
+        import asyncio
+
+        from launchdeck.app.terminal import watch_terminal
+
+        if not self.is_headless:
+            watch_terminal(asyncio.get_running_loop(), self.terminal_gone)
+        recovered = recovery_path(self.save_path)
+        if recovered.is_file():
+            self.notify(f"Edits from a session whose terminal closed were kept in {recovered.name}. "
+                        f"Open it with `launchdeck {recovered}` and save it over {self.save_path.name} (F2).",
+                        severity="warning", timeout=15)
         if self.origin == "example" and self.opened.compose_path is not None:
             from launchdeck.screens.dialogs import ConfirmDialog
 
@@ -223,8 +340,9 @@ class LaunchDeck(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         # No input reaches a screen before the opened plan is validated: a key pressed during the
-        # first paint waits for it (or is dropped, when the plan is invalid and the app is ending).
-        if self.plan is None and isinstance(event, events.InputEvent | events.Paste) and self.ensure_plan() is None:
+        # first paint waits for it. A refused plan's screen takes input (it offers the editor).
+        if (self.plan is None and self.plan_error is None and isinstance(event, events.InputEvent | events.Paste)
+                and self.ensure_plan() is None and self.plan_error is None):
             return
         await super().on_event(event)
 
@@ -258,10 +376,33 @@ class LaunchDeck(App[int]):
             return
         self.origin = "compose"
         self.doc = None
+        self._saved = None
         self.set_plan(result.plan)
         rows = getattr(result, "rows", None) or []
         self.notify(f"Imported {len(result.plan.services)} services from {self.opened.compose_path.name}"
                     f"{f' ({len(rows)} mapped)' if rows else ''}. Press ctrl+s to save ./{PLAN_NAME}.")
+
+    def terminal_gone(self) -> None:
+        """The terminal closed (SIGHUP, or EOF/EIO on it): nobody can answer a question any more.
+        Unsaved edits go to a recovery file next to the plan, then the app ends (exit 129)."""
+        if self.dirty and self.plan is not None:
+            from contextlib import suppress
+
+            from launchdeck.app.planfile import save_plan
+
+            with suppress(Exception):
+                save_plan(self.plan, recovery_path(self.save_path), doc=self.doc)
+        self.exit(129, return_code=129)
+
+    # -- palette -----------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's system commands, with its Quit (which exits at once) replaced by ours."""
+        for command in super().get_system_commands(screen):
+            if command.title.lower() != "quit":
+                yield command
+        yield SystemCommand("Quit", "Leave launchdeck (asks first when there are unsaved changes)",
+                            self.action_quit)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -271,41 +412,121 @@ class LaunchDeck(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.current_mode))
 
-    def action_save(self) -> None:
-        from launchdeck.app.planfile import save_plan
+    def invalid_fields(self) -> list[tuple[str, str, str]]:
+        """(plan key, typed text, why refused) of every field holding a value the plan refused."""
+        screen = next((s for s in self._plan_screens()), None)
+        return screen.invalid_fields() if screen is not None else []
 
+    def _plan_screens(self) -> list[Any]:
+        try:
+            stack = self.get_screen_stack("plan")
+        except KeyError:  # not built yet
+            return []
+        return [screen for screen in stack if hasattr(screen, "invalid_fields")]
+
+    def action_save(self) -> None:
+        self.request_save()
+
+    def action_undo(self) -> None:
+        if not self.undo():
+            self.notify("Nothing to undo.", timeout=2)
+
+    def action_redo(self) -> None:
+        if not self.redo():
+            self.notify("Nothing to redo.", timeout=2)
+
+    def request_save(self, then: Callable[[], Any] | None = None, path: Path | None = None) -> None:
+        """Save (to `path`, or where Save writes). Fields holding refused values are named and the
+        save waits for the user to drop them; then `then` runs once the file is written."""
         if self.plan is None:
+            self.notify("Nothing to save: the plan did not load.", severity="warning")
             return
-        path = self.save_path
-        if self.origin != "file" and path.exists():
-            self.notify(f"{path} appeared since launch; not overwriting it. Open it with `launchdeck {path}`.",
+        bad = self.invalid_fields()
+        if bad:
+            from launchdeck.screens.dialogs import DropInvalidDialog
+
+            def answer(drop: bool | None) -> None:
+                if drop:
+                    self._write(path, then)
+                else:
+                    self.action_jump_to_setting(bad[0][0])
+
+            self.push_screen(DropInvalidDialog(bad), answer)
+            return
+        self._write(path, then)
+
+    def _write(self, path: Path | None, then: Callable[[], Any] | None) -> None:
+        from launchdeck.app.planfile import load_plan, save_plan
+
+        assert self.plan is not None
+        target = path or self.save_path
+        if path is None and self.origin != "file" and target.exists():
+            self.notify(f"{target} appeared since launch; not overwriting it. Save as another file (F2).",
                         severity="warning", timeout=8)
+            self.action_save_as()
             return
         header = None
         if self.origin == "compose" and self.opened.compose_path is not None:
             header = (f"launchdeck plan, imported from {self.opened.compose_path.name}.\n"
                       "Edit it here or in `launchdeck`; values of secrets never go in this file.")
         try:
-            save_plan(self.plan, path, doc=self.doc, header=header)
+            save_plan(self.plan, target, doc=self.doc, header=header)
         except OSError as exc:
-            self.notify(f"Could not save {path}: {exc.strerror or exc}", severity="error", timeout=8)
+            self.notify(f"Could not save {target}: {exc.strerror or exc}", severity="error", timeout=8)
             return
-        if self.origin != "file":
-            from launchdeck.app.planfile import load_plan
-
-            self.doc = load_plan(path).doc  # later saves keep what we just wrote
+        if self.origin != "file" or target != self.save_path:
+            self.doc = load_plan(target).doc  # later saves keep what we just wrote
             self.origin = "file"
-        self.dirty = False
-        self.notify(f"Saved {path}")
+            self.save_path = target
+        self._saved = self.plan
+        self.invalid_dropped()
+        self._update_dirty()
+        self.notify(f"Saved {target}")
+        if then is not None:
+            then()
 
-    def action_quit_app(self) -> None:
-        if not self.dirty:
+    def invalid_dropped(self) -> None:
+        for screen in self._plan_screens():
+            screen.reset_invalid()
+
+    def action_save_as(self) -> None:
+        from launchdeck.screens.dialogs import SaveAsDialog
+
+        if self.plan is None:
+            return
+        suggestion = self.save_path if not self.save_path.exists() or self.origin == "file" \
+            else self.save_path.with_name("launchdeck.new.yaml")
+
+        def answer(path: str | None) -> None:
+            if path:
+                self.request_save(path=Path(path).expanduser())
+
+        self.push_screen(SaveAsDialog(str(suggestion), current=self.save_path if self.origin == "file" else None),
+                         answer)
+
+    async def action_quit(self) -> None:
+        """Every way out (ctrl+q, ctrl+c, the palette) asks first when there are unsaved changes."""
+        from launchdeck.screens.dialogs import QuitDialog
+
+        if self.plan is None and self.plan_error is not None:
+            self.exit(2, return_code=2)  # the plan is still refused: the CLI's exit code for it
+            return
+        if not self.dirty or self.plan is None:
             self.exit(0)
             return
-        from launchdeck.screens.dialogs import ConfirmDialog
+        if isinstance(self.screen, QuitDialog):
+            return
 
-        self.push_screen(ConfirmDialog("You have unsaved changes.", "Quit without saving?", yes="Quit"),
-                         lambda yes: self.exit(0) if yes else None)
+        def answer(choice: str | None) -> None:
+            if choice == "save":
+                self.request_save(then=lambda: self.exit(0))
+            elif choice == "discard":
+                self.exit(0)
+
+        self.push_screen(QuitDialog(self.save_path.name, self.invalid_fields()), answer)
+
+    async def action_quit_app(self) -> None:  # the older name, kept for key maps and palettes
+        await self.action_quit()
 
     async def run_on(self, mode: str, action: str) -> None:
         """Switch to `mode` and run one of its screen actions once it is built (palette commands)."""
@@ -318,6 +539,11 @@ class LaunchDeck(App[int]):
         self.call_after_refresh(lambda: getattr(self.screen, "focus_setting", lambda _p: None)(path))
 
 
+def recovery_path(save_path: Path) -> Path:
+    """Where unsaved edits go when the terminal closes under the app (as nano keeps `FILE.save`)."""
+    return save_path.with_name(save_path.name + ".unsaved")
+
+
 def make_app(plan_path: str | None = None, *, cwd: Path | None = None, catalog: Any = None,
              log_source: str | None = None, status_enabled: bool = True) -> LaunchDeck:
     """Build the app (used by `launch` and the tests). Raises PlanFileError for a bad plan."""
@@ -326,18 +552,21 @@ def make_app(plan_path: str | None = None, *, cwd: Path | None = None, catalog: 
 
 
 def launch(plan_path: str | None) -> int:
-    """Open the TUI. A plan that cannot be read or parsed prints its FILE:LINE errors and exits 2
-    before the app starts; one that parses but does not validate closes the app right after its
-    first paint, with the same errors and exit code."""
+    """Open the TUI. A plan that cannot be read, parsed or validated opens with its FILE:LINE errors
+    listed and the editor one key away; quitting while it is still refused prints the errors and
+    exits 2. Without a terminal (stdin or stdout redirected) such a plan exits 2 at once."""
     from launchdeck.app.planerrors import PlanFileError
 
     try:
         app = make_app(plan_path)
     except PlanFileError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        path = Path(plan_path) if plan_path else Path.cwd() / PLAN_NAME
+        if not (sys.stdin.isatty() and sys.stdout.isatty()) or not path.is_file():
+            print(str(exc), file=sys.stderr)
+            return 2
+        app = LaunchDeck(Opened(None, None, path, "file", source=path, error=exc))
     result = app.run()
-    if app.plan_error is not None:  # the plan parsed but did not validate: the app closed at once
+    if app.plan is None and app.plan_error is not None:  # quit while the plan was still refused
         print(str(app.plan_error), file=sys.stderr)
         return 2
     return int(result or 0)

@@ -23,7 +23,9 @@ def _commands(app: Any) -> list[tuple[str, str, Callable[[], Any]]]:
                                                                                    f"choose_target('{target}')")))
     out += [
         ("plan: save", "write launchdeck.yaml, keeping its comments (ctrl+s)", app.action_save),
-        ("plan: undo", "undo the last change to the plan", partial(app.run_on, "plan", "undo")),
+        ("plan: save as…", "write the plan to another file (F2)", app.action_save_as),
+        ("plan: undo", "undo the last change to the plan (ctrl+z)", app.action_undo),
+        ("plan: redo", "redo what undo took back (ctrl+y)", app.action_redo),
         ("costs: refresh prices", "fetch current prices from the Cloud Billing Catalog API",
          partial(app.run_on, "costs", "refresh_prices")),
         ("costs: gcp vs self-host", "break-even months and cumulative cost chart",
@@ -40,7 +42,6 @@ def _commands(app: Any) -> list[tuple[str, str, Callable[[], Any]]]:
         ("logs: service status", "readiness of each Cloud Run service (needs credentials)",
          partial(app.run_on, "logs", "refresh_status")),
         ("help: keys", "every key on every screen (?)", app.action_help),
-        ("quit", "leave launchdeck (ctrl+q)", app.action_quit_app),
     ]
     return out
 

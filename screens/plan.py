@@ -11,10 +11,11 @@ import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
@@ -24,7 +25,6 @@ from textual.widgets.option_list import Option
 from launchdeck.screens.base import DeckScreen
 from launchdeck.screens.widgets.choice import Choice
 
-ROLES = ("web", "websocket", "worker", "job")
 COLUMNS = ("Name", "Role", "CPU/tier", "Mem/size", "Instances")
 COLUMN_CAPS = (13, 13, 13, 9, 9)  # widest each column gets: the list pane is 57 columns inside
 
@@ -36,8 +36,8 @@ class Field:
     # text | opttext (blank: none) | int | optint | float | optfloat | range | select | bool
     # | names (comma-separated list) | command (shell words)
     kind: str
-    choices: tuple[str, ...] = ()
-    roles: tuple[str, ...] = ROLES  # service roles the field applies to
+    model: str = ""  # "Class.field" of a Literal in app.plan: a select's choices (`choices`)
+    roles: tuple[str, ...] = ()  # service roles the field applies to (none named: every role)
     help: str = ""
     parts: tuple[str, ...] = ()  # the key's parts when they may contain dots (env variable names)
 
@@ -55,13 +55,25 @@ class Field:
         return "" if self.wide else self.help
 
 
+def choices(field: Field) -> tuple[str, ...]:
+    """A select's values, read from the plan model's Literal (one source for each fact)."""
+    if field.kind == "bool":
+        return ("false", "true")
+    from typing import get_args
+
+    from launchdeck.app import plan as model
+
+    cls_name, attr = field.model.split(".")
+    return tuple(str(v) for v in get_args(getattr(model, cls_name).model_fields[attr].annotation))
+
+
 def field_id(parts: Iterable[str | int]) -> str:
     """The editor's widget id for a plan key relative to its component (`f-usage-egress_gb`)."""
     return "f-" + "-".join(re.sub(r"[^A-Za-z0-9_-]", "_", str(part)) for part in parts)
 
 
 SERVICE_FIELDS = (
-    Field("role", "Role", "select", ROLES),
+    Field("role", "Role", "select", "Service.role"),
     Field("port", "Port", "optint", help="blank: none"),
     Field("image", "Image", "opttext", help="blank: built from Build"),
     Field("build", "Build", "opttext", help="the directory with the Dockerfile"),
@@ -72,7 +84,8 @@ SERVICE_FIELDS = (
     Field("max_instances", "Max instances", "int"),
     Field("concurrency", "Concurrency", "int", roles=("web", "websocket", "worker")),
     Field("timeout", "Timeout (s)", "int"),
-    Field("billing", "Billing", "select", ("request", "instance"), roles=("web", "websocket", "worker")),
+    Field("billing", "Billing", "select", "Service.billing", roles=("web", "websocket", "worker")),
+    Field("instances", "Pool instances", "int", roles=("worker",), help="worker pool size (cloud-run)"),
     Field("usage.requests_per_month", "Requests / month", "range", roles=("web", "websocket")),
     Field("usage.seconds_per_request", "Seconds / request", "range", roles=("web", "websocket")),
     Field("usage.busy_fraction", "Busy fraction", "range", roles=("websocket", "worker")),
@@ -91,7 +104,7 @@ SETTINGS_FIELDS = (
     Field("ingress.load_balancer", "Load balancer", "bool"),
     Field("ingress.domain", "Domain", "opttext"),
     Field("ingress.max_upload_mb", "Max upload MiB", "optfloat", help="largest request body the app accepts"),
-    Field("network.vpc", "VPC egress", "select", ("none", "connector", "direct")),
+    Field("network.vpc", "VPC egress", "select", "Network.vpc"),
     Field("network.egress_gb", "Egress GiB / month", "range"),
 )
 # Plan keys edited in the settings row (the target has its own screen).
@@ -104,7 +117,7 @@ POSTGRES_FIELDS = (
     Field("pool_size", "Pool per instance", "int", help="connections each instance opens"),
 )
 REDIS_FIELDS = (
-    Field("tier", "Tier", "select", ("basic", "standard")),
+    Field("tier", "Tier", "select", "Redis.tier"),
     Field("size_gb", "Size GB", "float"),
 )
 BUCKET_FIELDS = (
@@ -186,26 +199,57 @@ def _number(text: str, kind: str) -> Any:
         return text
 
 
+
+# A form editor's place in the plan: (component, plan path, field, index in a [low, high] range).
+Bind = tuple[str, tuple[str | int, ...], Field, int | None]
+HAND_SET = re.compile(r"set by hand \(the import suggested (?P<role>[a-z]+)(?:: (?P<why>.*))?\)", re.S)
+
+
+def why_after_role_change(old_role: str, old_why: str | None, new_role: str) -> str | None:
+    """The service's `why` once the user picks `new_role`: it stops explaining the old role, keeps
+    what the import suggested, and comes back when the user returns to the suggestion."""
+    hit = HAND_SET.fullmatch(old_why or "")
+    first_role, first_why = (hit["role"], hit["why"]) if hit else (old_role, old_why)
+    if new_role == first_role:
+        return first_why
+    return f"set by hand (the import suggested {first_role}{f': {first_why}' if first_why else ''})"
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
 class PlanScreen(DeckScreen):
     MODE = "plan"
+    # Keys that move the focus are priority bindings: Textual hands a key to whatever has the focus
+    # when the key arrives, so keys typed ahead of a focus change would land in the old place. Run
+    # here, in arrival order, the move happens before the next key is handed on. Each action skips
+    # (SkipAction) where it does not apply, and the key goes its usual way.
     BINDINGS = [
         Binding("e", "edit", "Edit"),
-        Binding("escape", "components", "Components"),
-        Binding("ctrl+z", "undo", "Undo"),
+        Binding("tab", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
+        Binding("enter", "enter", "Edit the component", show=False, priority=True),
+        Binding("escape", "leave_field", "Components", priority=True),
+        Binding("down,j", "list_move('down')", "Next component", show=False, priority=True),
+        Binding("up,k", "list_move('up')", "Previous component", show=False, priority=True),
+        Binding("home,g", "list_move('first')", "First component", show=False, priority=True),
+        Binding("end,G", "list_move('last')", "Last component", show=False, priority=True),
     ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(self) -> None:
         super().__init__()
         self._component: str | None = None
-        # Editor widget -> (plan path, field, index in a [low, high] range). Keyed by the widget
-        # object so late events from a form that was just replaced are ignored.
-        self._widgets: dict[Widget, tuple[tuple[str | int, ...], Field, int | None]] = {}
+        self._forms: dict[str, VerticalScroll] = {}  # built once per component, then shown or hidden
+        self._shapes: dict[str, tuple[str, ...]] = {}  # the fields each form was built with
+        self._widgets: dict[Widget, Bind] = {}
+        self._refused: dict[Widget, str] = {}  # editors holding a value the plan refused: why
         self._rows: list[str] = []
+        self._applying = False  # the plan is changing because of a keystroke here
         self._first_highlight = True  # the first paint shows a light overview; the form comes on first move
 
     def compose_body(self) -> Iterable[Widget]:
-        # The two panes sit directly on the screen (its layout is horizontal, the bars are docked):
-        # one container less to lay out and paint on the first screen.
         with Vertical(id="components-pane"):
             yield Label("Services and datastores", classes="title")
             yield Static(id="components-header")
@@ -213,7 +257,7 @@ class PlanScreen(DeckScreen):
         with Vertical(id="form-pane"):
             yield Static(id="form-title", classes="title")
             yield Static(id="why", classes="muted")
-            yield VerticalScroll(id="form")
+            yield Vertical(id="forms")
             yield Static(id="form-error", classes="error")
 
     # -- the component list ------------------------------------------------------------------
@@ -257,29 +301,67 @@ class PlanScreen(DeckScreen):
             components.set_options(Option(prompt, id=key) for key, prompt in zip(keys, prompts, strict=True))
             components.highlighted = min(highlighted or 0, len(keys) - 1) if keys else None
             self._rows = keys
-            if self._component is not None and self._component not in keys:
-                self.call_after_refresh(self._show, keys[0] if keys else None)
         else:
             for key, prompt in zip(keys, prompts, strict=True):
                 if components.get_option(key).prompt != prompt:
                     components.replace_option_prompt(key, prompt)
+        if self.deck.plan is None:
+            if self._component is None and not self._first_highlight:
+                self._show_overview()
+            return
+        if not self._applying:
+            self._sync_forms()
+        elif self._component is not None:
+            self._describe(self._component)
         if self._component is None and not self._first_highlight:
             self._show_overview()
 
+    def _sync_forms(self) -> None:
+        """The plan changed elsewhere (undo, redo, a target, an import): bring every built form to it.
+        A form whose fields no longer fit (a role change, a removed component) is built again."""
+        for component in list(self._forms):
+            if component not in self._rows or self._shape(component) != self._shapes[component]:
+                self._drop_form(component)
+        for editor, (_component, path, field, index) in self._widgets.items():
+            text = self._text_at(path, field, index)
+            if _editor_value(editor) != text:
+                _set_editor(editor, text)
+            self._mark(editor, None)
+        self.query_one("#form-error", Static).update("")
+        if self._component is not None:
+            if self._component not in self._rows:
+                self._component = None
+                self._show_overview()
+            elif self._component not in self._forms:
+                focused = self.focused.id if self.focused is not None else None
+                component, self._component = self._component, None
+                self.call_later(self._show, component, focused)
+            else:
+                self._describe(self._component)
+
+    def _drop_form(self, component: str) -> None:
+        form = self._forms.pop(component)
+        self._shapes.pop(component, None)
+        for editor in [w for w, bind in self._widgets.items() if bind[0] == component]:
+            self._widgets.pop(editor, None)
+            self._refused.pop(editor, None)
+        form.remove()
+
     @on(OptionList.OptionSelected, "#components")
-    def _selected(self) -> None:
-        self.call_after_refresh(self.action_edit)
+    async def _selected(self) -> None:
+        await self._edit_highlighted()
 
     @on(OptionList.OptionHighlighted, "#components")
     async def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        key = event.option_id
         if self._first_highlight:
             # The list highlights its first row when built: that is not the user picking it.
             self._first_highlight = False
             if self._component is None:  # not already showing a form (e.g. a jump from Preflight)
                 self._show_overview()
             return
-        if key and key != self._component:
+        # Only the latest of several queued moves builds a form (`_show` returns at once for the others).
+        key = event.option_id
+        if key and key != self._component and key == _highlighted_id(event.option_list):
             await self._show(key)
 
     def _show_overview(self) -> None:
@@ -302,14 +384,14 @@ class PlanScreen(DeckScreen):
                     style="italic")
         self.query_one("#why", Static).update(text)
 
-    # -- the form ----------------------------------------------------------------------------
+    # -- the forms ---------------------------------------------------------------------------
 
     def _fields_for(self, component: str) -> tuple[tuple[str | int, ...], tuple[Field, ...], str]:
         plan = self.plan
         if component.startswith("services."):
             name = component.split(".", 1)[1]
             svc = plan.services[name]
-            fields = tuple(f for f in SERVICE_FIELDS if svc.role in f.roles
+            fields = tuple(f for f in SERVICE_FIELDS if (not f.roles or svc.role in f.roles)
                            and not (f.key == "build" and isinstance(svc.build, dict)))  # a mapping: edit the file
             env = tuple(Field(f"env.{key}", key, "text", help="empty value", parts=("env", key)) for key in svc.env)
             why = f"role {svc.role}: {svc.why}" if svc.why else f"role {svc.role}"
@@ -328,34 +410,64 @@ class PlanScreen(DeckScreen):
         note = self.plan.unmapped[name].note
         return ("unmapped", name), (), f"not mapped to a managed service: {note}"
 
+    def _shape(self, component: str) -> tuple[str, ...]:
+        return tuple(f.key for f in self._fields_for(component)[1])
+
     def _value_at(self, path: tuple[str | int, ...]) -> Any:
         node: Any = self.plan
         for key in path:
             node = node[key] if isinstance(node, dict | list | tuple) else getattr(node, str(key))
         return node
 
-    async def _show(self, component: str | None) -> None:
-        self._component = component
-        form = self.query_one("#form", VerticalScroll)
-        await form.remove_children()
-        self._widgets = {}
-        self.query_one("#form-error", Static).update("")
-        if component is None:
-            self.query_one("#form-title", Static).update("")
+    def _text_at(self, path: tuple[str | int, ...], field: Field, index: int | None) -> str:
+        """What an editor shows for the plan's current value."""
+        value = self._value_at(path)
+        if field.kind == "bool":
+            return "true" if value else "false"
+        if index is not None:
+            return _fmt(value[index] if value is not None else None)
+        return _fmt(value, field.kind)
+
+    def _describe(self, component: str) -> None:
+        self.query_one("#form-title", Static).update(component)
+        self.query_one("#why", Static).update(self._fields_for(component)[2])
+
+    async def _show(self, component: str | None, focus: str | None = None) -> None:
+        """Show `component`'s form: built the first time, shown again after that (nothing rebuilt)."""
+        if component is None or self.deck.plan is None:
             return
-        root, fields, why = self._fields_for(component)
-        self.query_one("#form-title", Static).update(f"{component}")
-        self.query_one("#why", Static).update(why)
+        if component == self._component and component in self._forms:
+            return
+        previous = self._forms.get(self._component or "")
+        self._component = component
+        self.query_one("#form-error", Static).update("")
+        self._describe(component)
+        if component not in self._forms:
+            form = self._build(component)
+            self._forms[component] = form
+            form.display = False
+            await self.query_one("#forms", Vertical).mount(form)
+        if self._component != component:  # another component was picked while this one was built
+            return
+        if previous is not None and previous is not self._forms[component]:
+            previous.display = False
+        self._forms[component].display = True
+        self._show_refused()
+        if focus:
+            for widget in self._forms[component].query(f"#{focus}"):
+                self.set_focus(widget)
+
+    def _build(self, component: str) -> VerticalScroll:
+        root, fields, _why = self._fields_for(component)
+        self._shapes[component] = tuple(f.key for f in fields)
         rows: list[Widget] = []
         for field in fields:
             path = (*root, *field.path)
             value = self._value_at(path)
             wid = field_id(field.path)
             editors: list[Widget] = []
-            if field.kind == "select":
-                editors.append(Choice(field.choices, value, id=wid))
-            elif field.kind == "bool":
-                editors.append(Choice(("false", "true"), "true" if value else "false", id=wid))
+            if field.kind in ("select", "bool"):
+                editors.append(Choice(choices(field), self._text_at(path, field, None), id=wid))
             elif field.kind == "range":
                 low, high = value if value is not None else (None, None)
                 for i, part in enumerate((low, high)):
@@ -366,28 +478,33 @@ class PlanScreen(DeckScreen):
                 editors.append(Input(_fmt(value, field.kind), id=wid, placeholder=blank, compact=True,
                                      classes="wide" if field.wide else ""))
             for i, editor in enumerate(editors):
-                self._widgets[editor] = (path, field, i if field.kind == "range" else None)
+                self._widgets[editor] = (component, path, field, i if field.kind == "range" else None)
             message = Static(field.side_help, id=f"err-{wid}", classes="field-help")
             rows.append(Horizontal(Label(field.label, classes="field-label"), *editors, message,
                                    classes="field-row"))
         if not fields:
             rows.append(Static("Nothing to edit here.", classes="muted"))
-        await form.mount_all(rows)
+        return VerticalScroll(*rows, classes="form")
+
+    def current(self, selector: str) -> Widget:
+        """The widget matching `selector` in the form on show (each component has its own form)."""
+        return self._forms[self._component or ""].query_one(selector)
 
     # -- applying an edit --------------------------------------------------------------------
 
     @on(Input.Changed)
     @on(Choice.Changed)
     def _edited(self, event: Input.Changed | Choice.Changed) -> None:
-        if event.control not in self._widgets:
+        editor = event.control
+        if editor not in self._widgets or self.deck.plan is None:
             return
-        path, field, _index = self._widgets[event.control]
+        _component, path, field, index = self._widgets[editor]
+        if str(event.value) == self._text_at(path, field, index) and editor not in self._refused:
+            return  # shows the plan's value already (a sync, or typed back to it)
         raw: Any = event.value
         if field.kind == "bool":
             raw = raw == "true"
-        if raw == self._value_at(path):
-            return
-        if field.kind in ("optint", "optfloat"):
+        elif field.kind in ("optint", "optfloat"):
             raw = _number(str(raw), field.kind[3:]) if str(raw).strip() else None
         elif field.kind == "opttext":
             raw = str(raw).strip() or None
@@ -398,78 +515,171 @@ class PlanScreen(DeckScreen):
         elif field.kind in ("int", "float"):
             raw = _number(str(raw), field.kind)
         elif field.kind == "range":
-            raw = self._range_value(path, field)
-        self._apply(path, raw, field)
+            raw = self._range_value(editor, path, field)
+        self._apply(editor, path, raw, field)
 
-    def _range_value(self, path: tuple[str | int, ...], field: Field) -> Any:
-        pair = sorted((idx, w) for w, (p, _f, idx) in self._widgets.items() if p == path and idx is not None)
-        parts = [w.value.strip() for _i, w in pair if isinstance(w, Input)]
+    def _range_value(self, editor: Widget, path: tuple[str | int, ...], field: Field) -> Any:
+        pair = sorted((idx, w) for w, (c, p, _f, idx) in self._widgets.items()
+                      if p == path and idx is not None and c == self._widgets[editor][0])
+        parts = [_editor_value(w).strip() for _i, w in pair]
         if field.key == "usage.avg_instances" and not any(parts):
             return None
         if parts[0] and not parts[1]:
             parts[1] = parts[0]
         return [_number(p, "float") for p in parts]
 
-    def _apply(self, path: tuple[str | int, ...], value: Any, field: Field) -> None:
+    def _apply(self, editor: Widget, path: tuple[str | int, ...], value: Any, field: Field) -> None:
         from launchdeck.app.planfile import PlanFileError, plan_from_doc
 
         data = self.plan.model_dump()
         node = data
         for key in path[:-1]:
             node = node[key]
+        old = _plain(node.get(path[-1])) if isinstance(node, dict) else None
         node[path[-1]] = value
-        err = self.query_one(f"#err-{field_id(field.path)}", Static)
+        if field.key == "role" and path[0] == "services" and isinstance(node, dict):
+            node["why"] = why_after_role_change(str(old), node.get("why"), str(value))
         general = self.query_one("#form-error", Static)
         try:
             new = plan_from_doc(data, "plan")
         except PlanFileError as exc:
             dotted = ".".join(map(str, path))
-            mine = [e.message for e in exc.errors if e.path == dotted or e.path.startswith(dotted + ".")]
-            others = [f"{e.path}: {e.message}" for e in exc.errors if e not in mine and not (
-                e.path == dotted or e.path.startswith(dotted + "."))]
-            err.update(Text("✗ " + "; ".join(mine), style="bold red") if mine else field.side_help)
-            err.set_class(bool(mine), "-error")
+            mine = [e for e in exc.errors if e.path == dotted or e.path.startswith(dotted + ".")]
+            others = [f"{e.path}: {e.message}" for e in exc.errors if e not in mine]
+            self._mark(editor, "; ".join(e.message for e in mine) if mine else None)
             general.update(Text("\n".join(others), style="red") if others else "")
+            if not mine and others:
+                self._refused[editor] = others[0]
             return
-        err.update(field.side_help)
-        err.set_class(False, "-error")
+        self._mark(editor, None)
         general.update("")
         if new != self.plan:
-            self.deck.set_plan(new)
-            if field.key == "role":
-                self.call_after_refresh(self._reshow)
+            self._applying = field.key != "role"  # a role change reshapes the form: sync it
+            try:
+                self.deck.set_plan(new, edit=".".join(map(str, path)))
+            finally:
+                self._applying = False
 
-    async def _reshow(self) -> None:
-        focused = self.focused.id if self.focused else None
-        await self._show(self._component)
-        if focused:
-            for w in self.query(f"#{focused}"):
-                w.focus()
+    def _mark(self, editor: Widget, why: str | None) -> None:
+        """Show (or clear) the refusal beside `editor`; remember it for Save and Quit."""
+        _c, _p, field, _i = self._widgets[editor]
+        if why is None:
+            self._refused.pop(editor, None)
+        else:
+            self._refused[editor] = why
+        siblings = [w for w, b in self._widgets.items() if b[1] == self._widgets[editor][1]
+                    and b[0] == self._widgets[editor][0]]
+        reason = next((self._refused[w] for w in siblings if w in self._refused), None)
+        row = editor.parent
+        if row is None:
+            return
+        help_ = row.query(".field-help")
+        if help_:
+            message = help_.first(Static)
+            message.update(Text("✗ " + reason, style="bold red") if reason else field.side_help)
+            message.set_class(reason is not None, "-error")
+
+    def _show_refused(self) -> None:
+        general = self.query_one("#form-error", Static)
+        elsewhere = [(k, why) for k, _typed, why in self.invalid_fields()
+                     if not any(b[0] == self._component and ".".join(map(str, b[1])) == k
+                                for b in self._widgets.values())]
+        general.update(Text("Refused elsewhere: " + "; ".join(f"{k}: {why}" for k, why in elsewhere),
+                            style="yellow") if elsewhere else "")
+
+    def invalid_fields(self) -> list[tuple[str, str, str]]:
+        """(plan key, typed text, why refused) for every editor holding a refused value."""
+        out: list[tuple[str, str, str]] = []
+        for editor, why in self._refused.items():
+            _c, path, _f, index = self._widgets[editor]
+            key = ".".join(map(str, path)) + (f"[{'low' if index == 0 else 'high'}]" if index is not None else "")
+            out.append((key, _editor_value(editor), why))
+        return out
+
+    def reset_invalid(self) -> None:
+        """Saved without the refused values: their editors show the plan's values again."""
+        for editor in list(self._refused):
+            _c, path, field, index = self._widgets[editor]
+            _set_editor(editor, self._text_at(path, field, index))
+            self._mark(editor, None)
+        self.query_one("#form-error", Static).update("")
+
+    def on_descendant_blur(self) -> None:
+        self.deck.seal_edit()  # the next keystroke in any field starts a new undo step
 
     # -- actions -----------------------------------------------------------------------------
 
+    def _list(self) -> OptionList:
+        return self.query_one("#components", OptionList)
+
+    async def _edit_highlighted(self) -> None:
+        option = self._list().highlighted_option
+        if option is None or option.id is None:
+            return
+        await self._show(option.id)
+        editors = self._editors()
+        if editors:
+            self.set_focus(editors[0])
+
+    def _editors(self) -> list[Widget]:
+        form = self._forms.get(self._component or "")
+        return list(form.query("Input, Choice")) if form is not None else []
+
     async def action_edit(self) -> None:
-        components = self.query_one("#components", OptionList)
-        if self.focused is components:
-            option = components.highlighted_option
-            if self._component is None and option is not None:
-                await self._show(option.id)
-            editors = [w for w in self.query("#form Input, #form Choice")]
-            if editors:
-                editors[0].focus()
+        if self.focused is self._list():
+            await self._edit_highlighted()
+
+    async def action_enter(self) -> None:
+        if self.focused is not self._list():
+            raise SkipAction()
+        await self._edit_highlighted()
+
+    async def action_next_field(self) -> None:
+        await self._step_field(1)
+
+    async def action_previous_field(self) -> None:
+        await self._step_field(-1)
+
+    async def _step_field(self, step: int) -> None:
+        if self.app.screen is not self:
+            raise SkipAction()
+        if self.focused is self._list():
+            if step > 0:
+                await self._edit_highlighted()
+            else:
+                raise SkipAction()
+            return
+        editors = self._editors()
+        if self.focused in editors:
+            index = editors.index(self.focused) + step
+            if 0 <= index < len(editors):
+                self.set_focus(editors[index])
+            else:
+                self.set_focus(self._list())
+            return
+        raise SkipAction()
+
+    def action_leave_field(self) -> None:
+        if self.app.screen is not self or self.focused is self._list() or self.focused not in self._widgets:
+            raise SkipAction()
+        self.set_focus(self._list())
 
     def action_components(self) -> None:
-        self.query_one("#components", OptionList).focus()
+        self.set_focus(self._list())
 
-    def action_undo(self) -> None:
-        if not self.deck.undo():
-            self.notify("Nothing to undo.")
-            return
-        self.call_after_refresh(self._reshow)
+    async def action_list_move(self, where: str) -> None:
+        components = self._list()
+        if self.app.screen is not self or self.focused is not components:
+            raise SkipAction()
+        {"down": components.action_cursor_down, "up": components.action_cursor_up,
+         "first": components.action_first, "last": components.action_last}[where]()
+
+    def action_undo(self) -> None:  # the palette's "plan: undo"
+        self.deck.action_undo()
 
     async def focus_setting(self, path: str | None) -> None:
         """Select the component owning dotted plan key `path` and focus its field."""
-        if not path:
+        if not path or self.deck.ensure_plan() is None:
             return
         parts = path.split(".")
         if parts[0] in ("services", "buckets", "unmapped"):
@@ -478,25 +688,43 @@ class PlanScreen(DeckScreen):
             component, rest = "settings", parts
         else:
             component, rest = parts[0], parts[1:]
+        rest[-1:] = [rest[-1].split("[")[0]] if rest else []  # "usage.x[low]" from invalid_fields
         if rest[:1] == ["env"] and len(rest) > 2:  # an env variable whose name has dots
             rest = ["env", ".".join(rest[1:])]
-        components = self.query_one("#components", OptionList)
+        components = self._list()
         if component not in self._rows:
             self.notify(f"{path}: not a setting on this screen", severity="warning")
             return
+        self._first_highlight = False
         components.highlighted = components.get_option_index(component)
-        if component != self._component:
-            await self._show(component)
+        await self._show(component)
         wid = field_id(rest)
+        form = self._forms.get(component)
+        if form is None:
+            return
         for candidate in (wid, f"{wid}-0"):
-            hits = self.query(f"#{candidate}")
+            hits = form.query(f"#{candidate}")
             if hits:
-                hits.first().focus()
+                self.set_focus(hits.first())
                 return
-        components.focus()
+        self.set_focus(components)
         self.query_one("#form-error", Static).update(
             Text(f"{path} is not edited on this screen: change it in {self.deck.save_path.name} "
                  "(or the compose file) and reopen.", style="yellow"))
+
+
+def _highlighted_id(option_list: OptionList) -> str | None:
+    option = option_list.highlighted_option
+    return option.id if option is not None else None
+
+
+def _editor_value(editor: Widget) -> str:
+    return str(getattr(editor, "value", ""))
+
+
+def _set_editor(editor: Widget, text: str) -> None:
+    if isinstance(editor, Input | Choice):
+        editor.value = text
 
 
 SCREEN = PlanScreen

@@ -76,3 +76,79 @@ def run_in_pty(argv: list[str], *, cwd: str | None = None, env: dict[str, str] |
             code = proc.returncode
         os.close(master)
     return PtyRun(output, code, seen, answered)
+
+
+class PtySession:
+    """A program on a pty that a test or bench drives step by step: read until something is drawn,
+    type, close the terminal, wait for the exit (every wait has a timeout; none is a fixed sleep)."""
+
+    def __init__(self, argv: list[str], *, cwd: str | None = None, env: dict[str, str] | None = None,
+                 size: tuple[int, int] = (120, 40)) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        env = {"TERM": "xterm-256color", "COLORTERM": "truecolor", **(env if env is not None else os.environ)}
+        self.start = time.perf_counter()
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
+                                     start_new_session=True)
+        os.close(slave)
+        self.output = b""
+        self.closed = False
+
+    def read_some(self, timeout: float) -> bytes:
+        """What the program draws within `timeout` seconds (b"" when nothing)."""
+        if self.closed:
+            return b""
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return b""
+        try:
+            chunk = os.read(self.master, 1 << 16)
+        except OSError:  # the program exited and closed the terminal
+            chunk = b""
+        self.output += chunk
+        return chunk
+
+    def read_until(self, marker: bytes, timeout: float = 30.0, since: int = 0) -> float:
+        """Read until `marker` appears in the output after offset `since`; seconds it took."""
+        begin = time.perf_counter()
+        while marker not in self.output[since:]:
+            if time.perf_counter() - begin > timeout:
+                raise TimeoutError(f"{marker!r} not drawn in {timeout} s")
+            if not self.read_some(0.05) and self.proc.poll() is not None:
+                self.read_some(0.05)
+                if marker not in self.output[since:]:
+                    raise RuntimeError(f"exited ({self.proc.returncode}) before drawing {marker!r}")
+        return time.perf_counter() - begin
+
+    def drain(self, quiet: float = 0.05) -> None:
+        """Read until the program has drawn nothing for `quiet` seconds."""
+        while self.read_some(quiet):
+            pass
+
+    def write(self, data: bytes) -> None:
+        os.write(self.master, data)
+
+    def close_terminal(self) -> None:
+        """Close the terminal's master side, as a terminal window closing does."""
+        if not self.closed:
+            os.close(self.master)
+            self.closed = True
+
+    def wait(self, timeout: float) -> int | None:
+        """The exit code, reading meanwhile so the program never blocks writing; None past `timeout`."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                self.read_some(0.01)
+                return self.proc.returncode
+            if self.closed:
+                time.sleep(0.02)
+            else:
+                self.read_some(0.02)
+        return None
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.close_terminal()

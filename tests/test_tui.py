@@ -132,7 +132,7 @@ async def test_choose_target_then_memory_edit_updates_cost_cell(tmp_path: Path) 
         await open_screen(pilot, "1", "plan")
         await app.screen.focus_setting("services.worker.memory")
         await pilot.pause()
-        memory = app.screen.query_one("#f-memory")
+        memory = app.screen.current("#f-memory")
         assert app.focused is memory
         memory.value = "8Gi"
         await until(pilot, lambda: app.plan.services["worker"].memory == "8Gi")
@@ -149,17 +149,17 @@ async def test_bad_value_is_shown_inline_and_plan_stays_valid(tmp_path: Path) ->
         await pilot.pause()
         await app.screen.focus_setting("services.worker.memory")
         await pilot.pause()
-        app.screen.query_one("#f-memory").value = "1Gi"  # below Cloud Run's floor for 4 vCPU
+        app.screen.current("#f-memory").value = "1Gi"  # below Cloud Run's floor for 4 vCPU
         await pilot.pause(0.2)
-        error = app.screen.query_one("#err-f-memory")
+        error = app.screen.current("#err-f-memory")
         assert error.has_class("-error")
         assert "4 vCPU" in str(error.render())
         assert app.plan.services["worker"].memory == "4Gi"
         assert not app.dirty
-        app.screen.query_one("#f-memory").value = "6Gi"
+        app.screen.current("#f-memory").value = "6Gi"
         await until(pilot, lambda: app.plan.services["worker"].memory == "6Gi")
-        assert not app.screen.query_one("#err-f-memory").has_class("-error")
-        assert "✗" not in str(app.screen.query_one("#err-f-memory").render())
+        assert not app.screen.current("#err-f-memory").has_class("-error")
+        assert "✗" not in str(app.screen.current("#err-f-memory").render())
 
 
 async def test_settings_env_secrets_and_command_are_edited_in_place(tmp_path: Path) -> None:
@@ -170,13 +170,13 @@ async def test_settings_env_secrets_and_command_are_edited_in_place(tmp_path: Pa
         screen = app.screen
         await screen.focus_setting("ingress.max_upload_mb")
         await pilot.pause()
-        assert app.focused is screen.query_one("#f-ingress-max_upload_mb")
+        assert app.focused is screen.current("#f-ingress-max_upload_mb")
         app.focused.value = "30"
         await until(pilot, lambda: app.plan.ingress.max_upload_mb == 30)
 
         await screen.focus_setting("services.frontend.env.NEXT_PUBLIC_API_URL")
         await pilot.pause()
-        field = screen.query_one("#f-env-NEXT_PUBLIC_API_URL")
+        field = screen.current("#f-env-NEXT_PUBLIC_API_URL")
         assert app.focused is field and field.value == "http://localhost:8000"
         field.value = "https://api.rehearsekit.example.com"
         await until(pilot, lambda: app.plan.services["frontend"].env["NEXT_PUBLIC_API_URL"].startswith("https://api"))
@@ -185,11 +185,11 @@ async def test_settings_env_secrets_and_command_are_edited_in_place(tmp_path: Pa
         await pilot.pause()
         app.focused.value = "DATABASE_URL, REDIS_URL"
         await until(pilot, lambda: app.plan.services["worker"].secrets == ["DATABASE_URL", "REDIS_URL"])
-        screen.query_one("#f-command").value = "celery -A app.worker worker --concurrency=1 -Q 'high low'"
+        screen.current("#f-command").value = "celery -A app.worker worker --concurrency=1 -Q 'high low'"
         await until(pilot, lambda: app.plan.services["worker"].command[-1] == "high low")
-        screen.query_one("#f-secrets").value = "not a name!"  # refused inline, the plan keeps its value
+        screen.current("#f-secrets").value = "not a name!"  # refused inline, the plan keeps its value
         await pilot.pause(0.2)
-        assert screen.query_one("#err-f-secrets").has_class("-error")
+        assert screen.current("#err-f-secrets").has_class("-error")
         assert app.plan.services["worker"].secrets == ["DATABASE_URL", "REDIS_URL"]
 
     from launchdeck.app.preflight import run_preflight
@@ -207,7 +207,7 @@ async def test_save_keeps_comments(tmp_path: Path) -> None:
         await pilot.pause()
         await app.screen.focus_setting("services.worker.max_instances")
         await pilot.pause()
-        app.screen.query_one("#f-max_instances").value = "5"
+        app.screen.current("#f-max_instances").value = "5"
         await until(pilot, lambda: app.plan.services["worker"].max_instances == 5)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: not app.dirty)
@@ -461,29 +461,65 @@ def test_unparsable_plan_exits_2_before_the_tui(tmp_path: Path, capsys: pytest.C
     assert f"{bad}:" in err and "Traceback" not in err
 
 
-async def test_invalid_plan_ends_the_app_with_its_errors(tmp_path: Path) -> None:
+async def test_invalid_plan_opens_with_its_errors_and_quits_with_2(tmp_path: Path) -> None:
     bad = tmp_path / "launchdeck.yaml"
     bad.write_text("name: demo\nservices:\n  web:\n    role: frontend\n")
     app = deck(str(bad), cwd=tmp_path)
     assert app.plan is None and app.preview is not None  # validated after the first paint
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.plan_error is not None)
+        await until(pilot, lambda: type(app.screen).__name__ == "InvalidPlanScreen"
+                    and "role" in str(app.screen.query_one("#invalid-errors").render()))
+        errors = str(app.screen.query_one("#invalid-errors").render())
+        assert "launchdeck.yaml:4" in errors and "services.web.role" in errors
+        await pilot.press("q")
+        await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 2
     assert f"{bad}:4:" in str(app.plan_error) and "role" in str(app.plan_error)
 
 
-def test_launchdeck_on_an_invalid_plan_in_a_terminal(tmp_path: Path) -> None:
-    """The real command in a pseudo-terminal: it draws, closes, prints FILE:LINE and exits 2."""
+async def test_invalid_plan_opens_the_editor_at_the_error_then_reloads(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """e runs $EDITOR with +LINE (as vi, nano and emacs take it); the fixed file loads in place."""
     import sys
 
-    from tests.ptyrun import run_in_pty
+    bad = tmp_path / "launchdeck.yaml"
+    bad.write_text("name: demo\nservices:\n  web:\n    role: frontend\n    port: 8000\n")
+    editor = tmp_path / "bin" / "vi"
+    editor.parent.mkdir()
+    editor.write_text(f"#!{sys.executable}\nimport sys, pathlib\n"
+                      f"pathlib.Path({str(tmp_path / 'argv')!r}).write_text(repr(sys.argv[1:]))\n"
+                      "p = pathlib.Path(sys.argv[-1]); p.write_text(p.read_text().replace('frontend', 'web'))\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = deck(str(bad), cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "InvalidPlanScreen")
+        await pilot.press("e")
+        await until(pilot, lambda: app.plan is not None)
+        assert (tmp_path / "argv").read_text() == repr(["+4", str(bad)])
+        await until(pilot, lambda: type(app.screen).__name__ == "PlanScreen")
+        assert app.plan.services["web"].role == "web" and app.plan_error is None and not app.dirty
+    assert app.return_code in (None, 0)
+
+
+def test_launchdeck_on_an_invalid_plan_in_a_terminal(tmp_path: Path) -> None:
+    """The real command in a pseudo-terminal: it lists the errors, q quits, FILE:LINE printed, exit 2."""
+    import sys
+
+    from tests.ptyrun import PtySession
 
     bad = tmp_path / "launchdeck.yaml"
     bad.write_text("name: demo\nservices:\n  web:\n    role: frontend\n")
-    run = run_in_pty([sys.executable, "-m", "launchdeck.app.cli", str(bad)], cwd=str(ROOT), timeout=60)
-    assert run.returncode == 2
-    text = run.output.decode(errors="replace")
-    assert f"{bad}:4: services.web.role" in text and "Traceback" not in text
+    run = PtySession([sys.executable, "-m", "launchdeck.app.cli", str(bad)], cwd=str(ROOT))
+    try:
+        run.read_until(b"is not a valid plan yet", timeout=60)
+        run.write(b"q")
+        assert run.wait(30) == 2
+        text = run.output.decode(errors="replace")
+        assert f"{bad}:4: services.web.role" in text and "Traceback" not in text
+    finally:
+        run.kill()
 
 
 @pytest.mark.slow
