@@ -531,11 +531,13 @@ class PlanScreen(DeckScreen):
     def _apply(self, editor: Widget, path: tuple[str | int, ...], value: Any, field: Field) -> None:
         from launchdeck.app.planfile import PlanFileError, plan_from_doc
 
-        data = self.plan.model_dump()
+        # Only what the plan sets (its defaults stay defaults): some rules read which keys are given,
+        # e.g. a worker pool's `instances` wins over min_instances only when the plan names it.
+        data = self.plan.model_dump(exclude_unset=True)
         node = data
         for key in path[:-1]:
-            node = node[key]
-        old = _plain(node.get(path[-1])) if isinstance(node, dict) else None
+            node = node.setdefault(key, {})
+        old = _plain(self._value_at(path[:-1] + ("role",))) if field.key == "role" else None
         node[path[-1]] = value
         if field.key == "role" and path[0] == "services" and isinstance(node, dict):
             node["why"] = why_after_role_change(str(old), node.get("why"), str(value))

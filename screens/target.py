@@ -128,7 +128,7 @@ class TargetScreen(DeckScreen):
         if target == self.plan.target:
             self.notify(f"{target} is already the target.")
             return
-        data = self.plan.model_dump()
+        data = self.plan.model_dump(exclude_unset=True)  # defaults stay defaults (see PlanScreen._apply)
         data["target"] = target
         try:
             new = plan_from_doc(data, "target")
