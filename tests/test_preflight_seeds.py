@@ -67,7 +67,7 @@ def test_clean_project_on_its_own_target_has_no_findings_at_all():
 EXAMPLE_GOLDEN = {
     "cloud-run": [
         ("error", "cr-request-too-large-413", None, "ingress.max_upload_mb"),
-        ("error", "db-too-many-connections", None, "postgres.pool_size"),
+        ("warning", "db-too-many-connections", None, "postgres.pool_size"),
         ("warning", "env-url-points-at-localhost", "frontend", "services.frontend.env.NEXT_PUBLIC_API_URL"),
         ("warning", "env-url-points-at-localhost", "frontend", "services.frontend.env.NEXT_PUBLIC_WS_URL"),
         ("warning", "env-compose-hostname", "backend", "services.backend.env.S3_ENDPOINT"),
@@ -76,7 +76,7 @@ EXAMPLE_GOLDEN = {
     ],
     "cloud-run-jobs": [
         ("error", "cr-request-too-large-413", None, "ingress.max_upload_mb"),
-        ("error", "db-too-many-connections", None, "postgres.pool_size"),
+        ("warning", "db-too-many-connections", None, "postgres.pool_size"),
         ("warning", "env-url-points-at-localhost", "frontend", "services.frontend.env.NEXT_PUBLIC_API_URL"),
         ("warning", "env-url-points-at-localhost", "frontend", "services.frontend.env.NEXT_PUBLIC_WS_URL"),
         ("warning", "env-compose-hostname", "backend", "services.backend.env.S3_ENDPOINT"),
@@ -85,7 +85,7 @@ EXAMPLE_GOLDEN = {
         ("warning", "env-compose-hostname", "worker", "services.worker.env.S3_ENDPOINT"),
     ],
     "gke-autopilot": [
-        ("error", "db-too-many-connections", None, "postgres.pool_size"),
+        ("warning", "db-too-many-connections", None, "postgres.pool_size"),
         ("warning", "env-url-points-at-localhost", "frontend", "services.frontend.env.NEXT_PUBLIC_API_URL"),
         ("warning", "env-url-points-at-localhost", "frontend", "services.frontend.env.NEXT_PUBLIC_WS_URL"),
         ("warning", "env-compose-hostname", "backend", "services.backend.env.S3_ENDPOINT"),

@@ -244,8 +244,9 @@ def test_pydantic_settings_with_prefix_and_alias(tmp_path):
     """})
     reads = merge(python_reads([src / "s.py"])[0])
     got = {k: r.kind for k, r in reads.items()}
+    # `region: str | None = None` has a default (None): the author made it optional, it is not missing.
     assert got == {"APP_SECRET": "required", "APP_DEBUG": "default", "SENTRY_DSN": "required",
-                   "APP_REGION": "optional", "REDIS_URL": "required"}
+                   "APP_REGION": "default", "REDIS_URL": "required"}
 
 
 def test_python_env_read_forms(tmp_path):
@@ -698,7 +699,7 @@ def test_pool_size_set_in_code_counts_for_connections(tmp_path):
     pg = {"tier": "db-custom-1-3840"}  # 100 connections; the plan's pool_size 5 gives 4 x 5 = 20
     assert "db-too-many-connections" not in ids(run_preflight(plan(svc, postgres=pg)))
     f = only(check(tmp_path, svc, postgres=pg), "db-too-many-connections")
-    assert f and "120" in f[0].message and f[0].severity == "error"
+    assert f and "120" in f[0].message and f[0].severity == "warning"
 
 
 def test_heavy_packages_in_the_web_image(tmp_path):

@@ -77,7 +77,7 @@ def providers(module: str, directory: Path | None = None) -> frozenset[str]:
     # Namespace packages (google.*, azure.*): the top name says nothing; google.cloud.X is google-cloud-X.
     lowest = 2 if parts[0] in NAMESPACES else 1
     if parts[0] == "google" and len(parts) >= 3 and parts[1] == "cloud":
-        return frozenset({canonical(f"google-cloud-{parts[2]}")})
+        return frozenset({canonical(f"google-cloud-{parts[2]}")})  # a naming convention: no data needed
     for n in range(len(parts), lowest - 1, -1):
         key = ".".join(parts[:n])
         found: set[str] = set()
@@ -106,8 +106,9 @@ def resolve(module: str, declared: set[str], directory: Path | None = None) -> t
     known = providers(module, directory)
     if top in NAMESPACES:
         two = canonical("-".join(module.split(".")[:3]))
-        if known & declared or any(d == two or d.startswith(two + "-") or two.startswith(d) and d.count("-") >= 2
-                                   for d in declared):
+        flat = two.replace("-", "")  # google.cloud.secretmanager is google-cloud-secret-manager
+        if known & declared or any(d == two or d.startswith(two + "-") or d.replace("-", "") == flat
+                                   or (two.startswith(d) and d.count("-") >= 2) for d in declared):
             return True, known
         return False, known
     if known & declared or canonical(top) in declared or canonical(module.replace(".", "-")) in declared:

@@ -57,6 +57,15 @@ class Dockerfile:
             values.update(env_pairs(ins.args))
         return values
 
+    def build_values(self) -> dict[str, str]:
+        """ENV and ARG defaults of every stage: what a build step (next build, vite build) sees."""
+        values: dict[str, str] = {}
+        for ins in self.all_instructions("ARG") + self.all_instructions("ENV"):
+            for key, value in env_pairs(ins.args).items():
+                if value and "$" not in value:
+                    values[key] = value
+        return values
+
     def user(self) -> Instruction | None:
         users = self.final_instructions("USER")
         return users[-1] if users else None

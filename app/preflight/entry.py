@@ -142,12 +142,14 @@ _LOCAL_BY_DEFAULT = (
     (re.compile(r"\bvite\b(?!.*--host)"), "localhost (vite's default without --host)"),
     (re.compile(r"\bng\s+serve\b(?!.*--host)"), "localhost (ng serve's default without --host)"),
     (re.compile(r"\bhypercorn\b(?!.*(-b|--bind))"), "127.0.0.1 (hypercorn's default without --bind)"),
+    (re.compile(r"\bfastapi\s+dev\b(?!.*--host)"), "127.0.0.1 (fastapi dev's default without --host)"),
 )
 _DEFAULT_PORTS = (
     (re.compile(r"\bstreamlit\s+run\b(?!.*--server\.port)"), 8501, "STREAMLIT_SERVER_PORT"),
     (re.compile(r"\bflask\b.*\brun\b(?!.*(--port|-p\s))"), 5000, "FLASK_RUN_PORT"),
     (re.compile(r"\bmanage\.py\s+runserver\s*$|\bmanage\.py\s+runserver\s+0\.0\.0\.0\s*$"), 8000, ""),
     (re.compile(r"\bhypercorn\b(?!.*(-b|--bind))"), 8000, ""),
+    (re.compile(r"\bfastapi\s+(run|dev)\b(?!.*--port)"), 8000, ""),
 )
 
 

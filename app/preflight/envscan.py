@@ -164,9 +164,9 @@ class _PyVisitor(ast.NodeVisitor):
             name, kind, default = prefix + field, REQUIRED, None
             value = stmt.value
             if value is not None:
+                # A field with a default, None included, is a setting the author chose to make optional:
+                # not missing when the plan leaves it out.
                 kind, default = DEFAULT, (str(value.value) if isinstance(value, ast.Constant) else None)
-                if isinstance(value, ast.Constant) and value.value is None:
-                    kind = OPTIONAL
                 if isinstance(value, ast.Call) and _dotted(value.func).split(".")[-1] == "Field":
                     kind, default = self._field_default(value)
                     for kw in value.keywords:
@@ -185,7 +185,7 @@ class _PyVisitor(ast.NodeVisitor):
         if node is None or (isinstance(node, ast.Constant) and node.value is Ellipsis):
             return REQUIRED, None
         if isinstance(node, ast.Constant) and node.value is None:
-            return OPTIONAL, None
+            return DEFAULT, None
         return DEFAULT, (str(node.value) if isinstance(node, ast.Constant) else None)
 
 
@@ -303,10 +303,16 @@ def go_reads(files: list[Path]) -> list[EnvRead]:
             after = "\n".join(text[m.end():].splitlines()[:5])
             fallback = None
             if re.search(r"==\s*\"\"|!ok|\bok\b\s*\{|!found", after):
-                lit = next((g1 or g2 for g1, g2 in _GO_STRING.findall(after) if (g1 or g2)), None)
-                fallback = lit
+                assigned = re.search(r"\b\w+\s*=\s*(?:\"([^\"\n]*)\"|`([^`\n]*)`)", after)
+                fallback = (assigned.group(1) or assigned.group(2)) if assigned else None
             kind = DEFAULT if fallback is not None else OPTIONAL
-            reads.append(EnvRead(m.group(2), kind, path, line, fallback))
+            if fallback is None and re.search(r"==\s*\"\"|!ok", after) and re.search(
+                    r"log\.Fatal|panic\(|errors\.New|fmt\.Errorf|os\.Exit", after):
+                kind = REQUIRED
+            # Only main() and init() run at start-up; a read in any other function fails when it is called.
+            func = re.findall(r"^func\s+(?:\([^)]*\)\s*)?(\w+)", text[:m.start()], re.MULTILINE)
+            in_function = not func or func[-1] not in ("main", "init")
+            reads.append(EnvRead(m.group(2), kind, path, line, fallback, in_function=bool(func) and in_function))
         for m in _GO_HELPER.finditer(text):
             if m.group(0).startswith(("os.", "Getenv")):
                 continue

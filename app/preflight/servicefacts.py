@@ -200,11 +200,12 @@ def _from_source(name: str, svc: Service, directory: Path, dockerfile: Dockerfil
     if entries:
         sites, py_files = import_tree(index, entries)
     else:
+        # No entry point found: every Python file is a guess; findings from it are warnings at most.
         fallback = [p for p in (directory / n for n in _FALLBACK_ENTRIES) if p.is_file()]
         if fallback:
             sites, py_files = import_tree(index, fallback)
         if not py_files:
-            py_files = code_files(directory, (".py",))
+            sites, py_files = import_tree(index, code_files(directory, (".py",)))
     lines = [line for _, line in start.lines()]
     js_files, js_confident = js_reachable(directory, lines) if (directory / "package.json").is_file() else ([], False)
     build_lines = lines + ([i.args for i in dockerfile.all_instructions("RUN")] if dockerfile else [])

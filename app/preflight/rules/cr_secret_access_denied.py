@@ -32,13 +32,28 @@ def _norm(name: str) -> str:
     return name.upper().replace("-", "_")
 
 
+_DEF = re.compile(r"^\s*(?:async\s+)?(?:def|function)\s+(\w+)\s*\(|^\s*(?:export\s+)?(?:const|let)\s+(\w+)\s*=\s*"
+                  r"(?:async\s*)?\(", re.MULTILINE)
+
+
 def _code_secrets(f: ServiceFacts, root) -> list[tuple[str, str]]:  # noqa: ANN001
+    """(secret name, where) for Secret Manager reads by a literal name: direct, or through a local helper
+    (def get_secret(name): ... access_secret_version(...)) called with a literal anywhere reachable."""
+    texts = {path: read_text(path) or "" for path in f.code_files}
+    helpers: set[str] = set()
+    patterns = list(_SECRET_NAMES)
+    for text in texts.values():
+        if _SM_USE.search(text):
+            helpers |= {a or b for a, b in _DEF.findall(text)}
+    helpers -= {"main", "__init__"}
+    if helpers:
+        names = "|".join(sorted(map(re.escape, helpers)))
+        patterns.append(re.compile(r"\b(?:" + names + r")\(\s*['\"]([A-Za-z0-9_-]+)['\"]"))
     out: list[tuple[str, str]] = []
-    for path in f.code_files:
-        text = read_text(path) or ""
-        if not _SM_USE.search(text):
+    for path, text in texts.items():
+        if not (_SM_USE.search(text) or helpers and any(h + "(" in text for h in helpers)):
             continue
-        for pattern in _SECRET_NAMES:
+        for pattern in patterns:
             for m in pattern.finditer(text):
                 where = f"{rel(path, root) if root else path}:{text.count(chr(10), 0, m.start()) + 1}"
                 out.append((m.group(1), where))

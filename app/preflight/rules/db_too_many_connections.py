@@ -10,7 +10,7 @@ from launchdeck.app.preflight.facts import command_text, processes_per_instance,
 from launchdeck.app.preflight.finding_catalog import Finding, render
 from launchdeck.app.preflight.rule import Rule, RuleInput
 
-RULE = Rule(id="db-too-many-connections", severity="error", evidence=("plan", "code"),
+RULE = Rule(id="db-too-many-connections", severity="warning", evidence=("plan", "code"),
             signature="db-too-many-connections")
 
 # Cloud SQL for PostgreSQL default max_connections by tier memory (GiB lower bound -> connections).
@@ -41,7 +41,7 @@ def check(inp: RuleInput) -> Iterator[Finding]:
     limit = cloud_sql_connection_limit(plan.postgres.tier)
     if limit is None:
         return
-    parts, demand = [], 0
+    parts, demand, floor = [], 0, 0
     for f in inp.facts():
         svc = f.effective
         if not uses_postgres(plan, svc):
@@ -59,7 +59,13 @@ def check(inp: RuleInput) -> Iterator[Finding]:
             instances = svc.max_instances
         n = instances * procs * pool
         demand += n
+        # What runs from the first minute: min_instances (at least one) for services, every pool instance.
+        always = instances if (svc.role == "worker" and inp.target == "cloud-run") or runs_as_job(svc, inp.target) \
+            else max(1, svc.min_instances)
+        floor += always * procs * pool
         parts.append(f"{f.name} {instances} x {procs} x {pool}" if procs > 1 else f"{f.name} {instances} x {pool}")
     if demand > 0.8 * limit and demand > 0:
-        yield render(RULE.id, path="postgres.pool_size", severity="error" if demand > limit else "warning",
+        # Over the limit at full scale is a capacity warning (connections fail under load); over it with
+        # only the instances that always run, the deploy itself fails to connect: an error.
+        yield render(RULE.id, path="postgres.pool_size", severity="error" if floor > limit else "warning",
                      demand=demand, parts="; ".join(parts), tier=plan.postgres.tier, limit=limit)

@@ -33,7 +33,7 @@ def check(inp: RuleInput) -> Iterator[Finding]:
         if f.dockerfile is None:
             continue
         # ARG/ENV NEXT_PUBLIC_API_URL=http://localhost:8000 in the Dockerfile is baked into the build.
-        for key, value in sorted(f.dockerfile.env_values().items()):
+        for key, value in sorted(f.dockerfile.build_values().items()):
             if key.startswith(_BUILD_TIME) and url_host(value) in LOCAL_HOSTS and key not in f.effective.env:
                 yield render(RULE.id, variant="build", service=f.name, path=f"services.{f.name}.env.{key}",
                              name=key, value=value)

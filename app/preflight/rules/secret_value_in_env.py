@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from launchdeck.app.preflight.envvalues import PLACEHOLDER, SECRET_REF
 from launchdeck.app.preflight.finding_catalog import Finding, render
 from launchdeck.app.preflight.rule import Rule, RuleInput
-from launchdeck.app.secretish import looks_secret
+from launchdeck.app.secretish import looks_secret, looks_secret_name
 
 RULE = Rule(id="secret-value-in-env", severity="error", evidence=("plan",))
 
@@ -21,11 +21,22 @@ def _plain_value(value: str) -> bool:
     return "://" in v and "@" not in v.split("://", 1)[1].split("/")[0]
 
 
+# org/name-style identifiers (Hugging Face models, image or repo names): words joined by - or _, one slash.
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+def _identifier(value: str) -> bool:
+    v = value.strip()
+    return bool(_IDENTIFIER.match(v)) and len(re.findall(r"[-_]", v)) >= 2 and bool(re.search(r"[A-Za-z]{3,}", v))
+
+
 def check(inp: RuleInput) -> Iterator[Finding]:
     for f in inp.facts():
         for key, value in sorted(f.service.env.items()):
             if value and SECRET_REF.search(value):
                 continue
+            if not looks_secret_name(key) and _identifier(value):
+                continue  # sentence-transformers/all-MiniLM-L6-v2 is a model id, whatever its entropy
             # The same rule `generate` enforces (it refuses to write these), so doctor warns first.
             if looks_secret(key, value):
                 plain = not value or PLACEHOLDER.match(value) or _plain_value(value)

@@ -1,0 +1,6 @@
+from reports.celery_app import app
+
+
+@app.task
+def build(report_id):
+    return report_id

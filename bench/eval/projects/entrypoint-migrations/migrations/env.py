@@ -1,0 +1,5 @@
+import os
+
+from alembic import context
+
+URL = os.environ['DATABASE_URL']

@@ -1,0 +1,3 @@
+const pino = require('pino');
+const config = require('./config');
+module.exports = pino({ level: config.logLevel });

@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+from ingest.settings import settings
+
+app = FastAPI()

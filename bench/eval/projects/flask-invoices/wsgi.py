@@ -1,0 +1,3 @@
+from invoices import create_app
+
+app = create_app()

@@ -1,0 +1,5 @@
+import time
+
+
+def export_posts():
+    time.sleep(1)

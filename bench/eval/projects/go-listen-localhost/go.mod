@@ -1,0 +1,3 @@
+module example.net/collector
+
+go 1.22
