@@ -147,3 +147,38 @@ def test_generate_cli_writes_a_worker_pool(tmp_path):
     assert rc == 0
     text = (out / "terraform/worker_pools.tf").read_text()
     assert re.search(r'resource "google_cloud_run_v2_worker_pool" "rq"', text)
+
+
+# --- project trees modelled on real stacks (tests/data/worker_projects; bench/worker_pools.py) ---
+
+PROJECTS = ROOT / "tests/data/worker_projects"
+# Trees where preflight has nothing that blocks generate (the others are refused for reasons that
+# have nothing to do with worker pools: a compose-only DATABASE_URL host, ...).
+CLEAN = {"dashboards-celery", "django-celery", "redash-like", "saleor-like"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(p.name for p in PROJECTS.iterdir() if p.is_dir()))
+def test_project_trees_get_a_worker_pool_per_worker(name, tmp_path, capsys):
+    import json
+    import shutil
+
+    tree = tmp_path / name
+    shutil.copytree(PROJECTS / name, tree)
+    assert main(["import", str(tree / "docker-compose.yml"), "-o", str(tree / "launchdeck.yaml")]) == 0
+    plan = load_plan(tree / "launchdeck.yaml").plan
+    workers = {n for n, s in plan.services.items() if s.role == "worker"}
+    assert workers, "the import found no queue worker"
+    capsys.readouterr()
+    argv = ["generate", str(tree / "launchdeck.yaml"), "--target", "cloud-run", "--out", str(tree / "out"), "-f", "json"]
+    rc = main(argv if name in CLEAN else [*argv, "--force"])
+    out = capsys.readouterr()
+    assert rc == 0, out.err
+    data = json.loads(out.out)
+    assert data["validation_summary"]["failed"] == 0 and data["validation_summary"]["skipped"] == 0
+    files = {p.relative_to(tree / "out").as_posix(): p.read_text() for p in (tree / "out").rglob("*") if p.is_file()}
+    res = resources(files)
+    pools = of_type(res, "google_cloud_run_v2_worker_pool")
+    assert len(pools) == len(workers)
+    assert not set(of_type(res, "google_cloud_run_v2_service")) & {n.replace("-", "_") for n in workers}
+    assert files["deploy.sh"].count("gcloud run worker-pools deploy") == len(workers)

@@ -1,0 +1,1 @@
+print("waiting for the database")
