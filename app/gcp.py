@@ -11,11 +11,16 @@ running event loop: a grpc.aio channel binds to the loop that created it.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 EMULATOR_ENV = "LAUNCHDECK_EMULATOR_HOST"
+# gRPC core writes INFO lines ("Got goaway ...") to stderr when a server recycles a connection, which
+# Google's servers do routinely; the errors that matter reach us as exceptions. Must be set before
+# grpc loads, and every user of the Google clients imports this module first.
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
 SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 
 
@@ -75,9 +80,14 @@ def credentials() -> Any:
         )
     if not gcp:
         os.environ.setdefault("NO_GCE_CHECK", "true")  # must be lowercase, and set before google.auth loads
+    import warnings
+
     import google.auth
     from google.auth.exceptions import DefaultCredentialsError
 
+    # google.auth warns on stderr about user credentials without a quota project; the API's own
+    # error says what to do if that ever matters, and the warning is noise in every command.
+    warnings.filterwarnings("ignore", message="Your application has authenticated using end user credentials")
     try:
         creds, _ = google.auth.default(scopes=SCOPES)
     except DefaultCredentialsError as exc:
@@ -157,12 +167,102 @@ def make_billing_client(api_key: str | None = None) -> Any:
     return billing_v1.CloudCatalogAsyncClient(credentials=credentials())
 
 
-def explain_google_error(exc: BaseException, what: str = "the request") -> str:
-    """One line for a google.api_core exception, with the fix."""
+# One call, retries included; well inside the 30 s a user waits before deciding something hangs.
+DEFAULT_API_TIMEOUT = 20.0
+TIMEOUT_ENV = "LAUNCHDECK_API_TIMEOUT"
+
+
+def api_timeout() -> float:
+    """Seconds one Google call may take, retries included: $LAUNCHDECK_API_TIMEOUT, else 20."""
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, "") or DEFAULT_API_TIMEOUT)
+    except ValueError:
+        return DEFAULT_API_TIMEOUT
+    return min(max(value, 0.1), 3600.0) if value == value else DEFAULT_API_TIMEOUT
+
+
+def call_options(*, idempotent: bool = True, timeout: float | None = None) -> dict[str, Any]:
+    """`retry=` and `timeout=` for one GAPIC call, so no call waits longer than `api_timeout()`.
+
+    Reads retry UNAVAILABLE (a dropped connection, a server restarting) with backoff inside the
+    same deadline; a create or update is sent once. The float timeout becomes api_core's
+    time-to-deadline, shared by every attempt, so retries never stretch the total.
+    """
+    from google.api_core import exceptions as gex
+    from google.api_core import retry_async
+
+    total = timeout if timeout is not None else api_timeout()
+    if not idempotent:
+        return {"retry": None, "timeout": total}
+    retry = retry_async.AsyncRetry(initial=0.25, maximum=4.0, multiplier=2.0, timeout=total,
+                                   predicate=retry_async.if_exception_type(gex.ServiceUnavailable))
+    return {"retry": retry, "timeout": total}
+
+
+_HOST = re.compile(r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.googleapis\.com)")
+
+
+def _host(message: str) -> str:
+    m = _HOST.search(message)
+    return m.group(1) if m else "the Google API"
+
+
+def _short(message: str, limit: int = 200) -> str:
+    text = " ".join(str(message).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def unwrap(exc: BaseException) -> BaseException:
+    """The error behind a RetryError (the last attempt's), else `exc` itself."""
     from google.api_core import exceptions as gex
 
+    if isinstance(exc, gex.RetryError) and isinstance(exc.cause, BaseException):
+        return exc.cause
+    return exc
+
+
+def _network(message: str, host: str, waited: str) -> str | None:
+    """The cause and fix for a transport failure gRPC describes in `message`, or None."""
+    low = message.lower()
+    if "metadata from plugin" in low or "refresh" in low and "token" in low:
+        if "invalid_grant" in low or "expired" in low or "revoked" in low:
+            return ("Google credentials have expired or were revoked. "
+                    "Run `gcloud auth application-default login` and retry.")
+        return (f"could not refresh Google credentials (oauth2.googleapis.com unreachable{waited}). "
+                "Check the network or HTTPS_PROXY, then retry.")
+    if any(k in low for k in ("resolv", "dns", "domain name not found", "name or service not known",
+                              "nodename nor servname", "temporary failure in name resolution")):
+        return (f"cannot look up {host} (DNS failed{waited}): no network, or no DNS. "
+                "Check the connection (and HTTPS_PROXY if you use one), then retry.")
+    for needle, cause in _CONNECT_CAUSES:
+        if needle in low:
+            return f"cannot connect to {host} ({cause}{waited}). Check the network, a firewall or proxy, then retry."
+    return None
+
+
+_CONNECT_CAUSES = (
+    ("connection refused", "connection refused"),
+    ("network is unreachable", "network unreachable"),
+    ("no route to host", "no route to host"),
+    ("connection reset", "connection reset"),
+    ("handshake", "TLS handshake failed"),
+    ("ssl", "TLS error"),
+    ("socket closed", "connection closed"),
+    ("failed to connect", "connection failed"),
+    ("connect failed", "connection failed"),
+)
+
+
+def explain_google_error(exc: BaseException, what: str = "the request") -> str:
+    """One line for a google.api_core / google.auth exception: what failed, why, and the fix."""
+    from google.api_core import exceptions as gex
+
+    retried = isinstance(exc, gex.RetryError)
+    exc = unwrap(exc)
     reason = getattr(exc, "reason", None) or ""
-    message = getattr(exc, "message", None) or str(exc)
+    message = _short(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+    host = _host(str(exc))
+    waited = f", retried for {api_timeout():g} s" if retried else ""
     if isinstance(exc, gex.Forbidden | gex.PermissionDenied):
         if reason == "SERVICE_DISABLED" or "has not been used" in message or "is disabled" in message:
             return f"{what}: the API is disabled for this project. Enable it: {message}"
@@ -172,9 +272,33 @@ def explain_google_error(exc: BaseException, what: str = "the request") -> str:
     if isinstance(exc, gex.NotFound):
         return f"{what}: not found ({message}). Is it deployed yet, in this project and region?"
     if isinstance(exc, gex.TooManyRequests):
-        return f"{what}: quota exhausted ({message}). Wait and retry."
+        return (f"{what}: quota exhausted ({message}). Wait a minute and retry, or ask for more quota "
+                "(Cloud console > IAM & Admin > Quotas).")
     if isinstance(exc, gex.InvalidArgument):
         return f"{what}: invalid request ({message})."
-    if isinstance(exc, gex.ServiceUnavailable | gex.DeadlineExceeded):
-        return f"{what}: the API is unreachable ({message}). Check the network and retry."
+    if isinstance(exc, gex.DeadlineExceeded):
+        return (f"{what}: no answer from {host} within {api_timeout():g} s (a slow or blocked network, or a "
+                f"proxy dropping traffic). Check the network and retry; set {TIMEOUT_ENV} to wait longer.")
+    if isinstance(exc, gex.ServiceUnavailable):
+        cause = _network(message, host, waited)
+        if cause:
+            return f"{what}: {cause}"
+        return f"{what}: {host} is unavailable{waited} ({message}). Retry in a minute; check the network if it persists."
+    if _is_auth_transport(exc):
+        cause = _network(f"metadata from plugin: {message}", host, waited)
+        return f"{what}: {cause}"
+    if isinstance(exc, gex.GoogleAPICallError):
+        return f"{what}: {type(exc).__name__} ({message})."
     return f"{what}: {type(exc).__name__}: {message}"
+
+
+def _is_auth_transport(exc: BaseException) -> bool:
+    """google.auth failing to refresh a token (RefreshError, TransportError) outside a gRPC call."""
+    return type(exc).__module__.startswith("google.auth") and type(exc).__name__ in ("RefreshError", "TransportError")
+
+
+def is_google_error(exc: BaseException) -> bool:
+    """An error from a Google call that explain_google_error describes (api_core or google.auth)."""
+    from google.api_core import exceptions as gex
+
+    return isinstance(exc, gex.GoogleAPICallError | gex.RetryError) or _is_auth_transport(exc)

@@ -48,8 +48,10 @@ async def fetch(client: Any, page_size: int = PAGE_SIZE) -> tuple[dict[str, Any]
     from google.cloud import billing_v1
     from google.protobuf.json_format import MessageToDict
 
+    from launchdeck.app.gcp import call_options
+
     by_name: dict[str, Any] = {}
-    async for svc in await client.list_services(request={"page_size": page_size}):
+    async for svc in await client.list_services(request={"page_size": page_size}, **call_options()):
         by_name.setdefault(svc.display_name, svc)
     services, skus, missing, seen = [], [], [], 0
     for name in WANTED_SERVICES:
@@ -58,7 +60,7 @@ async def fetch(client: Any, page_size: int = PAGE_SIZE) -> tuple[dict[str, Any]
             missing.append(name)
             continue
         services.append(MessageToDict(billing_v1.Service.pb(svc)))
-        pager = await client.list_skus(request={"parent": svc.name, "page_size": page_size})
+        pager = await client.list_skus(request={"parent": svc.name, "page_size": page_size}, **call_options())
         async for sku in pager:
             seen += 1
             doc = MessageToDict(billing_v1.Sku.pb(sku))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from launchdeck.app.gcp import call_options
 from launchdeck.app.live.diff import Change, diff_views, env_value, job_view, service_view, worker_pool_view
 from launchdeck.app.live.status import COLLECTIONS, ServiceStatus, error_kind, explain, run_id, run_units
 
@@ -390,11 +391,11 @@ async def prepare(plan: Plan, project: str, region: str, images: dict[str, str],
 
         try:
             if unit.kind == "job":
-                unit.live = await clients.jobs.get_job(name=unit.resource)
+                unit.live = await clients.jobs.get_job(name=unit.resource, **call_options())
             elif unit.kind == "worker-pool":
-                unit.live = await clients.worker_pools.get_worker_pool(name=unit.resource)
+                unit.live = await clients.worker_pools.get_worker_pool(name=unit.resource, **call_options())
             else:
-                unit.live = await clients.services.get_service(name=unit.resource)
+                unit.live = await clients.services.get_service(name=unit.resource, **call_options())
         except gex.NotFound:
             unit.live = None
         except (gex.GoogleAPICallError, gex.RetryError) as exc:
@@ -434,22 +435,25 @@ async def apply(unit: Unit, clients: RunClients) -> None:
     """Create or update one unit and wait for its long-running operation."""
     from google.api_core import exceptions as gex
 
+    once = call_options(idempotent=False)  # a create or update is sent once, never retried blindly
+
     try:
         if unit.kind == "job":
             if unit.create:
-                op = await clients.jobs.create_job(parent=unit.parent, job=unit.body, job_id=unit.id)
+                op = await clients.jobs.create_job(parent=unit.parent, job=unit.body, job_id=unit.id, **once)
             else:
-                op = await clients.jobs.update_job(job=unit.body)
+                op = await clients.jobs.update_job(job=unit.body, **once)
         elif unit.kind == "worker-pool":
             if unit.create:
                 op = await clients.worker_pools.create_worker_pool(parent=unit.parent, worker_pool=unit.body,
-                                                                   worker_pool_id=unit.id)
+                                                                   worker_pool_id=unit.id, **once)
             else:
-                op = await clients.worker_pools.update_worker_pool(worker_pool=unit.body)
+                op = await clients.worker_pools.update_worker_pool(worker_pool=unit.body, **once)
         elif unit.create:
-            op = await clients.services.create_service(parent=unit.parent, service=unit.body, service_id=unit.id)
+            op = await clients.services.create_service(parent=unit.parent, service=unit.body, service_id=unit.id,
+                                                       **once)
         else:
-            op = await clients.services.update_service(service=unit.body)
+            op = await clients.services.update_service(service=unit.body, **once)
         await _wait(op)
     except (gex.GoogleAPICallError, gex.RetryError) as exc:
         unit.outcome = "failed"

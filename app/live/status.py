@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from launchdeck.app.gcp import call_options
+
 if TYPE_CHECKING:
     from launchdeck.app.gcp import RunClients
     from launchdeck.app.plan import Plan
@@ -159,6 +161,9 @@ def one_line(text: str) -> str:
 def error_kind(exc: BaseException) -> str:
     from google.api_core import exceptions as gex
 
+    from launchdeck.app.gcp import unwrap
+
+    exc = unwrap(exc)
     message = str(exc)
     if isinstance(exc, gex.Forbidden | gex.PermissionDenied):
         if getattr(exc, "reason", None) == "SERVICE_DISABLED" or "has not been used" in message or "is disabled" in message:
@@ -168,6 +173,8 @@ def error_kind(exc: BaseException) -> str:
         return "auth"
     if isinstance(exc, gex.ServiceUnavailable | gex.DeadlineExceeded | gex.RetryError):
         return "unavailable"
+    if isinstance(exc, gex.TooManyRequests):
+        return "quota"
     return "other"
 
 
@@ -180,7 +187,7 @@ def summarize_errors(items: list[tuple[str, str | None]]) -> list[str]:
     grouped: dict[str, list[str]] = {}
     others: list[str] = []
     for line, kind in items:
-        if kind in ("permission", "disabled", "auth"):
+        if kind in ("permission", "disabled", "auth", "unavailable", "quota"):
             grouped.setdefault(kind, []).append(line)
         else:
             others.append(line)
@@ -274,7 +281,7 @@ async def service_status(clients: RunClients, project: str, region: str, name: s
     resource = resource_name(project, region, "service", name)
     st = ServiceStatus(name=name, kind="service", resource=resource)
     try:
-        svc = await clients.services.get_service(name=resource)
+        svc = await clients.services.get_service(name=resource, **call_options())
     except gex.NotFound:
         return st
     except (gex.GoogleAPICallError, gex.RetryError) as exc:
@@ -294,7 +301,7 @@ async def worker_pool_status(clients: RunClients, project: str, region: str, nam
     resource = resource_name(project, region, "worker-pool", name)
     st = ServiceStatus(name=name, kind="worker-pool", resource=resource)
     try:
-        pool = await clients.worker_pools.get_worker_pool(name=resource)
+        pool = await clients.worker_pools.get_worker_pool(name=resource, **call_options())
     except gex.NotFound:
         return st
     except (gex.GoogleAPICallError, gex.RetryError) as exc:
@@ -333,7 +340,7 @@ async def _read_failing_revision(clients: RunClients, st: ServiceStatus, revisio
     from google.api_core import exceptions as gex
 
     try:
-        rev = await clients.revisions.get_revision(name=revision)
+        rev = await clients.revisions.get_revision(name=revision, **call_options())
     except (gex.GoogleAPICallError, gex.RetryError):
         return  # the service's terminal condition already says what failed; keep that
     conds = conditions_of(rev)
@@ -353,14 +360,15 @@ async def job_status(clients: RunClients, project: str, region: str, name: str) 
     resource = resource_name(project, region, "job", name)
     st = ServiceStatus(name=name, kind="job", resource=resource)
     try:
-        job = await clients.jobs.get_job(name=resource)
+        job = await clients.jobs.get_job(name=resource, **call_options())
     except gex.NotFound:
         return st
     except (gex.GoogleAPICallError, gex.RetryError) as exc:
         return _fail(st, exc, f"Cloud Run job {st.id} in {project}/{region}")
     fill_from_job(st, job)
     try:
-        pager = await clients.executions.list_executions(request={"parent": resource, "page_size": EXECUTIONS_SHOWN})
+        pager = await clients.executions.list_executions(request={"parent": resource, "page_size": EXECUTIONS_SHOWN},
+                                                          **call_options())
         execs = []
         async for ex in pager:
             execs.append(ex)
@@ -502,7 +510,7 @@ async def _list_lines(project: str, filter_: str, limit: int, what: str) -> list
                "page_size": limit}
     lines: list[str] = []
     try:
-        pager = await client.list_log_entries(request=request, timeout=30)
+        pager = await client.list_log_entries(request=request, **call_options())
         async for entry in pager:
             lines.append(format_entry(entry))
             if len(lines) >= limit:

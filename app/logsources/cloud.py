@@ -104,6 +104,14 @@ class _Seen:
         return True
 
 
+def _settle(task: asyncio.Future) -> None:
+    """Cancel `task` if still running, and mark a failure it ended with as seen (no 'never retrieved')."""
+    if not task.done():
+        task.cancel()
+    elif not task.cancelled():
+        task.exception()
+
+
 def _note(text: str) -> LogLine:
     return LogLine(text=text, source="launchdeck", timestamp=dt.datetime.now(dt.UTC), severity="NOTICE")
 
@@ -115,9 +123,13 @@ async def cloud_run_logs(
     from launchdeck.app.gcp import (
         NoCredentials,
         NoProject,
+        api_timeout,
+        call_options,
         explain_google_error,
+        is_google_error,
         make_logging_client,
         resolve_project,
+        unwrap,
     )
 
     try:
@@ -141,7 +153,7 @@ async def cloud_run_logs(
         nonlocal high_water
         pager = await client.list_log_entries(
             request={"resource_names": resources, "filter": f'({base}) AND timestamp>="{_iso(lower)}"',
-                     "order_by": "timestamp asc", "page_size": 1000})
+                     "order_by": "timestamp asc", "page_size": 1000}, **call_options())
         async for entry in pager:
             line = entry_to_line(entry)
             if seen.add(line.key):
@@ -155,7 +167,9 @@ async def cloud_run_logs(
                 try:
                     async for line in backfill(high_water):
                         yield line
-                except fatal as exc:
+                except Exception as exc:  # noqa: BLE001 - any Google failure ends a one-shot read with one line
+                    if not is_google_error(exc):
+                        raise
                     raise SourceError(explain_google_error(exc, what)) from None
             return
         while True:
@@ -169,9 +183,24 @@ async def cloud_run_logs(
             stream = None
             delay = None
             try:
-                stream = await client.tail_log_entries(requests=requests())
-                lower = high_water if first else high_water - dt.timedelta(seconds=backoff.overlap)
-                first = False
+                # Open the tail and backfill at once: a dead network then shows up as the backfill's
+                # one clear error within the call deadline. The tail's stream lives for up to an hour;
+                # opening it gets the usual deadline (the library default retries for an hour, silently).
+                opening = asyncio.ensure_future(asyncio.wait_for(
+                    client.tail_log_entries(requests=requests(), retry=call_options()["retry"]),
+                    api_timeout() * 1.25 + 1))  # the retry's own deadline ends first
+                try:
+                    lower = high_water if first else high_water - dt.timedelta(seconds=backoff.overlap)
+                    first = False
+                    async for line in backfill(lower):
+                        yield line
+                    try:
+                        stream = await opening
+                    except TimeoutError:
+                        raise gex.DeadlineExceeded("no answer when opening the tail") from None
+                finally:
+                    _settle(opening)
+                # Entries written while the tail was still opening are in neither: sweep once.
                 async for line in backfill(lower):
                     yield line
                 swept = False
@@ -194,8 +223,6 @@ async def cloud_run_logs(
                                     f"({lt.TailLogEntriesResponse.SuppressionInfo.Reason(s.reason).name})")
                 reason = "stream closed by the server"
             except fatal as exc:
-                if getattr(exc, "reason", "") == "SERVICE_DISABLED" or "has not been used" in str(exc):
-                    raise SourceError(explain_google_error(exc, what)) from None
                 raise SourceError(explain_google_error(exc, what)) from None
             except gex.TooManyRequests as exc:
                 delay = _retry_delay(exc)
@@ -204,8 +231,12 @@ async def cloud_run_logs(
             except gex.OutOfRange:
                 delay = 0.0  # the tail reached its maximum duration: reopen at once
                 reason = "tail session reached its maximum duration"
-            except gex.GoogleAPICallError as exc:
-                reason = f"{type(exc).__name__}: {getattr(exc, 'message', exc)}"
+            except Exception as exc:  # noqa: BLE001 - network, deadline, retries given up: say why, reconnect
+                if not is_google_error(exc):
+                    raise
+                if isinstance(unwrap(exc), fatal):
+                    raise SourceError(explain_google_error(exc, what)) from None
+                reason = explain_google_error(exc, what).removeprefix(f"{what}: ").rstrip(".")
             finally:
                 stop.set()
                 if stream is not None:
@@ -214,7 +245,8 @@ async def cloud_run_logs(
                 delay = min(backoff.maximum, backoff.initial * (2 ** attempt))
                 delay *= 1 + random.uniform(-backoff.jitter, backoff.jitter)
                 attempt += 1
-            yield _note(f"tail interrupted ({reason}); reconnecting in {delay:.3g}s")
+            tries = f", attempt {attempt + 1}"
+            yield _note(f"tail interrupted: {reason}; reconnecting in {delay:.3g}s{tries}")
             await asyncio.sleep(delay)
     finally:
         with contextlib.suppress(Exception):

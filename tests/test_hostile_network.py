@@ -1,0 +1,137 @@
+"""Google calls that fail: every command ends with one line naming the cause and the fix, exit 2.
+
+The real GAPIC clients talk to tests/fakes/fake_faults.py (a server that never answers, or answers
+every call with UNAVAILABLE, PERMISSION_DENIED or RESOURCE_EXHAUSTED) or to a closed port.
+LAUNCHDECK_API_TIMEOUT shrinks the per-call deadline so the deadline path runs in a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from launchdeck.app.cli import main
+from launchdeck.app.logsources import Backoff, open_source
+from tests.fakes.fake_faults import FakeFaults
+
+DEADLINE = "1"
+
+
+@pytest.fixture
+def faults(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[FakeFaults]:
+    with FakeFaults(request.param) as fake:
+        monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", fake.target)
+        monkeypatch.setenv("LAUNCHDECK_API_TIMEOUT", DEADLINE)
+        yield fake
+
+
+@pytest.fixture
+def closed_port(monkeypatch: pytest.MonkeyPatch) -> str:
+    with socket.socket() as s:  # bind, note the port, close: nothing listens there now
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", f"127.0.0.1:{port}")
+    monkeypatch.setenv("LAUNCHDECK_API_TIMEOUT", DEADLINE)
+    return str(port)
+
+
+def one_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert code == 2, (out, err)
+    assert "Traceback" not in out + err and "RetryError" not in err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+EXPECT = {
+    "silent": ("no answer from", "within 1 s", "LAUNCHDECK_API_TIMEOUT"),
+    "unavailable": ("unavailable", "retried for 1 s", "Retry"),
+    "denied": ("permission denied", "Grant"),
+    "exhausted": ("quota exhausted", "Wait"),
+}
+
+
+@pytest.mark.parametrize("faults", list(EXPECT), indirect=True)
+def test_status_says_cause_and_fix(faults: FakeFaults, plan_file: Path, capsys) -> None:
+    line = one_error(capsys, "status", str(plan_file))
+    for part in EXPECT[faults.mode]:
+        assert part in line, line
+    if faults.mode == "denied":
+        assert "roles/run.viewer" in line
+    assert "[same for 1 more service]" in line  # the plan has a service and a job: one line for both
+
+
+@pytest.mark.parametrize("faults", list(EXPECT), indirect=True)
+def test_logs_once_says_cause_and_fix(faults: FakeFaults, capsys) -> None:
+    line = one_error(capsys, "logs", "--source", "cloud-run:api", "--project", "p", "--no-follow")
+    assert line.startswith("launchdeck: reading logs of cloud-run:api in p: ")
+    for part in EXPECT[faults.mode]:
+        if part != "Grant" or faults.mode == "denied":
+            assert part in line, line
+
+
+@pytest.mark.parametrize("faults", ["silent", "unavailable", "exhausted"], indirect=True)
+def test_prices_refresh_says_cause_and_fix(faults: FakeFaults, capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("LAUNCHDECK_CACHE_DIR", str(tmp_path / "cache"))
+    line = one_error(capsys, "prices", "refresh")
+    assert EXPECT[faults.mode][0] in line
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+
+
+@pytest.mark.parametrize("faults", ["silent", "denied"], indirect=True)
+def test_deploy_stops_before_changing_anything(faults: FakeFaults, plan_file: Path, capsys) -> None:
+    code = main(["deploy", str(plan_file), "--yes"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "Traceback" not in out + err
+    assert EXPECT[faults.mode][0] in err
+    assert not any(m.startswith(("Create", "Update")) for m in faults.calls)
+
+
+def test_closed_port_is_a_connection_error(closed_port: str, plan_file: Path, capsys) -> None:
+    line = one_error(capsys, "status", str(plan_file))
+    assert "cannot connect" in line or "unavailable" in line, line
+    line = one_error(capsys, "logs", "--source", "cloud-run:api", "--project", "p", "--no-follow")
+    assert "cannot connect" in line or "unavailable" in line, line
+
+
+@pytest.mark.parametrize("faults", ["silent", "unavailable"], indirect=True)
+async def test_following_reports_each_reconnect(faults: FakeFaults) -> None:
+    agen = open_source("cloud-run:api", project="p", region="us-central1", since="1m", follow=True,
+                       backoff=Backoff(initial=0.01, maximum=0.05, jitter=0.0))
+    notes: list[str] = []
+    try:
+        async with asyncio.timeout(30):
+            async for line in agen:
+                assert line.source == "launchdeck"
+                notes.append(line.text)
+                if len(notes) == 3:
+                    break
+    finally:
+        await agen.aclose()
+    assert all("reconnecting in" in n for n in notes)
+    assert EXPECT[faults.mode][0] in notes[0]
+    assert "attempt 4" in notes[2]
+
+
+def test_explanations_name_dns_and_credentials() -> None:
+    from google.api_core import exceptions as gex
+
+    from launchdeck.app.gcp import explain_google_error
+
+    dns = gex.ServiceUnavailable("errors resolving run.googleapis.com:443: [hostname lookup error: "
+                                 "Domain name not found]")
+    wrapped = gex.RetryError("Timeout of 20.0s exceeded", cause=dns)
+    line = explain_google_error(wrapped, "status")
+    assert "cannot look up run.googleapis.com" in line and "DNS" in line and "RetryError" not in line
+    refresh = gex.ServiceUnavailable("Getting metadata from plugin failed with error: ('invalid_grant: Token has "
+                                     "been expired or revoked.')")
+    assert "application-default login" in explain_google_error(refresh, "logs")
+    refused = gex.ServiceUnavailable("failed to connect to all addresses; last error: UNKNOWN: "
+                                     "ipv4:10.0.0.1:443: Connection refused")
+    assert "cannot connect" in explain_google_error(refused, "logs")
