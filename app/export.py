@@ -5,6 +5,16 @@ each file as launchdeck last wrote it, so a regenerate can tell "unchanged since
 (safe to overwrite) from "edited by hand" (kept; the new version goes beside it as FILE.new).
 A file that exists but was never written by launchdeck is a conflict and handled the same way.
 `force` overwrites everything; `dry_run` only computes a unified diff.
+
+Writes stay inside the output directory. Every path (each file, each FILE.new, the manifest) is
+resolved and checked BEFORE anything is written, and the export is refused as a whole (nothing
+written) when a component is a symlink leading outside the output directory, a file or anything
+else sits where a directory goes, a target exists but is not a regular file (directory, FIFO,
+device, socket, or a symlink of any kind: launchdeck replaces regular files only), or a directory
+it must write into is read-only. The output directory itself may be a symlink to a directory: the
+user named it, so its real path becomes the boundary. A symlinked subdirectory that stays inside
+the boundary is followed. Existing files are read with a bounded, non-blocking reader (a FIFO
+cannot hang the export).
 """
 
 from __future__ import annotations
@@ -13,13 +23,16 @@ import difflib
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from launchdeck.app.fsutil import atomic_write
+from launchdeck.app.fsutil import FileTooLarge, NotRegularFile, atomic_write, describe, read_regular_text
 
 MANIFEST = ".launchdeck/manifest.json"
 EXECUTABLE = (".sh",)
+MAX_EXISTING = 8 * 1024 * 1024  # an existing file larger than this cannot be one we generated
+_LARGE = "\0large"  # stands for the content of such a file: equal to nothing we write
 
 
 @dataclass
@@ -49,30 +62,110 @@ class ExportError(Exception):
 
 
 def _safe_rel(rel: str) -> str:
-    path = Path(rel)
-    if path.is_absolute() or ".." in path.parts or not rel:
+    path = PurePosixPath(rel)
+    if not rel or path.is_absolute() or ".." in path.parts or "\\" in rel or "\0" in rel:
         raise ExportError(f"refusing to write outside the output directory: {rel!r}")
     return path.as_posix()
 
 
+def _writable(directory: Path) -> bool:
+    """Writable by us, and not marked read-only (root may write anywhere; a 0555 dir is a "no" anyway)."""
+    try:
+        st = directory.stat()
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK | os.X_OK) and bool(st.st_mode & 0o222)
+
+
+class Confinement:
+    """Resolves paths under the output directory and refuses any that would lead a write elsewhere."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        if os.path.lexists(root):
+            if root.is_symlink() and not root.exists():
+                raise ExportError(f"{root} is a symbolic link to a missing directory ({os.readlink(root)})")
+            if not root.is_dir():
+                raise ExportError(f"{root} exists and is not a directory (it is {describe(root)})")
+        else:
+            ancestor = root.parent
+            while not os.path.lexists(ancestor) and ancestor != ancestor.parent:
+                ancestor = ancestor.parent
+            if not ancestor.is_dir():
+                raise ExportError(f"cannot create {root}: {ancestor} is {describe(ancestor)}, not a directory")
+        self.real = root.resolve()
+        self.write_dirs: set[Path] = set()  # existing directories something will be created in
+
+    def path(self, rel: str) -> Path:
+        """The real path for `rel`, after checking every component (see the module docstring)."""
+        parts = PurePosixPath(rel).parts
+        cur, shown = self.real, self.root
+        for i, part in enumerate(parts):
+            parent, cur, shown = cur, cur / part, shown / part
+            last = i == len(parts) - 1
+            try:
+                mode = os.lstat(cur).st_mode
+            except FileNotFoundError:
+                self.write_dirs.add(parent)
+                return cur.joinpath(*parts[i + 1:])
+            if stat.S_ISLNK(mode):
+                target = cur.resolve()
+                if last:
+                    raise ExportError(f"{shown} is a symbolic link (to {os.readlink(cur)}); launchdeck replaces "
+                                      "regular files only: remove the link or choose another --out")
+                if not target.is_relative_to(self.real):
+                    raise ExportError(f"{shown} is a symbolic link leading outside the output directory "
+                                      f"(to {target}); refusing to write through it")
+                if not target.is_dir():
+                    raise ExportError(f"{shown} is a symbolic link to {describe(target)} where a directory goes")
+                cur = target
+                continue
+            if last and not stat.S_ISREG(mode):
+                raise ExportError(f"{shown} is {describe(cur)}, not a regular file; refusing to replace it")
+            if not last and not stat.S_ISDIR(mode):
+                raise ExportError(f"{shown} is {describe(cur)} where a directory goes")
+        self.write_dirs.add(cur.parent)
+        return cur
+
+    def check_writable(self) -> None:
+        for directory in sorted(self.write_dirs):
+            while not directory.exists() and directory != directory.parent:  # the out dir is created too
+                directory = directory.parent
+            if not _writable(directory):
+                raise ExportError(f"cannot write into {directory}: it is read-only")
+
+
 def read_manifest(out_dir: Path) -> dict[str, str]:
     try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        files = data.get("files", {})
+        data = json.loads(read_regular_text(out_dir / MANIFEST, MAX_EXISTING, follow_symlinks=False))
+        files = data.get("files", {}) if isinstance(data, dict) else {}
         return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
     except (OSError, ValueError):
         return {}
 
 
 def _read(path: Path) -> str | None:
+    """An existing output file's text (None if missing). `path` was checked to be regular or missing."""
     try:
-        return path.read_text(encoding="utf-8")
+        return read_regular_text(path, MAX_EXISTING, follow_symlinks=False)
     except FileNotFoundError:
         return None
     except UnicodeDecodeError:
         return "\0binary"
-    except IsADirectoryError:
-        raise ExportError(f"{path} is a directory, expected a file") from None
+    except FileTooLarge:
+        return _LARGE
+    except NotRegularFile as exc:  # swapped in since the check: refuse rather than guess
+        raise ExportError(f"{path} {exc.strerror}") from None
+    except OSError as exc:
+        raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _read_side(path: Path) -> str | None:
+    """A FILE.new's text, or None when missing or not a plain file (then it is left alone)."""
+    try:
+        return read_regular_text(path, MAX_EXISTING, follow_symlinks=False)
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _diff(old: str | None, new: str, rel: str, to: str) -> str:
@@ -87,28 +180,28 @@ def export_files(files: dict[str, str], out_dir: str | os.PathLike[str], force: 
                  dry_run: bool = False) -> ExportResult:
     """Write `files` under `out_dir` safely; see the module docstring for the rules."""
     root = Path(out_dir)
-    if root.exists() and not root.is_dir():
-        raise ExportError(f"{root} exists and is not a directory")
-    manifest = read_manifest(root)
+    box = Confinement(root)
+    manifest_path = box.path(MANIFEST)  # checked first: it is always written
+    manifest = read_manifest(box.real)
     result = ExportResult(dry_run=dry_run)
     diffs: list[str] = []
-    plan: list[tuple[Path, str, str]] = []  # (path, text, manifest key) to write
+    plan: list[tuple[Path, str, str]] = []  # (real path, text, manifest key) to write
     settled: list[Path] = []  # FILE.new offers made moot: the file now holds that version
     for rel in sorted(files):
-        rel = _safe_rel(rel)
         new = files[rel]
-        path = root / rel
+        rel = _safe_rel(rel)
+        path = box.path(rel)
         current = _read(path)
         side = path.with_name(path.name + ".new")
         if current == new:
             result.unchanged.append(rel)
             manifest[rel] = sha256(new)
-            if _read(side) == new:
+            if _read_side(side) == new:
                 settled.append(side)
             continue
         ours = rel in manifest
         if current is None or force or (ours and sha256(current) == manifest[rel]):
-            if _read(side) == new:
+            if _read_side(side) == new:
                 settled.append(side)
             result.written.append(rel)
             diffs.append(_diff(current, new, rel, rel))
@@ -117,11 +210,13 @@ def export_files(files: dict[str, str], out_dir: str | os.PathLike[str], force: 
         # Edited by hand (or never ours): keep it, offer the new version beside it.
         (result.kept_edited if ours else result.conflicts).append(rel)
         diffs.append(_diff(current, new, rel, rel + ".new"))
+        side = box.path(rel + ".new")  # FILE.new obeys the same rules as FILE
         if _read(side) != new:
             plan.append((side, new, ""))
     result.diff = "".join(diffs)
     if dry_run:
         return result
+    box.check_writable()  # every path checked: only now does anything get written
     try:
         for path, text, key in plan:
             atomic_write(path, text, 0o755 if path.name.endswith(EXECUTABLE) else 0o644)
@@ -130,9 +225,11 @@ def export_files(files: dict[str, str], out_dir: str | os.PathLike[str], force: 
         for side in settled:
             side.unlink(missing_ok=True)
         body = {"generator": "launchdeck", "files": dict(sorted(manifest.items()))}
-        atomic_write(root / MANIFEST, json.dumps(body, indent=2) + "\n")
+        atomic_write(manifest_path, json.dumps(body, indent=2) + "\n")
     except NotADirectoryError as exc:
         raise ExportError(f"cannot write under {root}: a path component is a file ({exc.filename})") from None
     except PermissionError as exc:
         raise ExportError(f"cannot write {exc.filename}: permission denied") from None
+    except OSError as exc:
+        raise ExportError(f"cannot write {exc.filename or root}: {exc.strerror or exc}") from None
     return result

@@ -1,8 +1,11 @@
-"""Atomic file writes shared by plan saves, imports, exports and the price cache."""
+"""Atomic file writes shared by plan saves, imports, exports and the price cache, and a bounded
+reader for files launchdeck did not write (never hangs on a FIFO, never reads /dev/zero forever)."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -33,3 +36,72 @@ def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# --- Reading files nobody here wrote ---------------------------------------------------------
+
+class NotRegularFile(OSError):
+    """The path exists but is a FIFO, device, socket or directory: reading it could hang or never end."""
+
+
+class FileTooLarge(OSError):
+    """A regular file larger than the caller's bound."""
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def describe(path: Path) -> str:
+    """What the thing at `path` is, in words, without following a final symlink ('missing' if nothing)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    return "a regular file" if stat.S_ISREG(mode) else _kind(mode)
+
+
+def read_regular_bytes(path: str | os.PathLike[str], limit: int, follow_symlinks: bool = True) -> bytes:
+    """The whole content of a regular file of at most `limit` bytes.
+
+    Never blocks on a FIFO and never reads a device forever: the file is opened with O_NONBLOCK
+    (so opening a FIFO with no writer returns at once) and checked with fstat on the open
+    descriptor (no race between check and read) before any byte is read. Raises
+    FileNotFoundError, NotRegularFile (with what it is), FileTooLarge, or another OSError.
+    With follow_symlinks=False a symlink itself is refused (O_NOFOLLOW).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow_symlinks and exc.errno == errno.ELOOP:
+            raise NotRegularFile(errno.ELOOP, "is a symbolic link", str(path)) from None
+        if exc.errno == errno.ENXIO:  # a socket, or a FIFO opened for writing: either way not a file
+            raise NotRegularFile(exc.errno, "is not a regular file", str(path)) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(errno.EINVAL, f"is {_kind(st.st_mode)}, not a regular file", str(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        if st.st_size > limit:
+            raise FileTooLarge(errno.EFBIG, f"is {st.st_size:,} bytes, over the {limit:,}-byte limit", str(path))
+        data = fh.read(limit + 1)  # the file may have grown since fstat
+        if len(data) > limit:
+            raise FileTooLarge(errno.EFBIG, f"is over the {limit:,}-byte limit", str(path))
+        return data
+
+
+def read_regular_text(path: str | os.PathLike[str], limit: int, follow_symlinks: bool = True) -> str:
+    """`read_regular_bytes` decoded as UTF-8 (UnicodeDecodeError for anything else)."""
+    return read_regular_bytes(path, limit, follow_symlinks).decode("utf-8")

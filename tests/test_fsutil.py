@@ -3,7 +3,16 @@
 import os
 import stat
 
-from launchdeck.app.fsutil import atomic_write
+import pytest
+
+from launchdeck.app.fsutil import (
+    FileTooLarge,
+    NotRegularFile,
+    atomic_write,
+    describe,
+    read_regular_bytes,
+    read_regular_text,
+)
 
 
 def test_new_file_respects_the_umask(tmp_path):
@@ -29,3 +38,40 @@ def test_existing_file_keeps_its_mode_and_no_temp_files_remain(tmp_path):
 def test_explicit_mode_wins(tmp_path):
     atomic_write(tmp_path / "a" / "b.sh", "x", 0o755)
     assert stat.S_IMODE((tmp_path / "a" / "b.sh").stat().st_mode) == 0o755
+
+
+# --- the bounded reader: a FIFO, a device or a huge file never hangs or eats memory ------------
+
+
+
+
+def test_reader_refuses_a_fifo_without_blocking(tmp_path):
+    fifo = tmp_path / "plan.yaml"
+    os.mkfifo(fifo)  # no writer: a plain open() would block forever
+    with pytest.raises(NotRegularFile, match="FIFO"):
+        read_regular_text(fifo, 1000)
+    assert describe(fifo) == "a FIFO (named pipe)"
+
+
+def test_reader_refuses_devices_directories_and_too_large_files(tmp_path):
+    with pytest.raises(NotRegularFile, match="character device"):
+        read_regular_bytes("/dev/zero", 1000)
+    (tmp_path / "link").symlink_to("/dev/zero")
+    with pytest.raises(NotRegularFile):
+        read_regular_bytes(tmp_path / "link", 1000)
+    with pytest.raises(NotRegularFile, match="directory"):
+        read_regular_bytes(tmp_path, 1000)
+    (tmp_path / "big").write_bytes(b"x" * 1001)
+    with pytest.raises(FileTooLarge, match="1,001 bytes"):
+        read_regular_bytes(tmp_path / "big", 1000)
+    assert read_regular_bytes(tmp_path / "big", 1001) == b"x" * 1001
+    with pytest.raises(FileNotFoundError):
+        read_regular_bytes(tmp_path / "missing", 10)
+
+
+def test_reader_can_refuse_symlinks(tmp_path):
+    (tmp_path / "real").write_text("ok")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    assert read_regular_text(tmp_path / "link", 10) == "ok"
+    with pytest.raises(NotRegularFile, match="symbolic link"):
+        read_regular_text(tmp_path / "link", 10, follow_symlinks=False)
