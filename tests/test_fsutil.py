@@ -43,8 +43,6 @@ def test_explicit_mode_wins(tmp_path):
 # --- the bounded reader: a FIFO, a device or a huge file never hangs or eats memory ------------
 
 
-
-
 def test_reader_refuses_a_fifo_without_blocking(tmp_path):
     fifo = tmp_path / "plan.yaml"
     os.mkfifo(fifo)  # no writer: a plain open() would block forever
