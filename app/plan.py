@@ -475,6 +475,11 @@ def worker_pool_shape(svc: Service) -> WorkerPoolShape:
                          f"(set instances to choose the count)")
     if count == 0:
         notes.append("instances 0: the worker pool exists but runs nothing, so no queue is consumed")
+    if svc.port is not None:
+        notes.append(f"port {svc.port} not used: a worker pool gets no requests and nothing needs to listen")
+    if svc.schedule:
+        notes.append("schedule not used: a worker pool runs all the time (for runs on a schedule use "
+                     "role job, or target cloud-run-jobs)")
     cpu, memory = svc.cpu, svc.memory_mib
     if cpu < WORKER_POOL_MIN_CPU:
         notes.append(f"cpu {format_cpu(cpu)} raised to 1: worker pools need at least 1 vCPU")

@@ -64,6 +64,12 @@ def test_instances_bounds_are_validated():
     assert "runs nothing" in worker_pool_shape(_worker(instances=0).services["worker"]).notes[0]
 
 
+def test_keys_a_worker_pool_has_no_use_for_are_noted():
+    notes = worker_pool_shape(_worker(port=9100, schedule="0 3 * * *").services["worker"]).notes
+    assert any(n.startswith("port 9100 not used") for n in notes)
+    assert any(n.startswith("schedule not used") and "role job" in n for n in notes)
+
+
 def test_worker_pool_cpu_and_memory():
     # Below the worker-pool minimum: raised, with a note; not allowed combinations: refused.
     shape = worker_pool_shape(_worker(cpu=0.25, memory="256Mi").services["worker"])
@@ -182,3 +188,18 @@ def test_project_trees_get_a_worker_pool_per_worker(name, tmp_path, capsys):
     assert len(pools) == len(workers)
     assert not set(of_type(res, "google_cloud_run_v2_service")) & {n.replace("-", "_") for n in workers}
     assert files["deploy.sh"].count("gcloud run worker-pools deploy") == len(workers)
+
+
+def test_generate_says_what_the_worker_pool_does_differently(tmp_path, capsys):
+    import json
+
+    plan = tmp_path / "launchdeck.yaml"
+    plan.write_text(RQ.read_text().replace("    instances: 3\n", "    min_instances: 2\n    max_instances: 6\n"))
+    assert main(["generate", str(plan), "--out", str(tmp_path / "a"), "--force"]) == 0
+    out = capsys.readouterr().out
+    assert "Note: services.rq: min_instances 2 / max_instances 6: a worker pool does not autoscale, so it runs " \
+           "2 instances all month" in out
+    assert "Note: services.rq: cpu 0.5 raised to 1" in out
+    assert main(["generate", str(plan), "--out", str(tmp_path / "b"), "--force", "-f", "json"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert len(notes) == 2 and all(n.startswith("services.rq: ") for n in notes)

@@ -56,7 +56,7 @@ def _check_preflight(plan: Plan, target: str, force: bool, plan_path: Path | Non
 def run(args: argparse.Namespace) -> int:
     from launchdeck.app.commands._common import load, plan_for_target
     from launchdeck.app.export import ExportError, export_files
-    from launchdeck.app.generators import SecretInEnv, generate
+    from launchdeck.app.generators import SecretInEnv, generate, generate_notes
     from launchdeck.app.plansecrets import SecretsInPlan, refuse_plan_secrets
     from launchdeck.app.validate import validate_files
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     except ExportError as exc:
         raise CommandError(str(exc)) from None
     verdicts = validate_files(files, target)  # never raises: a crashed validator is a failed check
-    print(_render(args.format, target, args.out, result, verdicts))
+    print(_render(args.format, target, args.out, result, verdicts, generate_notes(plan, target)))
     return 1 if any(v.failed for v in verdicts) else 0  # skipped (tool not here) never fails generate
 
 
@@ -94,7 +94,8 @@ def _skipped_rows(verdicts: list[Verdict]) -> list[tuple[str, str, str]]:
     return [(name, f"{n} file(s)", why) for (name, why), n in sorted(groups.items())]
 
 
-def _render(fmt: str, target: str, out: str, result: ExportResult, verdicts: list[Verdict]) -> str:
+def _render(fmt: str, target: str, out: str, result: ExportResult, verdicts: list[Verdict],
+            plan_notes: list[str] | None = None) -> str:
     from launchdeck.app.output import md_table, text_table, to_json
     from launchdeck.app.validate import summary_counts, summary_line
 
@@ -105,7 +106,7 @@ def _render(fmt: str, target: str, out: str, result: ExportResult, verdicts: lis
             "target": target, "out": out, "dry_run": result.dry_run,
             "files": [{"path": p, "action": a} for p, a in result.actions()],
             "validation": [v.to_dict() for v in verdicts], "ok": not failed,
-            "validation_summary": counts,
+            "validation_summary": counts, "notes": plan_notes or [],
             **({"diff": result.diff} if result.dry_run else {}),
         })
     by_path: dict[str, list[str]] = {}
@@ -138,5 +139,6 @@ def _render(fmt: str, target: str, out: str, result: ExportResult, verdicts: lis
     if edited:
         notes.append(f"{len(edited)} file(s) changed by hand were kept; review each FILE.new beside them "
                      "(or rerun with --force to overwrite).")
+    notes += [f"Note: {n}." for n in plan_notes or []]
     parts.append("\n".join(notes))
     return "\n\n".join(parts)

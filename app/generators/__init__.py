@@ -9,7 +9,20 @@ from __future__ import annotations
 from launchdeck.app.generators.common import SecretInEnv, check_no_secret_values
 from launchdeck.app.plan import Plan
 
-__all__ = ["SecretInEnv", "generate"]
+__all__ = ["SecretInEnv", "generate", "generate_notes"]
+
+
+def generate_notes(plan: Plan, target: str | None = None) -> list[str]:
+    """What the generated files do differently from what the plan says, one line per point.
+
+    Today: worker pools on cloud-run (an instance count taken from min_instances, keys a worker
+    pool has no use for, CPU or memory raised to the pool's minimum).
+    """
+    from launchdeck.app.plan import runs_as_worker_pool, worker_pool_shape
+
+    target = target or plan.target
+    return [f"services.{name}: {note}" for name, svc in plan.services.items()
+            if runs_as_worker_pool(svc, target) for note in worker_pool_shape(svc).notes]
 
 
 def generate(plan: Plan, target: str | None = None) -> dict[str, str]:
