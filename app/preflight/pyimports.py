@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from launchdeck.app.preflight.walk import read_text
@@ -242,16 +243,58 @@ class Requirements:
         return any(normalize(c) in have for c in candidates)
 
     def expanded(self) -> set[str]:
+        """The declared distributions and what they install with them (IMPLIED, and the installed metadata
+        of this environment for the ones installed here)."""
         have = set(self.dists)
         frontier = list(have)
         while frontier:
             d = frontier.pop()
-            for implied in IMPLIED.get(d, []):
+            for implied in [*IMPLIED.get(d, []), *installed_requires(d)]:
                 n = implied if "[" in implied else normalize(implied)
                 if n not in have:
                     have.add(n)
                     frontier.append(n)
         return have
+
+    def unknown_dependencies(self) -> list[str]:
+        """Declared distributions whose own dependencies launchdeck does not know (so an import not declared
+        may still arrive with one of them). Empty for a lockfile or a `pip freeze` list, which are complete."""
+        if self.complete:
+            return []
+        return sorted(d for d in self.dists if "[" not in d and d not in IMPLIED and not installed_requires(d)
+                      and d not in _NO_IMPORTABLE_DEPS)
+
+
+# Distributions that bring no importable dependency a project would use directly.
+_NO_IMPORTABLE_DEPS = frozenset({
+    "gunicorn", "uvicorn", "whitenoise", "psycopg2", "psycopg2-binary", "psycopg-binary", "python-dotenv", "pytz",
+    "dj-database-url", "six", "pyyaml", "python-multipart", "pyjwt", "redis", "markupsafe", "itsdangerous",
+    "click", "idna", "certifi", "urllib3", "charset-normalizer", "typing-extensions", "setuptools", "wheel",
+    "pip", "packaging", "tzdata", "python-dateutil", "pillow", "numpy", "orjson", "ujson", "sentry-sdk", "mysqlclient",
+})  # fmt: skip
+
+
+def installed_requires(dist: str) -> list[str]:
+    """The requirement names of `dist` as installed in this environment (empty when it is not installed)."""
+    return list(_requires_of(normalize(dist)))
+
+
+@lru_cache(maxsize=512)
+def _requires_of(name: str) -> tuple[str, ...]:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        lines = distribution(name).requires or []
+    except (PackageNotFoundError, ValueError, OSError):
+        return ()
+    out = []
+    for line in lines:
+        if "extra ==" in line:
+            continue
+        req = _requirement(line.split(";")[0])
+        if req is not None:
+            out.append(req.name)
+    return tuple(out)
 
 
 def _with_extras(name: str, extras: str | None) -> set[str]:
@@ -369,12 +412,13 @@ def requirements_for(context: Path, dockerfile_runs: list[str]) -> Requirements 
         if re.search(r"\b(poetry\s+install|uv\s+sync|pipenv\s+install|pdm\s+install|pip3?\s+install\s+(-e\s+)?\.)",
                      run):
             project_install = True
+    complete = False
     for name in named_files:
         cand = _find_in_context(context, name)
         if cand is not None:
             files.append(cand)
             dists |= parse_requirements_txt(cand)
-    complete = False
+            complete = complete or _looks_frozen(cand)
     if project_install or not (named_files or dists):
         for lock in LOCKFILES:
             if (context / lock).is_file():
@@ -386,6 +430,7 @@ def requirements_for(context: Path, dockerfile_runs: list[str]) -> Requirements 
             dists |= parse_pyproject(context / "pyproject.toml")
         if not named_files and not project_install:
             for req in sorted(context.glob("requirements*.txt")):
+                complete = complete or _looks_frozen(req)
                 if "dev" in req.name or "test" in req.name:
                     continue
                 files.append(req)
@@ -393,6 +438,14 @@ def requirements_for(context: Path, dockerfile_runs: list[str]) -> Requirements 
     if not files and not dists:
         return None
     return Requirements(files=files, dists=dists, complete=complete)
+
+
+def _looks_frozen(path: Path) -> bool:
+    """`pip freeze` / pip-compile output: every requirement pinned with ==, and enough of them to include
+    the transitive ones (a hand-written list of 5 pins is not a lock)."""
+    lines = [ln.split("#")[0].strip() for ln in (read_text(path) or "").splitlines()]
+    reqs = [ln for ln in lines if ln and not ln.startswith("-")]
+    return len(reqs) >= 15 and all("==" in ln for ln in reqs)
 
 
 def _find_in_context(context: Path, name: str) -> Path | None:

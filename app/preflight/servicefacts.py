@@ -27,7 +27,7 @@ from launchdeck.app.preflight.pyimports import (
     requirements_for,
 )
 from launchdeck.app.preflight.reach import go_reachable, js_reachable
-from launchdeck.app.preflight.walk import code_files, rel
+from launchdeck.app.preflight.walk import code_files, read_text, rel
 
 # Names the platform or the base image provides; reading them is never a finding.
 PROVIDED = frozenset({
@@ -163,6 +163,22 @@ def start_command(svc: Service, directory: Path, dockerfile: Dockerfile | None) 
     return StartCommand(text=text, where=where, scripts=scripts)
 
 
+def _dotenv_in_image(directory: Path, dockerfile: Dockerfile) -> set[str]:
+    """Names in a .env file the image copies (COPY . . without .dockerignore excluding it): dotenv loaders
+    and pydantic's env_file read them at run time, so they are not missing (though values in an image are
+    a risk of their own)."""
+    dotenv = directory / ".env"
+    if not dotenv.is_file():
+        return set()
+    ignore = read_text(directory / ".dockerignore") or ""
+    if re.search(r"^\s*(\*\*/)?\.env\b", ignore, re.MULTILINE):
+        return set()
+    copies = [i.args for i in dockerfile.final_instructions("COPY") + dockerfile.final_instructions("ADD")]
+    if not any(re.match(r"(--\S+\s+)*(\.|\./|\.env)\s", c + " ") for c in copies):
+        return set()
+    return set(re.findall(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", read_text(dotenv) or "", re.MULTILINE))
+
+
 def _copied_roots(directory: Path, dockerfile: Dockerfile | None) -> list[Path]:
     """Directories the Dockerfile copies into WORKDIR (COPY backend/ .), so their modules import as top-level."""
     if dockerfile is None:
@@ -187,7 +203,7 @@ def _from_source(name: str, svc: Service, directory: Path, dockerfile: Dockerfil
         update["command"] = " && ".join([start.text, *runners]) if runners else start.text
     env = set(names(svc)) | PROVIDED
     if dockerfile:
-        env |= dockerfile.env_names()
+        env |= dockerfile.env_names() | _dotenv_in_image(directory, dockerfile)
     for _, line in start.lines():
         env |= set(re.findall(r"(?:^|\s|export\s+)([A-Z_][A-Z0-9_]*)=", line))
 

@@ -7,12 +7,16 @@ which is the right home for Celery/RQ/Dramatiq/arq/Sidekiq consumers. The failur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from launchdeck.app.plan import CLOUD_RUN_TARGETS
 from launchdeck.app.preflight.facts import command_text, is_queue_worker, is_scheduler, safe_text
 from launchdeck.app.preflight.finding_catalog import Finding, render
 from launchdeck.app.preflight.rule import Rule, RuleInput
+
+_WEB_SERVER = re.compile(r"\b(gunicorn|uvicorn|daphne|hypercorn|granian|waitress-serve|runserver|flask\s+run|"
+                         r"next\s+start|npm\s+start|node\s+\S*server|puma|rails\s+s(erver)?|fastapi\s+run)\b")
 
 RULE = Rule(id="cr-worker-deployed-as-service", severity="error", evidence=("plan", "code"),
             signature="cr-worker-deployed-as-service")
@@ -27,5 +31,8 @@ def check(inp: RuleInput) -> Iterator[Finding]:
         if svc.role not in ("web", "websocket") or not is_queue_worker(cmd) or is_scheduler(cmd):
             continue
         where = f.start.where or "the plan's command"
+        # A start script that runs the consumer in the background and a web server in front still listens.
+        also_serves = bool(_WEB_SERVER.search(cmd))
         yield render(RULE.id, service=f.name, path=f"services.{f.name}.role", command=safe_text(cmd)[:120],
-                     where=where, role=svc.role, target=inp.target)
+                     where=where, role=svc.role, target=inp.target, severity="warning" if also_serves else None,
+                     variant="also-serves" if also_serves else None)

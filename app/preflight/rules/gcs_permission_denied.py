@@ -48,7 +48,8 @@ def _from_plan(inp: RuleInput, f: ServiceFacts) -> Iterator[Finding]:
                          evidence=f"names bucket {bucket!r} in env {key}",
                          missing=f"{bucket!r} is not in services.{name}.buckets")
         elif bucket is None and not svc.buckets:
-            yield render(RULE.id, service=name, path=f"services.{name}.buckets",
+            # Not one of the plan's buckets: it may be public or granted elsewhere, so a warning.
+            yield render(RULE.id, service=name, path=f"services.{name}.buckets", severity="warning",
                          evidence=f"sets env {key}={redact(value)}",
                          missing="the plan lists no bucket for it (services." + name + ".buckets is empty)")
 

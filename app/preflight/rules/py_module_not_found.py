@@ -46,11 +46,16 @@ def check(inp: RuleInput) -> Iterator[Finding]:
         if known:
             sites = [s for s, _ in known.values()]
             first = min(sites, key=lambda s: (str(s.file), s.line))
-            hard = f.resolved and any(s.module_level for s in sites)
+            # An error needs the whole install list: with a dependency whose own requirements are unknown,
+            # the module may arrive with it (pydantic with langchain), so it is a warning that says so.
+            unknown_deps = reqs.unknown_dependencies()
+            hard = f.resolved and any(s.module_level for s in sites) and not unknown_deps
             yield render(RULE.id, service=f.name, severity="error" if hard else "warning", path=path,
                          where=f"{rel(first.file, inp.root) if inp.root else first.file}:{first.line}",
                          modules=join_names(set(known)), reqs=req_names,
-                         dists=", ".join(sorted(min(p) for _, p in known.values())))
+                         dists=", ".join(sorted(min(p) for _, p in known.values())),
+                         maybe=(f" (unless one of {', '.join(unknown_deps[:4])} brings it in)" if unknown_deps and
+                                f.resolved else ""))
         if unknown:
             first = min(unknown.values(), key=lambda s: (str(s.file), s.line))
             yield render(RULE.id, variant="unknown", service=f.name, severity="warning", path=path,
