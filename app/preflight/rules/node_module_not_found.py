@@ -10,7 +10,7 @@ from launchdeck.app.preflight.nodeimports import missing_imports
 from launchdeck.app.preflight.rule import Rule, RuleInput
 from launchdeck.app.preflight.walk import rel
 
-RULE = Rule(id="node-module-not-found", severity="warning", evidence=("code",), signature="node-module-not-found")
+RULE = Rule(id="node-module-not-found", severity="warning", evidence=("code",))
 
 
 def check(inp: RuleInput) -> Iterator[Finding]:
