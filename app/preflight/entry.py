@@ -106,6 +106,8 @@ def python_entries(index: ModuleIndex, context: Path, command: StartCommand) -> 
                     found.append(path)
             elif tok in ("dramatiq", "arq") and nxt and not nxt.startswith("-"):
                 mods += [nxt, nxt.rsplit(".", 1)[0]]
+            elif re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", tok) and _after_server(tokens, i):
+                mods.append(tok)  # gunicorn config.wsgi, daphne chat.asgi (a module without :attr)
             elif tok == "alembic":
                 env = _alembic_env(context)
                 if env is not None:
@@ -116,6 +118,18 @@ def python_entries(index: ModuleIndex, context: Path, command: StartCommand) -> 
                     if path is not None:
                         found.append(path)
     return list(dict.fromkeys(found))
+
+
+_WSGI_SERVERS = frozenset({"gunicorn", "uvicorn", "daphne", "hypercorn", "granian", "waitress-serve", "uwsgi"})
+
+
+def _after_server(tokens: list[str], i: int) -> bool:
+    """The token is an argument of a WSGI/ASGI server (not a value of one of its options)."""
+    before = [t.rsplit("/", 1)[-1] for t in tokens[:i]]
+    if not any(t in _WSGI_SERVERS for t in before):
+        return False
+    prev = tokens[i - 1] if i else ""
+    return not (prev.startswith("-") and "=" not in prev and prev not in ("--reload", "--preload"))
 
 
 def _alembic_env(context: Path) -> Path | None:

@@ -211,6 +211,13 @@ def _from_source(name: str, svc: Service, directory: Path, dockerfile: Dockerfil
     index = ModuleIndex(directory, _copied_roots(directory, dockerfile))
     entries = python_entries(index, directory, start)
     resolved = bool(entries)
+    # Django's convention: the settings module named by DJANGO_SETTINGS_MODULE is loaded by every entry point.
+    settings_module = svc.env.get("DJANGO_SETTINGS_MODULE") or (
+        dockerfile.env_values().get("DJANGO_SETTINGS_MODULE") if dockerfile else None)
+    if entries and settings_module:
+        found = index.resolve(settings_module.strip())
+        if found is not None and found not in entries:
+            entries.append(found)
     sites: list[ImportSite] = []
     py_files: list[Path] = []
     if entries:

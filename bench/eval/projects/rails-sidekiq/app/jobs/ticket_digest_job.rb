@@ -1,0 +1,3 @@
+class TicketDigestJob < ApplicationJob
+  def perform; end
+end
