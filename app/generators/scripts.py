@@ -300,7 +300,10 @@ def deploy_md(plan: Plan) -> str:
     if pools:
         out += ["## Worker pools", "",
                 "Queue consumers run as Cloud Run worker pools: no port, no health check, no request timeout.",
-                "A worker pool is scaled by hand and bills every instance for its whole lifetime.", ""]
+                "A worker pool is scaled by hand and bills every instance for its whole lifetime.",
+                "`deploy.sh` uses `gcloud run worker-pools deploy --instances N`: run `gcloud components update`",
+                "if your gcloud does not know the command or the flag (early releases had it under `beta`,",
+                "with `--scaling`).", ""]
         for name, svc in pools:
             shape = worker_pool_shape(svc)
             out.append(f"- `{slug(name)}`: {shape.instances} instance{'' if shape.instances == 1 else 's'}"
