@@ -280,3 +280,25 @@ services:
     assert "services.api.env.PG" in err and "services.api.env.ALERTS" in err and "services.api.command.5" in err
     assert "$(REDIS_URL)" in err and "N8N_URL" not in err
     assert "c4n4ry" not in err and not out.exists()
+
+
+def test_doctor_names_a_secret_in_a_command_and_generate_agrees() -> None:
+    from launchdeck.app.plan import Plan
+    from launchdeck.app.plansecrets import find_plan_secrets
+    from launchdeck.app.preflight import run_preflight
+
+    def plan(command: list[str], health: str = "/") -> Plan:
+        return Plan.model_validate({"name": "shop", "services": {"worker": {
+            "role": "worker", "image": "org/app:1", "command": command, "health_path": health}}})
+
+    bad = plan(["celery", "-A", "shop", "worker", "-b", "redis://:c4n4ry@redis:6379/0"])
+    found = [f for f in run_preflight(bad, "cloud-run") if f.id == "secret-value-in-plan"]
+    assert len(found) == 1 and found[0].severity == "error"
+    assert found[0].path == "services.worker.command.5" and "$(REDIS_URL)" in found[0].fix
+    assert "c4n4ry" not in found[0].message + found[0].fix
+    good = plan(["celery", "-A", "shop", "worker", "-b", "$(REDIS_URL)"])
+    assert not [f for f in run_preflight(good, "cloud-run") if f.id == "secret-value-in-plan"]
+    assert find_plan_secrets(good) == [] and len(find_plan_secrets(bad)) == 1
+    token = plan(["app"], health="/healthz?token=c4n4ry1234")
+    assert [f.path for f in run_preflight(token, "cloud-run") if f.id == "secret-value-in-plan"] == [
+        "services.worker.health_path"]
