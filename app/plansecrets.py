@@ -51,20 +51,21 @@ def find_plan_secrets(data: Any) -> list[SecretValue]:
         data = data.model_dump(mode="json")
     out: list[SecretValue] = []
     services = data.get("services") if isinstance(data, dict) else None
-    for name, svc in (services or {}).items():
+    for name, svc in (services if isinstance(services, dict) else {}).items():
         if not isinstance(svc, dict):
             continue
-        for key, value in (svc.get("env") or {}).items():
+        env = svc.get("env") if isinstance(svc.get("env"), dict) else {}
+        for key, value in env.items():
             text = "" if value is None else str(value)
             if text.strip() and not _is_reference(text) and looks_secret(str(key), text):
                 out.append(SecretValue(("services", name, "env", key), str(key), "a secret-looking value", name))
-        if svc.get("command"):
+        if isinstance(svc.get("command"), list | str) and svc["command"]:
             args = _args(svc["command"])
             for hit in command_secrets(args):
                 index: tuple[int, ...] = (hit.index,) if isinstance(svc["command"], list) else ()
                 out.append(SecretValue(("services", name, "command", *index), hit.name, hit.what, name))
         for key, value in svc.items():
-            if key not in ("env", "command", "secrets"):
+            if key not in ("env", "command", "secrets") or not isinstance(value, dict | list | str):
                 out += [SecretValue(p, "SECRET", w, name) for p, w in _walk(value, ("services", name, key))]
     if isinstance(data, dict):
         for key, value in data.items():

@@ -280,7 +280,7 @@ def test_dockerfiles_fill_in_what_compose_leaves_out() -> None:
     result = import_compose(base / "docker-compose.yml")
     assert {r.service: (r.role, r.why) for r in result.rows} == {
         "api": ("web", "its Dockerfile exposes port 3000"),
-        "jobs": ("worker", "celery worker command, no port"),
+        "jobs": ("worker", "celery worker command, no port → a worker pool on Cloud Run"),
         "shell": ("skipped", "dev tool (interactive shell or test runner), skipped"),
         "tests": ("skipped", "dev tool (interactive shell or test runner), skipped"),
     }
@@ -307,3 +307,73 @@ def test_a_plan_with_a_typo_is_not_taken_for_compose(tmp_path: Path) -> None:
     assert looks_like_compose({"services": {"api": {"image": "org/api", "ports": ["80:80"]}}})
     assert looks_like_compose({"services": {"db": {"image": "postgres"}}, "volumes": {"data": {}}})
     assert not looks_like_compose({"region": "us-central1", "services": {"api": {"image": "a", "ports": [1]}}})
+
+
+@pytest.mark.parametrize(("image", "kind"), [
+    ("pgautoupgrade/pgautoupgrade:16-alpine", "postgres"), ("postgis/postgis:16-3.4", "postgres"),
+    ("timescale/timescaledb-ha:pg16", "postgres"), ("supabase/postgres:15.1.0.147", "postgres"),
+    ("bitnami/postgresql:16", "postgres"), ("pgvector/pgvector:pg16", "postgres"), ("citusdata/citus:12", "postgres"),
+    ("ghcr.io/immich-app/postgres:14-vectorchord0.3.0", "postgres"),
+    ("valkey/valkey:8-alpine", "redis"), ("eqalpha/keydb", "redis"), ("docker.dragonflydb.io/dragonflydb/dragonfly",
+                                                                      "redis"),
+    ("bitnami/redis:7.2", "redis"), ("redis/redis-stack-server", "redis"), ("ghcr.io/microsoft/garnet", "redis"),
+    ("postgrest/postgrest", None), ("supabase/postgres-meta:v0.8", None), ("rediscommander/redis-commander", "devtool"),
+])
+def test_compatible_datastores_by_what_they_are(image: str, kind: str | None) -> None:
+    from launchdeck.app.compose.parts import image_name
+    from launchdeck.app.compose.roles import image_kind
+
+    found = image_kind(image_name(image))
+    assert (found[0] if found else None) == kind
+
+
+def test_a_gateway_that_is_the_product_is_imported_as_web(tmp_path: Path) -> None:
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text("""\
+services:
+  kong-database:
+    image: postgres:13
+    environment: {POSTGRES_DB: kong, POSTGRES_PASSWORD: kongpass}
+  kong-migrations:
+    image: kong:3.6
+    command: kong migrations bootstrap
+    depends_on: [kong-database]
+  kong:
+    image: kong:3.6
+    environment: {KONG_DATABASE: postgres, KONG_PG_HOST: kong-database, KONG_PG_PASSWORD: kongpass}
+    ports: ["8000:8000", "8001:8001"]
+""")
+    result = import_compose(compose)
+    roles = {r.service: r.role for r in result.rows}
+    assert roles == {"kong-database": "postgres", "kong-migrations": "job", "kong": "web"}
+    kong = result.plan.services["kong"]
+    assert kong.port == 8000 and "main service is this gateway" in (kong.why or "")
+    assert kong.secrets == ["KONG_PG_PASSWORD"] and kong.env["KONG_DATABASE"] == "postgres"
+    # A proxy in front of the stack's own services is still skipped.
+    compose.write_text("services:\n  caddy: {image: 'caddy:2', ports: ['80:80'], depends_on: [app]}\n"
+                       "  app: {build: ., expose: ['8000']}\n")
+    assert {r.service: r.role for r in import_compose(compose).rows} == {"caddy": "skipped", "app": "web"}
+    # A static site served by Caddy alone is the app.
+    compose.write_text("services:\n  site:\n    image: caddy:2\n    ports: ['80:80']\n"
+                       "    volumes: ['./Caddyfile:/etc/caddy/Caddyfile', './public:/srv']\n")
+    site = import_compose(compose).plan.services["site"]
+    assert (site.role, site.port) == ("web", 80)
+
+
+def test_queue_consumers_become_worker_pools(tmp_path: Path) -> None:
+    compose = tmp_path / "docker-compose.yml"
+    compose.write_text("""\
+services:
+  celery: {build: ., command: celery -A proj worker -l info}
+  rq: {build: ., command: rq worker --url redis://redis:6379 default}
+  dramatiq: {build: ., command: dramatiq app.tasks}
+  arq: {build: ., command: arq app.worker.WorkerSettings}
+  sidekiq: {build: ., command: bundle exec sidekiq -C config/sidekiq.yml}
+  bullmq: {build: ., command: node dist/queues/bullmq-worker.js}
+  faktory: {build: ., command: ./bin/faktory_worker}
+  redis: {image: redis:7}
+""")
+    result = import_compose(compose)
+    for row in result.rows:
+        if row.service != "redis":
+            assert row.role == "worker" and row.why.endswith("→ a worker pool on Cloud Run"), row

@@ -19,7 +19,7 @@ _SKIP_PROXY = "reverse proxy, skipped (Cloud Run and the load balancer route tra
 class Kind:
     kind: str  # app | postgres | redis | minio | minio-client | unmapped
     role: str | None = None  # for unmapped: the row's role (skipped | unmapped)
-    note: str | None = None  # for unmapped: why it is left out
+    note: str | None = None  # for unmapped: why it is left out; for app: a remark for its `why`
 
 
 def depends(svc: dict[str, Any]) -> list[str]:
@@ -56,6 +56,9 @@ def classify(name: str, svc: dict[str, Any], templates: set[str]) -> Kind:
         kind, note = found
         if kind in ("postgres", "redis", "minio", "minio-client"):
             return Kind(kind)
+        if kind == "gateway":  # in front of the stack's own services it routes like a proxy
+            return Kind("unmapped", "skipped", "API gateway in front of the other services, a reverse proxy here, "
+                                               "skipped (the load balancer's URL map or API Gateway routes instead)")
         if kind == "proxy" and (svc.get("build") or _static_site(svc)) and not proxy_name(name):
             return Kind("app")
         if kind == "datastore":

@@ -35,8 +35,14 @@ def postgres_from(svc: dict[str, Any]) -> tuple[dict[str, Any], str]:
         why += " (TimescaleDB is not available on Cloud SQL)"
     elif "postgis" in name:
         why += " (enable the postgis extension)"
-    elif "pgvector" in name:
+    elif "pgvector" in name or "pgvecto" in name:
         why += " (enable the vector extension)"
+    elif "pgautoupgrade" in name:
+        why += " (it upgraded the data directory in place; Cloud SQL does major upgrades itself)"
+    elif "citus" in name:
+        why += " (Citus is not available on Cloud SQL)"
+    elif name.startswith("supabase/"):
+        why += " (Supabase's image: check its extensions are on Cloud SQL's list)"
     return block, why
 
 

@@ -173,6 +173,26 @@ def _kinds(services: dict[str, dict[str, Any]], templates: set[str]) -> dict[str
             kind = Kind("unmapped", "unmapped", second)
         seen.add(kind.kind)
         out[name] = kind
+    return _promote_main_proxy(services, out)
+
+
+def _promote_main_proxy(services: dict[str, dict[str, Any]], kinds: dict[str, Kind]) -> dict[str, Kind]:
+    """A stack with no app service but a proxy (Traefik, Caddy, nginx serving the site) is that proxy:
+    import it as the service rather than skip everything. Other services on the same image come along
+    (a `kong migrations` or config container next to it)."""
+    if any(k.kind == "app" for k in kinds.values()):
+        return kinds
+    proxies = [n for n, k in kinds.items() if k.kind == "unmapped" and k.note and "reverse proxy" in k.note]
+    if not proxies:
+        return kinds
+    main = next((n for n in proxies if parts.parse_ports(services[n].get("ports"))), proxies[0])
+    image = parts.image_name(services[main].get("image"))
+    out = dict(kinds)
+    for name in proxies:
+        if name == main or (image and parts.image_name(services[name].get("image")) == image):
+            what = "gateway" if "API gateway" in (kinds[name].note or "") else "proxy"
+            out[name] = Kind("app", note=f"the stack's main service is this {what}, so it is imported as the app "
+                                         "instead of skipped" if name == main else f"runs the main {what}'s image")
     return out
 
 
@@ -276,7 +296,8 @@ def import_doc(doc: Any, label: str, base_dir: Path) -> ImportResult:
             for rel in found.missing_files:
                 missing.setdefault(rel, []).append(name)
     flat = {n: k.kind if k.kind != "minio-client" else "unmapped" for n, k in kinds.items()}
-    stack = Stack(doc, label, base_dir, services, flat, _names(kinds), env, file_only)
+    remarks = {n: k.note for n, k in kinds.items() if k.kind == "app" and k.note}
+    stack = Stack(doc, label, base_dir, services, flat, _names(kinds), env, file_only, remarks)
 
     rows = [ImportRow(n, k.role or "skipped", k.note or "") for n, k in kinds.items() if k.kind == "unmapped"]
     unmapped = {n: unmapped_entry(services[n], k.note or "") for n, k in kinds.items() if k.kind == "unmapped"}

@@ -40,6 +40,7 @@ class Stack:
     names: dict[str, str]  # compose name -> plan service name (app services only)
     env: dict[str, dict[str, str | None]]  # app services: explicit environment
     env_file_only: dict[str, list[str]]  # app services: names only an env_file defines
+    remarks: dict[str, str] = field(default_factory=dict)  # app services: a remark for the `why`
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,11 @@ _IMAGES: tuple[tuple[str, str, str], ...] = (
     (r"prometheus|alertmanager|[-_]exporter$|cadvisor|statsd|pushgateway", "observability", "metrics"),
     (r"grafana|kibana|(^|/)loki$|promtail|fluentd|fluent-bit|logstash|(^|/)vector$|datadog|uptime-kuma",
      "observability", "logs and dashboards"),
-    (r"traefik|haproxy|envoy|nginx-proxy|(^|/)kong$|varnish|acme-companion|certbot|cloudflared|https-portal|"
+    (r"konga$|kong-dashboard", "devtool", "Kong admin UI"),
+    # API gateways are products of their own (plugins, auth, rate limits): they run as a service.
+    (r"(^|/)kong$|kong-gateway|(^|/)apisix$|tyk-gateway|krakend|gravitee|express-gateway|(^|/)gloo$",
+     "gateway", "API gateway"),
+    (r"traefik|haproxy|envoy|nginx-proxy|varnish|acme-companion|certbot|cloudflared|https-portal|"
      r"(^|/)squid$",
      "proxy", "reverse proxy"),
     (r"(^|/)(nginx|caddy|httpd)$|nginxinc/|openresty", "proxy", "reverse proxy"),
@@ -42,9 +46,11 @@ _IMAGES: tuple[tuple[str, str, str], ...] = (
     (r"redis-sentinel", "datastore", "Redis Sentinel: Memorystore's standard tier fails over by itself"),
     (r"backup", "helper", "backup container; Cloud SQL and Cloud Storage keep their own backups"),
     # The last path part names the server: `postgrest` and `postgres-meta` are apps that talk to one.
-    (r"(^|/)[\w.-]*(postgres|postgresql|postgis|pgvector|pgvecto-rs|timescaledb(-ha|-postgis)?|paradedb)$",
+    (r"(^|/)[\w.-]*(postgres|postgresql|postgis|pgvector|pgvecto-rs|timescaledb(-ha|-postgis)?|paradedb)$|"
+     r"(^|/)pgautoupgrade$|citusdata/citus$",
      "postgres", ""),
-    (r"(^|/)(redis|redis-stack|redis-stack-server|redis-cluster|valkey|keydb|dragonfly|dragonflydb)$", "redis", ""),
+    (r"(^|/)(redis|redis-stack|redis-stack-server|redis-cluster|valkey|keydb|dragonfly|dragonflydb|garnet|"
+     r"redismod|kvrocks)$", "redis", ""),
     (r"minio/mc$|(^|/)mc$", "minio-client", ""),
     (r"(^|/)minio$", "minio", ""),
     (r"mysql|mariadb|percona", "datastore", "MySQL/MariaDB: Cloud SQL for MySQL is not planned by launchdeck"),
@@ -85,6 +91,7 @@ _MIGRATIONS: tuple[tuple[str, str], ...] = (
     (r"knex\s+migrate|sequelize(-cli)?\s+db:migrate|typeorm\b.*migration:run|drizzle-kit\s+(migrate|push)",
      "node migration tool"),
     (r"php\s+artisan\s+migrate", "artisan migrate"),
+    (r"\bkong\s+migrations\s+(bootstrap|up|finish)", "kong migrations"),
     (r"\bgoose\b.*\bup\b|\bmigrate\b.*-path\b.*\bup\b|\bdbmate\b.*\bup\b|diesel\s+migration\s+run|"
      r"sqlx\s+migrate\s+run|atlas\s+migrate\s+apply|ecto\.migrate", "migration tool"),
     (r"(npm|yarn|pnpm)\s+(run\s+)?(db:)?migrat", "npm run migrate"),

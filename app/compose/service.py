@@ -183,6 +183,10 @@ def build_service(stack: Stack, name: str, svc: dict[str, Any], buckets: dict[st
            "proxied": name in refs.proxied, "health_port": health_port,
            "env_port": int(env_port) if env_port.isdigit() else None}
     guess = guess_role(stack, name, svc, cmd, ctx)
+    if name in stack.remarks:
+        guess = RoleGuess(guess.role, f"{guess.why} ({stack.remarks[name]})", guess.port)
+    if guess.role == "worker":
+        guess = RoleGuess("worker", f"{guess.why} → a worker pool on Cloud Run", guess.port)
     role, why = guess.role, guess.why
     if "role" in override:
         why = f"x-launchdeck sets role {override['role']} (guess was {guess.role}: {guess.why})" \
@@ -260,7 +264,9 @@ def build_service(stack: Stack, name: str, svc: dict[str, Any], buckets: dict[st
         out.setdefault("concurrency", 1)
         if "billing" not in override:
             out.pop("billing", None)
-    if out.get("command"):
+    # (an x-launchdeck value of the wrong type is left for validation to report)
+    if isinstance(out.get("command"), list | str) and out["command"] and \
+            isinstance(out.get("env", {}), dict) and isinstance(out.get("secrets", []), list):
         kept_plain = dict(out.get("env") or {})
         kept_secrets = list(out.get("secrets") or [])
         out["command"], lifted = lift_command_secrets(out["command"], env, kept_plain, kept_secrets)

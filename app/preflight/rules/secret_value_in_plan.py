@@ -17,5 +17,5 @@ def check(inp: RuleInput) -> Iterator[Finding]:
         if len(found.path) > 2 and found.path[2] == "env":
             continue  # secret-value-in-env says it, with its own advice
         in_command = len(found.path) > 2 and found.path[2] == "command"
-        yield render(RULE.id, service=found.service, path=found.key, what=found.what, name=found.name,
+        yield render(RULE.id, service=found.service, path=found.key, where=found.key, what=found.what, name=found.name,
                      variant="command" if in_command else None)
