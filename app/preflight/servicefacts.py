@@ -36,7 +36,6 @@ PROVIDED = frozenset({
     "PATH", "HOSTNAME", "PWD", "USER", "SHELL", "TERM", "LANG", "LC_ALL", "TZ", "TMPDIR", "PYTHONPATH",
     "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "NODE_ENV", "NODE_OPTIONS", "GOOGLE_APPLICATION_CREDENTIALS",
     "CI", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "VIRTUAL_ENV", "WEB_CONCURRENCY",
-    "GOOGLE_CLOUD_PROJECT",
 })  # fmt: skip
 
 # Imports that make a service heavy (memory and cold start), as plan heavy_deps names.
