@@ -19,6 +19,7 @@ cannot hang the export).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
@@ -176,6 +177,19 @@ def _diff(old: str | None, new: str, rel: str, to: str) -> str:
     return text if text.endswith("\n") or not text else text + "\n\\ No newline at end of file\n"
 
 
+def diff_beside(out_dir: Path, rel: str) -> str:
+    """Unified diff of FILE (kept: the user's) against FILE.new (launchdeck's new version), read safely."""
+    rel = _safe_rel(rel)
+    try:
+        box = Confinement(out_dir)
+        mine, new = _read(box.path(rel)), _read(box.path(rel + ".new"))
+    except ExportError as exc:
+        return f"(cannot show: {exc})"
+    if new is None:
+        return f"({rel}.new is gone: accepted or removed since the export)"
+    return _diff(mine, new, rel, rel + ".new")
+
+
 def export_files(files: dict[str, str], out_dir: str | os.PathLike[str], force: bool = False,
                  dry_run: bool = False) -> ExportResult:
     """Write `files` under `out_dir` safely; see the module docstring for the rules."""
@@ -233,3 +247,38 @@ def export_files(files: dict[str, str], out_dir: str | os.PathLike[str], force: 
     except OSError as exc:
         raise ExportError(f"cannot write {exc.filename or root}: {exc.strerror or exc}") from None
     return result
+
+
+# --- The last export directory, per plan and target (the TUI's Export dialog offers it again) ---
+
+EXPORT_DIRS = "export-dirs.json"
+_KEEP = 200  # plans remembered; the oldest are forgotten
+
+
+def _dirs_file() -> Path:
+    from launchdeck.app.cachedir import cache_dir
+
+    return cache_dir() / EXPORT_DIRS
+
+
+def _dirs() -> dict[str, str]:
+    try:
+        data = json.loads(read_regular_text(_dirs_file(), 1024 * 1024))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
+
+
+def remembered_dir(plan_key: str, target: str) -> str | None:
+    """The directory this plan's files for `target` were last exported to, if any."""
+    return _dirs().get(f"{plan_key}\n{target}")
+
+
+def remember_dir(plan_key: str, target: str, directory: str) -> None:
+    """Remember `directory` for the plan and target (best effort: a cache that cannot be written is no error)."""
+    entries = _dirs()
+    key = f"{plan_key}\n{target}"
+    entries.pop(key, None)
+    entries[key] = directory  # newest last
+    with contextlib.suppress(OSError):
+        atomic_write(_dirs_file(), json.dumps(dict(list(entries.items())[-_KEEP:]), indent=1) + "\n")

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 
@@ -42,65 +42,6 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_no(self) -> None:
         self.dismiss(False)
-
-
-class ExportDialog(ModalScreen[tuple[str, bool] | None]):
-    """Ask for the export directory (and whether to overwrite edited files); None when cancelled.
-
-    `blockers` are preflight's "this will not start" findings: as `generate` refuses without
-    --force, the dialog refuses until "export anyway" is ticked.
-    """
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, default_dir: str, target: str, count: int, blockers: list[str] | None = None) -> None:
-        super().__init__()
-        self._default, self._target, self._count = default_dir, target, count
-        self._blockers = blockers or []
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(f"Export {self._count} files for {self._target}", classes="dialog-title")
-            yield Static("Directory (created if missing). Files you edited since the last export are kept "
-                         "and shown as conflicts unless you tick force.")
-            yield Input(self._default, id="dir", placeholder="output directory")
-            yield Checkbox("force: overwrite files edited since the last export", id="force")
-            if self._blockers:
-                yield Static(Text.assemble(
-                    ("Preflight says this deploy will not start:\n", "bold red"),
-                    *(f"  • {line}\n" for line in self._blockers),
-                    ("Fix it on the Plan screen (4 lists the fixes), or export anyway to look at the files.",
-                     "dim")), id="blockers")
-                yield Checkbox("export anyway, despite the errors above", id="anyway")
-            with Horizontal(classes="buttons"):
-                yield Button("Export", variant="primary", id="ok")
-                yield Button("Cancel (esc)", id="cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#dir", Input).focus()
-
-    def on_input_submitted(self, _event: Input.Submitted) -> None:
-        self._ok()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._ok()
-        else:
-            self.dismiss(None)
-
-    def _ok(self) -> None:
-        directory = self.query_one("#dir", Input).value.strip()
-        if not directory:
-            self.notify("Give a directory to export into.", severity="warning")
-            return
-        if self._blockers and not self.query_one("#anyway", Checkbox).value:
-            self.notify("Preflight says this deploy will not start: fix the plan, or tick \"export anyway\".",
-                        severity="error")
-            return
-        self.dismiss((directory, self.query_one("#force", Checkbox).value))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class SourceDialog(ModalScreen[str | None]):
