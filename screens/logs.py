@@ -11,7 +11,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -42,6 +42,8 @@ def _redact(text: str) -> str:
 class LogsScreen(DeckScreen):
     MODE = "logs"
     AUTO_FOCUS = "LogView"
+    # Below 110 columns the hint/status pane moves under the log, so log text keeps the full width.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("s", "pick_source", "Source"),
         Binding("slash", "filter", "Filter", key_display="/"),
@@ -60,6 +62,8 @@ class LogsScreen(DeckScreen):
         self._pending_lock = threading.Lock()
         self.source_spec = ""
         self.source_state = ""
+        self._seen = 0  # lines received from the current source (their sequence numbers)
+        self._updates: deque[list] = deque()  # late root causes, applied on the UI thread
         self.statuses: list[Any] = []
 
     def compose_body(self) -> Iterable[Widget]:
@@ -106,6 +110,7 @@ class LogsScreen(DeckScreen):
         self.source_spec = spec
         self.query_one("#source", Input).value = spec
         generation = self._new_view()
+        self._seen = 0
         self.query_one(LogView).follow = True
         self.source_state = f"reading {spec}"
         self._tail(spec, generation)
@@ -115,7 +120,9 @@ class LogsScreen(DeckScreen):
         with self._pending_lock:
             self._generation += 1
             self.pending.clear()
+        self._updates.clear()
         self.query_one(LogView).clear()
+        self._show_hint(None)  # the pane belongs to the old source's line
         return self._generation
 
     def _accept(self, generation: int, entries: Iterable[Entry]) -> bool:
@@ -168,8 +175,14 @@ class LogsScreen(DeckScreen):
                     if generation != self._generation:
                         return  # the view shows another source now
                     if "lines" in message:
-                        self._accept(generation, [Entry(text, sev, hints.get(hid) if hid else None, src)
-                                                  for text, sev, src, hid in message["lines"]])
+                        seq0 = self._seen
+                        entries = [Entry(text, sev, hints.get(hid) if hid else None, src, seq0 + k + 1, first,
+                                         tuple(cause) if cause else None)
+                                   for k, (text, sev, src, hid, first, cause) in enumerate(message["lines"])]
+                        self._seen += len(entries)
+                        self._accept(generation, entries)
+                    elif "updates" in message:
+                        self._updates.append(message["updates"])
                     elif "error" in message:
                         raise SourceStopped(message["error"])
                     else:
@@ -190,6 +203,8 @@ class LogsScreen(DeckScreen):
             n = min(len(self.pending), 5_000)
             batch = [self.pending.popleft() for _ in range(n)]
             log.add(batch)
+        while self._updates:
+            log.apply_causes(self._updates.popleft())
         self._update_state()
 
     def _update_state(self) -> None:
@@ -230,6 +245,11 @@ class LogsScreen(DeckScreen):
             return
         hint = entry.hint
         text = Text()
+        if entry.cause is not None:
+            text.append(f"Symptom of line {entry.cause[0]}: {entry.cause[1]}", style="bold magenta")
+            text.append("  (enter jumps there)\n\n", style="dim")
+        elif entry.first is not None:
+            text.append(f"Same as line {entry.first} (enter jumps there)\n\n", style="dim")
         style = {"error": "bold red", "warning": "bold yellow"}.get(getattr(hint, "severity", ""), "bold cyan")
         text.append(f"{hint.title}\n", style=style)
         text.append(f"{hint.id}\n\n", style="dim")
@@ -245,8 +265,12 @@ class LogsScreen(DeckScreen):
 
     @on(LogView.Selected)
     def _selected(self, event: LogView.Selected) -> None:
-        if event.entry is not None and event.entry.hint is not None:
-            self._show_hint(event.entry)
+        entry = event.entry
+        target = (entry.cause[0] if entry.cause else entry.first) if entry is not None else None
+        if target is not None and self.query_one(LogView).jump_to_seq(target):
+            return  # the cursor's Highlighted message shows the root cause's hint
+        if entry is not None and entry.hint is not None:
+            self._show_hint(entry)
         elif event.entry is not None:
             self.notify("No known error on this line.")
 
@@ -260,6 +284,7 @@ class LogsScreen(DeckScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.query_one(LogView).set_filter(text=event.value)
+        self._show_hint(None)  # the line it described may be filtered out
         self._update_state()
 
     @on(Input.Submitted, "#filter")
@@ -270,11 +295,12 @@ class LogsScreen(DeckScreen):
     def _severity_changed(self, event: Select.Changed) -> None:
         if isinstance(event.value, int):
             self.query_one(LogView).set_filter(min_severity=event.value)
+            self._show_hint(None)
             self._update_state()
 
     def source_choices(self) -> list[tuple[str, str]]:
         """(spec, what it is) for the picker: the plan's services where the plan deploys them first."""
-        from launchdeck.app.generators.common import slug
+        from launchdeck.app.generators.gke import pod_selector
         from launchdeck.app.live.status import log_spec, unit_kind
         from launchdeck.assets import DEMO_LOG
 
@@ -282,7 +308,8 @@ class LogsScreen(DeckScreen):
         what = {"job": "job", "worker-pool": "worker pool", "service": "service"}
         cloud = [(log_spec(unit_kind(plan, n), n), f"Cloud Run {what[unit_kind(plan, n)]} (Cloud Logging)")
                  for n in plan.services]
-        kube = [(f"kubectl:app.kubernetes.io/part-of={slug(plan.name)}@{slug(plan.name)}", "GKE pods (kubectl)")]
+        selector, namespace = pod_selector(plan)
+        kube = [(f"kubectl:{selector}@{namespace}", "GKE pods (kubectl)")]
         local = [("compose", "docker compose logs, in this directory"),
                  ("file:", "a log file: type its path"),
                  (f"file:{DEMO_LOG}", "the bundled demo log"),
@@ -395,14 +422,22 @@ class LogsScreen(DeckScreen):
     @work(exclusive=True, exit_on_error=False, group="status", description="failure logs")
     async def _failure_logs(self, st: Any, generation: int) -> None:
         from launchdeck.app.hints import get_engine
+        from launchdeck.app.hints.live import LiveMatcher
         from launchdeck.app.live.status import failure_logs
 
-        engine = get_engine()
+        live = LiveMatcher(get_engine())
         lines = await failure_logs(self.project, self.plan.region, st)
         if st.failure_message:
             lines = [f"ERROR {st.failure_message}", *lines]
-        self._accept(generation, [Entry(_redact(t), "error" if "ERROR" in t[:40] else "info",
-                                        engine.match_line(t)) for t in lines])
+        entries, updates = [], []
+        for k, t in enumerate(lines, 1):
+            mark = live.feed(t)
+            entries.append(Entry(_redact(t), "error" if "ERROR" in t[:40] else "info", mark and mark.hint, "", k,
+                                 mark and mark.first, mark and mark.explained_by))
+            updates += mark.updates if mark else []
+        self._accept(generation, entries)
+        if updates:
+            self._updates.append(updates)
 
 
 class SourceStopped(Exception):

@@ -177,3 +177,67 @@ def test_tool_failure_keeps_the_cause_from_either_end_of_stderr(tmp_path, monkey
     err = capsys.readouterr().err
     assert code == 2 and "unknown command: docker compose" in err and "docker --help" in err
     assert len(err.strip().splitlines()) == 1
+
+
+# -- the live path shares scan's rules -----------------------------------------------------------
+
+def _feed(lines):
+    from launchdeck.app.hints import get_engine
+    from launchdeck.app.hints.live import LiveMatcher
+
+    live = LiveMatcher(get_engine())
+    return [live.feed(t) for t in lines]
+
+
+def test_live_folds_a_chained_traceback_into_one_event():
+    lines = [
+        "Traceback (most recent call last):",
+        '  File "/usr/local/lib/python3.11/asyncio/base_events.py", line 1085, in create_connection',
+        "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432)",
+        "",
+        "The above exception was the direct cause of the following exception:",
+        "",
+        "Traceback (most recent call last):",
+        '  File "/app/api/routes/jobs.py", line 41, in create_job',
+        "ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432)",
+    ]
+    marks = _feed(lines)
+    hinted = [(i + 1, m.hint.id, m.first) for i, m in enumerate(marks) if m]
+    assert hinted == [(3, "db-dial-localhost-fallback", None), (9, "db-dial-localhost-fallback", 3)]
+
+
+def test_live_names_the_root_cause_of_a_symptom_even_when_it_comes_later():
+    marks = _feed([
+        "NAME                    READY   STATUS             RESTARTS   AGE",
+        "api-7d9c6b5f4-x2k8p     0/1     CrashLoopBackOff   5          3m",
+        "    Last State:     Terminated",
+        "      Reason:       OOMKilled",
+    ])
+    assert marks[1].hint.id == "k8s-crashloopbackoff"
+    assert marks[3].hint.id == "k8s-oomkilled" and marks[3].explained_by is None
+    # The symptom was shown before its cause arrived: the cause's mark carries the update for it.
+    assert marks[3].updates == [(2, (4, "k8s-oomkilled"))] and marks[1].explained_by == (4, "k8s-oomkilled")
+
+
+def test_logs_jsonl_marks_repeats_and_symptoms(tmp_path, capsys):
+    f = tmp_path / "pods.log"
+    f.write_text("api-7d9c6b5f4-x2k8p     0/1     CrashLoopBackOff   5          3m\n"
+                 "      Reason:       OOMKilled\n"
+                 "[1] [CRITICAL] WORKER TIMEOUT (pid:8)\n"
+                 "[1] [CRITICAL] WORKER TIMEOUT (pid:9)\n")
+    assert main(["logs", "--source", f"file:{f}", "--no-follow", "-f", "jsonl"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [(r["line"], r["hint"]) for r in rows] == [
+        (1, "k8s-crashloopbackoff"), (2, "k8s-oomkilled"), (3, "gunicorn-worker-timeout"),
+        (4, "gunicorn-worker-timeout")]
+    assert rows[3]["first"] == 3 and "first" not in rows[2]
+
+
+def test_severity_filter_counts_a_hinted_line_at_its_hint_severity():
+    from launchdeck.app.hints import get_engine
+    from launchdeck.screens.widgets.log_view import SEVERITY_RANK, Entry
+
+    hint = get_engine().match_line("exec /app/server: exec format error")
+    plain = Entry("exec /app/server: exec format error", "info", hint)
+    assert plain.rank == SEVERITY_RANK["error"]
+    assert Entry("GET /health 200", "info").rank == SEVERITY_RANK["info"]

@@ -547,3 +547,34 @@ async def test_status_panel_jumps_to_failing_revision_logs(tmp_path: Path, plan_
             assert "failing" in screen.source_state
             hinted = next(e for e in log.shown if e.hint is not None)
             assert hinted.hint.id == "cr-container-failed-to-listen-on-port"
+
+
+async def test_logs_at_80x24_symptoms_severity_and_pane_reset(tmp_path: Path) -> None:
+    """80x24: the log uses the width; error+ keeps hinted lines without a level; a symptom's
+    enter jumps to its root cause; the hint pane resets when the filter or source changes."""
+    src = tmp_path / "pods.log"
+    src.write_text("starting\n"
+                   "api-7d9c6b5f4-x2k8p     0/1     CrashLoopBackOff   5          3m\n"
+                   "    Last State:     Terminated\n"
+                   "      Reason:       OOMKilled\n"
+                   "GET /health 200\n")
+    app = deck(cwd=tmp_path, log_source=f"file:{src}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot, "6", "logs")
+        screen = pilot.app.screen
+        log = screen.query_one("LogView")
+        await until(pilot, lambda: len(log.entries) >= 5 and any(e.cause for e in log.entries))
+        assert log.size.width >= 70  # the side pane stacked under the log
+        symptom = next(e for e in log.shown if e.hint is not None and e.hint.id == "k8s-crashloopbackoff")
+        assert symptom.cause == (4, "k8s-oomkilled")
+        log.focus()
+        await pilot.press("n")  # first hinted line: the symptom
+        await pilot.pause()
+        assert log.current() is symptom and "Symptom of line 4" in str(screen.query_one("#hint").render())
+        await pilot.press("enter")  # jumps to the root cause
+        await pilot.pause()
+        assert log.current().seq == 4 and "OOMKilled" in str(screen.query_one("#hint").render())
+        screen.query_one("#severity").value = 3  # error+: "Reason: OOMKilled" has no level of its own
+        await pilot.pause(0.2)
+        assert {e.seq for e in log.shown} == {2, 4}
+        assert "Move onto one" in str(screen.query_one("#hint").render())  # the pane was reset

@@ -104,3 +104,21 @@ def test_help_screen(snap_compare: Any, tmp_path: Path) -> None:
         await until(pilot, lambda: type(pilot.app.screen).__name__ == "HelpScreen")
 
     assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("plan", help_))
+
+
+def test_logs_screen_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    """80x24: the hint pane stacks under the log, so log lines keep the terminal's width."""
+    async def loaded(pilot: Any) -> None:
+        screen = pilot.app.screen
+        await until(pilot, lambda: bool(screen.query("LogView")))
+        log = screen.query_one("LogView")
+        expected = len(DEMO_LOG.read_text(encoding="utf-8").splitlines())
+        await until(pilot, lambda: len(log.entries) >= expected, timeout=30)
+        await pilot.press("n")
+        await until(pilot, lambda: "Fix:" in str(screen.query_one("#hint").render()))
+        screen.source_state = "reading demo log"
+        screen.query_one("#source").value = "file:assets/demo.log"
+        screen._update_state()
+
+    app = deck(cwd=tmp_path, status_enabled=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_goto("logs", loaded))

@@ -37,39 +37,49 @@ def _plan_defaults(args: argparse.Namespace) -> tuple[str | None, str | None]:
 
 
 class _Printer:
-    """Prints each line with its hint; a hint seen before is shortened to one marker line."""
+    """Prints each line with its hint. Multi-line rules are those of `scan` (LiveMatcher): a
+    traceback is hinted once, a repeat says which line it repeats, a symptom names its root cause."""
 
     def __init__(self, fmt: str, out=None):
         from launchdeck.app.hints import get_engine
+        from launchdeck.app.hints.live import LiveMatcher
+        from launchdeck.app.output import use_color
 
-        self.engine = get_engine()
+        self.live = LiveMatcher(get_engine())
         self.fmt = fmt
         self.out = out or sys.stdout
         self.seen: dict[str, int] = {}
-        from collections import deque
-
-        self.recent: deque[str] = deque(maxlen=60)  # context for hints such as worker-as-service
-        from launchdeck.app.output import use_color
-
+        self.row = 0  # printed lines so far; jsonl's "line"
+        self.row_of: dict[int, int] = {}  # matcher line (one per text line) -> printed line
         self.color = use_color() and fmt == "table"
 
-    def hint_for(self, text: str):
+    def mark_for(self, text: str):
         best = None
         for part in text.split("\n"):
-            h = self.engine.match_line(part, self.recent)
-            self.recent.append(part)
-            if h and (best is None or (best.severity == "info" and h.severity != "info")):
-                best = h
+            m = self.live.feed(part)
+            self.row_of[self.live.seq] = self.row
+            if m and (best is None or (best.hint.severity == "info" and m.hint.severity != "info")):
+                best = m
+        if len(self.row_of) > 4096:
+            self.row_of = {k: v for k, v in self.row_of.items() if k > self.live.seq - 1024}
         return best
 
     def emit(self, line) -> None:
-        hint = self.hint_for(line.text)
+        self.row += 1
+        mark = self.mark_for(line.text)
+        hint = mark.hint if mark else None
+        first = self.row_of.get(mark.first) if mark and mark.first else None
+        cause = (self.row_of.get(mark.explained_by[0]), mark.explained_by[1]) if mark and mark.explained_by else None
         if self.fmt == "jsonl":
-            row = {"timestamp": line.timestamp.isoformat() if line.timestamp else None, "source": line.source,
-                   "severity": line.severity, "text": line.text,
+            row = {"line": self.row, "timestamp": line.timestamp.isoformat() if line.timestamp else None,
+                   "source": line.source, "severity": line.severity, "text": line.text,
                    "hint": hint.id if hint else None}
             if hint:
                 row.update({"hint_severity": hint.severity, "title": hint.title, "fix": hint.fix})
+            if first:
+                row["first"] = first
+            if cause:
+                row["explained_by"] = {"line": cause[0], "hint": cause[1]}
             self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
             self.out.flush()
             return
@@ -82,11 +92,14 @@ class _Printer:
         if hint:
             n = self.seen.get(hint.id, 0) + 1
             self.seen[hint.id] = n
-            mark = {"error": "!!", "warning": "! ", "info": "i "}[hint.severity]
-            if n == 1:
-                note = f"   {mark} {hint.id}: {hint.title}\n      fix: {hint.fix}\n      docs: {hint.docs}"
-            else:
-                note = f"   {mark} {hint.id} again (x{n})"
+            mark_ = {"error": "!!", "warning": "! ", "info": "i "}[hint.severity]
+            if cause:
+                note = f"   {mark_} {hint.id}: symptom of {cause[1]} (above)"
+            elif n == 1 or not first:
+                note = (f"   {mark_} {hint.id}: {hint.title}\n      fix: {hint.fix}\n      docs: {hint.docs}"
+                        if n == 1 else f"   {mark_} {hint.id} again (x{n}, a new occurrence)")
+            elif first:
+                note = f"   {mark_} {hint.id} again (x{n})"
             if self.color:
                 colour = {"error": "31", "warning": "33", "info": "2"}[hint.severity]
                 note = f"\x1b[{colour}m{note}\x1b[0m"

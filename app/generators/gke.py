@@ -44,6 +44,13 @@ def _labels(plan: Plan, name: str) -> dict[str, str]:
     return {"app.kubernetes.io/name": slug(name), "app.kubernetes.io/part-of": slug(plan.name)}
 
 
+def pod_selector(plan: Plan) -> tuple[str, str]:
+    """(label selector, namespace) that finds every pod these manifests create (the Logs screen's
+    kubectl source uses it, so the two cannot drift apart)."""
+    key = "app.kubernetes.io/part-of"
+    return f"{key}={_labels(plan, '')[key]}", slug(plan.name)
+
+
 def _meta(plan: Plan, name: str, **extra: Any) -> dict[str, Any]:
     return {"name": slug(name), "labels": _labels(plan, name), **extra}
 

@@ -1,8 +1,11 @@
 """The log tail's producer, run in a child process so a burst never competes with the UI for the GIL.
 
 `python -P -m launchdeck.app.logsources.tail_child SPEC [PROJECT] [REGION]` reads the source (lines arrive redacted),
-matches hints, and writes one JSON object per batch to stdout: {"lines": [[text, severity, source,
-hint_id], ...]}, then {"end": true} or {"error": "one line"}. A full pipe blocks it (backpressure).
+matches hints (`LiveMatcher`: the same multi-line rules as `scan`), and writes one JSON object per
+batch to stdout: {"lines": [[text, severity, source, hint_id, first, cause], ...]} (first: the
+earlier line, counted from 1, this one repeats; cause: [line, hint_id] of the root cause of a
+symptom), {"updates": [[line, [cause_line, cause_hint]], ...]} when a root cause arrives after its
+symptom, then {"end": true} or {"error": "one line"}. A full pipe blocks it (backpressure).
 No Textual here: the child imports only the core. `-P` keeps the working directory (the user's
 project, which may have its own `app` package) off `sys.path`.
 """
@@ -57,10 +60,12 @@ def run_child(spec: str, project: str | None, region: str | None) -> int:
 
 async def _produce(spec: str, project: str | None, region: str | None, conn: Any) -> None:
     from launchdeck.app.hints import get_engine
+    from launchdeck.app.hints.live import LiveMatcher
     from launchdeck.app.logsources import open_source
 
-    engine = get_engine()
-    batch: list[tuple[str, str, str, str | None]] = []
+    live = LiveMatcher(get_engine())
+    batch: list[tuple] = []
+    updates: list = []
     last = time.monotonic()
     stream = open_source(spec, project=project, region=region, follow=True)
     # A quiet source still flushes: wake up every BATCH_SECONDS even without a new line.
@@ -86,15 +91,23 @@ async def _produce(spec: str, project: str | None, region: str | None, conn: Any
             if line is None:
                 break
             if line is not False:
-                hint = engine.match_line(line.text)
+                mark = live.feed(line.text)
                 severity = (line.severity or guess_severity(line.text)).lower()
-                batch.append((line.text, severity, line.source, hint.id if hint else None))
+                if mark is None:
+                    batch.append((line.text, severity, line.source, None, None, None))
+                else:
+                    batch.append((line.text, severity, line.source, mark.hint.id, mark.first, mark.explained_by))
+                    updates += mark.updates
             now = time.monotonic()
             if batch and (len(batch) >= BATCH_LINES or now - last >= BATCH_SECONDS):
                 conn.send(("lines", batch))
-                batch, last = [], now
+                if updates:
+                    conn.send(("updates", updates))
+                batch, updates, last = [], [], now
         if batch:
             conn.send(("lines", batch))
+        if updates:
+            conn.send(("updates", updates))
         await task  # re-raise a source error
     finally:
         task.cancel()

@@ -31,6 +31,18 @@ class Entry:
     severity: str
     hint: Any = None  # app.hints Hint | None
     source: str = ""
+    seq: int = 0  # the line's number in its source (from 1)
+    first: int | None = None  # an earlier line (seq) this one repeats or continues (one traceback)
+    cause: tuple[int, str] | None = None  # (seq, hint id) of the root cause of this symptom
+
+    @property
+    def rank(self) -> int:
+        """Severity for the filter: a hinted line counts at least at its hint's severity, so
+        `error+` keeps `exec format error` even when the raw line has no level."""
+        own = SEVERITY_RANK.get(self.severity, 1)
+        if self.hint is not None:
+            return max(own, SEVERITY_RANK.get(getattr(self.hint, "severity", "info"), 1))
+        return own
 
 
 class LogView(ScrollView, can_focus=True):
@@ -92,7 +104,7 @@ class LogView(ScrollView, can_focus=True):
             self.virtual_size = new
 
     def _matches(self, entry: Entry) -> bool:
-        if SEVERITY_RANK.get(entry.severity, 1) < self.min_severity:
+        if entry.rank < self.min_severity:
             return False
         return not self.filter_text or self.filter_text in entry.text.lower()
 
@@ -185,7 +197,12 @@ class LogView(ScrollView, can_focus=True):
             text.append("  ")
         text.append(entry.text, style=SEVERITY_STYLE.get(entry.severity, ""))
         if entry.hint is not None:
-            text.append(f"  ← {entry.hint.title}", style="italic cyan")
+            if entry.cause is not None:
+                text.append(f"  ← symptom of line {entry.cause[0]} ({entry.cause[1]})", style="italic cyan")
+            elif entry.first is not None:
+                text.append(f"  ← again, as line {entry.first}", style="italic cyan")
+            else:
+                text.append(f"  ← {entry.hint.title}", style="italic cyan")
         segments = list(text.render(self.app.console))
         base = self.rich_style
         if is_cursor:
@@ -226,6 +243,25 @@ class LogView(ScrollView, can_focus=True):
 
     def action_select(self) -> None:
         self.post_message(self.Selected(self.current()))
+
+    def jump_to_seq(self, seq: int) -> bool:
+        """Move the cursor to the shown line with this source line number; False if not shown."""
+        for i, e in enumerate(self.shown):
+            if e.seq == seq:
+                self.follow = False
+                self.cursor = i
+                self.scroll_to_region(Region(0, i, 1, 1), animate=False, immediate=True, center=True, force=True)
+                return True
+        return False
+
+    def apply_causes(self, updates: list) -> None:
+        """Root causes that arrived after their symptoms: attach them and redraw."""
+        want = {int(seq): (int(c[0]), str(c[1])) for seq, c in updates}
+        for e in self.entries:
+            if e.seq in want and e.cause is None:
+                e.cause = want[e.seq]
+        self._cache.clear()
+        self.refresh()
 
     def next_hint(self) -> bool:
         """Move the cursor to the next hinted line (wrapping); False when there is none."""
