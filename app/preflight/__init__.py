@@ -6,6 +6,7 @@ Preflight screen and `generate` all call it. Pure Python: files are read, never 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,12 +33,18 @@ def run_preflight(plan: Plan, target: str | None = None, source_dir: str | Path 
     root = Path(source_dir).resolve() if source_dir is not None else None
     services = gather(plan, root) if root is not None else plan_only(plan)
     inp = RuleInput(plan=plan, target=target, root=root, services=services)
+    guessed = {name for name, f in services.items() if f.source_guessed}
     found: list[Finding] = []
     for rule, check, _module in load():
         if rule.needs_source and root is None and "plan" not in rule.evidence:
             continue
         # A file we cannot make sense of ends that rule's reading, not the whole run.
-        found += safe(check(inp))
+        for f in safe(check(inp)):
+            if f.service in guessed and f.severity == "error" and rule.evidence != ("plan",):
+                # Read from a folder the prebuilt image is only probably built from: a guess, not evidence.
+                f = replace(f, severity="warning", message=f.message.rstrip(".") + " (read from the folder its "
+                                                                                  "prebuilt image is probably built from).")
+            found.append(f)
     return sort_findings(found, list(plan.services))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -70,6 +70,8 @@ class ServiceFacts:
     requirements: Requirements | None = None
     env_reads: Mapping[str, envscan.EnvRead] = field(default_factory=lambda: MappingProxyType({}))
     pool: int | None = None  # connections per process when the code sizes its pool
+    # The plan deploys a prebuilt image; `directory` is a same-named folder that is probably its source.
+    source_guessed: bool = False
 
     @property
     def code_files(self) -> tuple[Path, ...]:
@@ -107,6 +109,8 @@ def gather(plan: Plan, root: Path) -> dict[str, ServiceFacts]:
         if directory is not None:
             with contextlib.suppress(OSError, ValueError, RecursionError, UnicodeError):
                 facts = _from_source(name, svc, directory, dockerfile)
+            if facts is not None and svc.build is None:
+                facts = replace(facts, source_guessed=True)
         out[name] = facts or ServiceFacts(name, svc, svc, start=_plan_command(svc))
     return out
 
