@@ -23,8 +23,8 @@ FITS: dict[str, str] = {
     "compose": "self-host (TrueNAS/compose): fixed monthly cost",
 }
 MORE: dict[str, str] = {
-    "cloud-run": "Every service becomes a Cloud Run service. Web and API services scale to zero between requests; "
-                 "a Celery-style worker has to stay up (min instances, instance billing), which is the costly part.",
+    "cloud-run": "Web and API services become Cloud Run services that scale to zero between requests; a "
+                 "Celery-style worker becomes a worker pool: no port, a fixed instance count billed all month.",
     "cloud-run-jobs": "Web services stay on Cloud Run; workers and one-off tasks become Cloud Run Jobs that run to "
                       "completion (triggered or scheduled), so you pay only while they work.",
     "gke-autopilot": "Pods on a managed GKE cluster, billed per pod resource request. Suits long-lived websocket "
