@@ -122,7 +122,35 @@ def instance_web_europe_north1() -> Case:
     })
 
 
-CASES: list[Callable[[], Case]] = [django_celery_us_west3, rails_sidekiq_asia_south1, nextjs_api_europe_west6,
+def small_pods_autopilot_asia_east1() -> Case:
+    """asia-east1 GKE Autopilot (bursting general-purpose): small pods below the old 0.25 vCPU minimum."""
+    plan = Plan(name="pods", region="asia-east1", target="gke-autopilot", services={
+        "api": {"role": "web", "cpu": 0.25, "memory": "256Mi", "min_instances": 2,
+                "usage": {"requests_per_month": [10_000, 10_000], "seconds_per_request": [0.1, 0.1]}},
+        "beat": {"role": "worker", "cpu": 0.1, "memory": "128Mi", "usage": {"avg_instances": [1, 1]}},
+    }, network={"egress_gb": [0, 0]})
+    cpu, mem, eph = 0.0515, 0.0056998, 0.0000635  # per vCPU-h, GiB-h, ephemeral GiB-h (Taiwan)
+    # api: 0.25 vCPU, memory raised to 0.25 GiB (1 GiB per vCPU floor); beat: 0.1 vCPU / 0.125 GiB
+    return ("small pods", "asia-east1 Autopilot, bursting minimums", plan, {
+        "service:api": 2 * (0.25 * cpu + 0.25 * mem + eph) * H,
+        "service:beat": (0.1 * cpu + 0.125 * mem + eph) * H,
+        "gke:cluster": 73.0,
+        "free-tier:gke-credit": -73.0,
+    })
+
+
+def queue_worker_jobs_us_south1() -> Case:
+    """us-south1 (Tier 1) on cloud-run-jobs: a worker billed only while busy (20-40 % of the month)."""
+    plan = Plan(name="queue", region="us-south1", target="cloud-run-jobs", services={
+        "worker": {"role": "worker", "cpu": 2, "memory": "4Gi", "usage": {"busy_fraction": [0.2, 0.4]}},
+    }, network={"egress_gb": [0, 0]})
+    per_s = 2 * T1_INST[0] + 4 * T1_INST[1]
+    return ("queue worker", "us-south1 T1 worker as a Job, busy 20-40 %", plan, {
+        "service:worker": 0.3 * M * per_s,      # the mid case must sit inside the range
+    })
+
+
+CASES: list[Callable[[], Case]] = [small_pods_autopilot_asia_east1, queue_worker_jobs_us_south1, django_celery_us_west3, rails_sidekiq_asia_south1, nextjs_api_europe_west6,
                                    forum_me_central1, selfhost_northamerica_northeast1, instance_web_europe_north1]
 
 

@@ -57,7 +57,8 @@ def _months(m: float | None) -> str:
 
 def _breakeven(cmp: Comparison, target: str) -> str:
     if target == "compose":
-        return f"{money(cmp.upfront)} up front"
+        return "n/a (hardware unpriced)" if "compose" in cmp.incomplete and not cmp.upfront else \
+            f"{money(cmp.upfront)} up front"
     be = cmp.breakeven.get(target)
     if be is None:
         return "n/a (unpriced lines)" if target in cmp.incomplete else ""

@@ -131,3 +131,12 @@ def test_cli_json_and_table(capsys, monkeypatch, tmp_path):
     assert main(["compare", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out
     assert "break-even" in out.lower() and "months" in out and "\x1b[" not in out
+
+
+def test_compare_when_nothing_fits_one_box_claims_no_breakeven(capsys, monkeypatch, tmp_path):
+    plan = Plan(name="huge", services={f"s{i}": {"role": "web", "cpu": 8, "memory": "32Gi"} for i in range(6)})
+    c = compare(plan, CATALOG)
+    assert c.breakeven == {} and c.monthly_saving == {} and "compose" in c.incomplete
+    from launchdeck.estimators.render import render_comparison
+
+    assert "n/a (hardware unpriced)" in render_comparison(c, "md")
