@@ -66,10 +66,12 @@ def estimate_autopilot(ctx: Ctx) -> None:
     for name, svc in ctx.plan.services.items():
         cpu, gib = autopilot_shape(ctx.rules, svc)
         shape = f"pod requests {cpu:g} vCPU / {gib:g} GiB"
+        rule = (f"{name_cc} class: at least {cc['min_cpu']:g} vCPU / {cc['min_gib'] * 1024:g} MiB, "
+                f"{cc['min_gib_per_cpu']:g}–{cc['max_gib_per_cpu']:g} GiB per vCPU ({source})")
         if (round(cpu, 6), round(gib, 6)) != (round(svc.cpu, 6), round(svc_gib(svc), 6)):
-            shape += (f" (plan asks {svc.cpu_text} vCPU / {svc.memory}; the {name_cc} class needs at least "
-                      f"{cc['min_cpu']:g} vCPU / {cc['min_gib'] * 1024:g} MiB and {cc['min_gib_per_cpu']:g}–"
-                      f"{cc['max_gib_per_cpu']:g} GiB per vCPU — {source})")
+            shape += f" (plan asks {svc.cpu_text} vCPU / {svc.memory}; raised to the {rule})"
+        else:
+            shape += f" ({rule})"
         if svc.role == "job":
             s_lo, s_hi = job_task_seconds(svc)
             hours = (s_lo / 3600, s_hi / 3600)
