@@ -431,3 +431,11 @@ def test_every_catalog_id_has_a_rule_module_and_every_rule_has_texts():
         assert callable(check) and module.__doc__, module.__name__
         assert rule.severity == catalog()[rule.id]["severity"], rule.id
         assert rule.signature in (None, rule.id) and bool(rule.signature) == bool(catalog()[rule.id].get("signature"))
+
+
+def test_queue_consumer_declared_job_on_cloud_run_never_exits():
+    p = plan({"q": {"role": "job", "image": "x", "command": "rq worker default"}})
+    f = only(run_preflight(p), "crj-task-timeout")
+    assert f and f[0].severity == "warning" and f[0].path == "services.q.command"
+    assert "crj-task-timeout" not in ids(run_preflight(plan({"q": {"role": "job", "image": "x",
+                                                                    "command": "python -m app.backfill"}})))

@@ -104,13 +104,14 @@ def gather(plan: Plan, root: Path) -> dict[str, ServiceFacts]:
     """Facts for every service; those with a build context in the tree get the source's view."""
     out: dict[str, ServiceFacts] = {}
     for name, svc in plan.services.items():
-        directory, dockerfile = _context(svc, root, name)
         facts = None
-        if directory is not None:
-            with contextlib.suppress(OSError, ValueError, RecursionError, UnicodeError):
+        # A tree we cannot make sense of leaves this service with the plan's view, never a traceback.
+        with contextlib.suppress(Exception):
+            directory, dockerfile = _context(svc, root, name)
+            if directory is not None:
                 facts = _from_source(name, svc, directory, dockerfile)
-            if facts is not None and svc.build is None:
-                facts = replace(facts, source_guessed=True)
+                if svc.build is None:
+                    facts = replace(facts, source_guessed=True)
         out[name] = facts or ServiceFacts(name, svc, svc, start=_plan_command(svc))
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from launchdeck.app.plan import runs_as_job
+from launchdeck.app.plan import CLOUD_RUN_TARGETS, runs_as_job
 from launchdeck.app.preflight.facts import command_text, is_queue_worker, is_scheduler, safe_text
 from launchdeck.app.preflight.finding_catalog import Finding, render
 from launchdeck.app.preflight.rule import Rule, RuleInput
@@ -13,7 +13,8 @@ RULE = Rule(id="crj-task-timeout", severity="warning", evidence=("plan", "code")
 
 
 def check(inp: RuleInput) -> Iterator[Finding]:
-    if inp.target != "cloud-run-jobs":
+    # cloud-run-jobs runs workers and jobs as Jobs; on cloud-run a `role: job` is a Job too.
+    if inp.target not in CLOUD_RUN_TARGETS:
         return
     for f in inp.facts():
         svc = f.effective
