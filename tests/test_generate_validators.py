@@ -95,3 +95,19 @@ def test_generate_with_a_crashing_validator_is_exit_1_not_a_traceback(tmp_path, 
                "--out", str(tmp_path / "a"), "--force"])
     out = capsys.readouterr().out
     assert rc == 1 and "validator crashed: RecursionError: deep" in out and "Validation FAILED" in out
+
+
+def test_a_generator_bug_is_one_line_and_nothing_is_written(tmp_path, monkeypatch, capsys):
+    import launchdeck.app.generators as generators
+    from launchdeck.app.cli import main
+
+    def broken(plan, target):
+        raise KeyError("services")
+
+    monkeypatch.delenv("LAUNCHDECK_DEBUG", raising=False)
+    monkeypatch.setattr(generators, "generate", broken)
+    rc = main(["generate", str(ROOT / "assets/example/launchdeck.yaml"), "--target", "compose",
+               "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and "KeyError" in err and "a launchdeck bug" in err
+    assert not (tmp_path / "o").exists()

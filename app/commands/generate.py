@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,10 +70,15 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     try:
         files = generate(plan, target)  # refuses secret values in env first (exit 2)
+        if not _check_preflight(plan, target, args.force, loaded.path):
+            return 1
     except SecretInEnv as exc:
         raise CommandError(str(exc)) from None
-    if not _check_preflight(plan, target, args.force, loaded.path):
-        return 1
+    except Exception as exc:  # a bug in a generator or a preflight rule: one line, never a traceback
+        if os.environ.get("LAUNCHDECK_DEBUG"):
+            raise
+        raise CommandError(f"could not generate files for {target}: {type(exc).__name__}: {exc} -- a launchdeck "
+                           "bug, nothing was written (LAUNCHDECK_DEBUG=1 shows the traceback)") from None
     try:
         result = export_files(files, args.out, force=args.force, dry_run=args.dry_run)
     except ExportError as exc:
