@@ -186,3 +186,23 @@ def test_a_big_log_streams_through_the_cli(capsys, tmp_path, monkeypatch):
     n = len(src.splitlines())
     lines = {r["line"] for r in rows}
     assert code == 0 and {9, 9 + 4 * n, 37 + 4 * n} <= lines
+
+
+def test_eval_corpus_recall_and_false_flags():
+    """bench/eval/: every (line, hint) pair a reader needs, and no flag on the look-alike lines
+    (bench/hint_eval.py prints the same figures per log)."""
+    import yaml
+
+    from launchdeck.app.commands.scan import scan_log, scan_records
+
+    root = Path(__file__).parent.parent / "bench" / "eval"
+    expected = yaml.safe_load((root / "expected.yaml").read_text())
+    total = found = flags = 0
+    for name, want in expected.items():
+        hits, _n = scan_log(str(root / "logs" / name))
+        recs = scan_records(hits, include_info=True)
+        got = {(r["line"], r["hint"]) for r in recs}
+        total += len(want["expect"])
+        found += sum(1 for p in want["expect"] if tuple(p) in got)
+        flags += sum(1 for r in recs if r["line"] in want["traps"] and r["severity"] != "info")
+    assert found / total >= 0.9 and flags <= 3, (found, total, flags)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from launchdeck.app.hints.engine import Engine
 from launchdeck.app.hints.hint_catalog import Hint
 
-_WINDOW = 200  # lines kept for context, tracebacks and symptoms
+_WINDOW = 80  # lines kept for context, tracebacks and symptoms (scan walks at most this far in practice)
 _MAX_SHAPES = 5_000
 
 
@@ -33,7 +33,7 @@ class Mark:
 class LiveMatcher:
     def __init__(self, engine: Engine, window: int = _WINDOW):
         self.engine = engine
-        self.lines: deque[tuple[int, str]] = deque(maxlen=window)
+        self.lines: deque[tuple[int, str, set[int]]] = deque(maxlen=window)  # (seq, text, candidate rules)
         self.seq = 0
         self.marked: dict[int, Mark] = {}  # seq -> mark, for lines still in the window
         self.shapes: dict[tuple[str, str], int] = {}  # (hint id, shape) -> first seq
@@ -42,19 +42,20 @@ class LiveMatcher:
         """The mark for the next line (sequence numbers count from 1), or None."""
         self.seq += 1
         seq = self.seq
-        self.lines.append((seq, text))
+        ids = self.engine._candidates(text.lower())
+        self.lines.append((seq, text, ids))
         if text.lstrip().startswith("{"):
             hint = self.engine.match_line(text)  # a JSON entry: its message fields, one line here
             if hint is not None:
                 self.marked[seq] = Mark(hint)
                 return self.marked[seq]
-        low = text.lower()
-        if not self.engine._candidates(low):
+        if not ids:
             self._forget()
             return None
-        texts = [t for _s, t in self.lines]
-        seqs = [s - 1 for s, _t in self.lines]  # engine lines are 0-based
-        found, explained = self.engine.find(texts, seqs, False, pos=seqs)
+        texts = [t for _s, t, _i in self.lines]
+        seqs = [s - 1 for s, _t, _i in self.lines]  # engine lines are 0-based
+        cands = {k: i for k, (_s, _t, i) in enumerate(self.lines) if i}  # computed once per line
+        found, explained = self.engine.find(texts, seqs, False, cand_lines=cands, pos=seqs)
         mark = None
         for c in found:
             if c.line == seq:
