@@ -74,5 +74,6 @@ def check(inp: RuleInput) -> Iterator[Finding]:
             if _norm(secret) in listed or secret in seen:
                 continue
             seen.add(secret)
+            # A warning: the secret may be granted by the team's own IaC outside the plan.
             yield render(RULE.id, variant="code", service=f.name, path=f"services.{f.name}.secrets",
-                         severity="error" if f.confident else "warning", secret=secret, where=where)
+                         severity="warning", secret=secret, where=where)
