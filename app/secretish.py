@@ -106,7 +106,8 @@ def random_looking(value: str, min_len: int = 24) -> bool:
         return len(v) in (32, 48, 64, 96, 128) and entropy(v) >= 3.5
     if re.fullmatch(r"[0-9a-fA-F-]{36}", v) or re.fullmatch(r"(sha\d+|md5):[0-9a-f]+", v):  # uuid, digest
         return False
-    if re.match(r"[a-z0-9.-]+\.[a-z]{2,}(:\d+)?/", v) or not re.search(r"\d", v) or not re.search(r"[A-Za-z]", v):
+    if re.match(r"[a-z0-9.-]+\.[a-z]{2,}(:\d+)?(/|$)", v, re.IGNORECASE) or not re.search(r"\d", v) or \
+            not re.search(r"[A-Za-z]", v):
         return False  # an image or host path; random keys have digits and letters
     classes = sum(bool(re.search(p, v)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
     return classes >= 3 and entropy(v) >= 4.0

@@ -73,7 +73,8 @@ def classify(name: str, svc: dict[str, Any], templates: set[str]) -> Kind:
     if svc.get("build") and proxy_name(name) and depends(svc):
         return Kind("unmapped", "skipped", _SKIP_PROXY)
     if name in templates and not svc.get("ports") and not svc.get("command"):
-        return Kind("unmapped", "skipped", "base service that others extend (no command or port of its own), skipped")
+        return Kind("unmapped", "skipped", "base service that others extend or copy (no command or port of its "
+                                           "own), skipped")
     profiles = [str(p) for p in svc.get("profiles") or []]
     if profiles and all(_DEV_PROFILES.match(p) for p in profiles):
         return Kind("unmapped", "skipped", f"only in profile {', '.join(profiles)}, skipped")

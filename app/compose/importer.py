@@ -127,6 +127,9 @@ def extended(services: dict[str, Any], base_dir: Path) -> tuple[dict[str, dict[s
     templates = {str(e if isinstance(e, str) else e.get("service")) for svc in services.values()
                  if isinstance(svc, dict) and isinstance(e := svc.get("extends"), str | dict)
                  and (isinstance(e, str) or not e.get("file"))}
+    # A service other services copy with a YAML merge (`<<: *base`) is a template the same way.
+    merged_in = [m for svc in services.values() for m in (getattr(svc, "merge", None) or [])]
+    templates |= {str(name) for name, svc in services.items() if any(m is svc for m in merged_in)}
     return out, templates, notes
 
 
