@@ -9,7 +9,7 @@ from typing import Any
 
 from launchdeck.app.compose import parts
 from launchdeck.app.safeio import UnreadableFile
-from launchdeck.app.secretish import looks_secret, looks_secret_name, looks_secret_value
+from launchdeck.app.secretish import looks_secret, looks_secret_name
 
 
 class UnreadableEnvFile(Exception):
@@ -59,7 +59,7 @@ def split_env(env: dict[str, str | None], file_names: list[str]) -> tuple[dict[s
                 secrets.append(key)
             else:
                 plain[key] = f"${{{key}}}"  # passed through from the host: keep it as a reference
-        elif looks_secret(key, value) or looks_secret_value(parts.sniff(value)):
+        elif looks_secret(key, value) or looks_secret(key, parts.sniff(value)):
             secrets.append(key)
         else:
             plain[key] = value

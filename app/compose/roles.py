@@ -166,7 +166,8 @@ _SHELL_OR_TESTS = re.compile(r"^\s*((/bin/|/usr/bin/)?(ba)?sh|irb|iex|(bundle ex
 
 def shell_or_tests(cmd: str) -> bool:
     return bool(_SHELL_OR_TESTS.match(cmd))
-_WORKER_NAME = re.compile(r"(^|[-_])(workers?|consumers?|sidekiq|celery|celeryworker|rq-?worker)($|[-_])", re.I)
+_WORKER_NAME = re.compile(r"(^|[-_])(workers?|consumers?|sidekiq|celery|celeryworker|rq-?worker|runners?)($|[-_])",
+                          re.I)
 
 
 def worker_name(name: str, image: str) -> bool:

@@ -167,6 +167,8 @@ def build_service(stack: Stack, name: str, svc: dict[str, Any], buckets: dict[st
     docker_ports, docker_cmd = parts.dockerfile_facts(stack.base_dir, svc.get("build"))
     if not command and docker_cmd:
         cmd = parts.sniff(docker_cmd).lower()
+    if not cmd and "fpm" in parts.sniff(svc.get("image")).lower():
+        cmd = "php-fpm"  # the image's own CMD (nextcloud:fpm, wordpress:fpm): a FastCGI server
     ports = parts.parse_ports(svc.get("ports"))
     tcp = [p for p in ports if p.protocol == "tcp"]
     if len(ports) > len(tcp):
