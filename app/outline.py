@@ -60,8 +60,10 @@ def read_outline(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """(outline, key-to-remember): the cached outline of `path`'s current content (key None), or
     one parsed now (remember it with `remember` once the plan has validated). (None, None) when the
     file is unreadable or not a YAML mapping: the caller reads it properly and reports why."""
+    from launchdeck.app.safeio import MAX_YAML_BYTES, read_bounded
+
     try:
-        content = path.read_bytes()
+        content = read_bounded(path, MAX_YAML_BYTES, "plan file")
     except OSError:
         return None, None
     key = _key(content)

@@ -87,9 +87,10 @@ def parse_yaml(text: str, label: str) -> Any:
     """Parse YAML text into ruamel round-trip objects; syntax errors become PlanFileError."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from launchdeck.app.yamlbounds import YamlLimitError
+    from launchdeck.app.yamlbounds import YamlLimitError, check_flow_depth
 
     try:
+        check_flow_depth(text)
         return _yaml().load(text)
     except MarkedYAMLError as exc:
         raise PlanFileError([_syntax_error(exc, text, label)]) from None

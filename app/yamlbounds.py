@@ -13,6 +13,7 @@ setting needs more than a few dozen.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -85,6 +86,74 @@ def check_expansion(root: Any, max_nodes: int = MAX_NODES, max_depth: int = MAX_
         for child in _children(node):
             if id(child) not in size:
                 stack.append((child, depth + 1, False))
+
+
+_EVENTS = re.compile(r"[\[\]{}'\"#\n]")
+
+
+def check_flow_depth(text: str, max_depth: int = MAX_DEPTH) -> None:
+    """Raise YamlLimitError when `[`/`{` nest deeper than `max_depth`, before the parser sees them.
+
+    ruamel's scanner slows down quadratically with flow nesting (20,000 brackets take seconds), so
+    depth is measured first by a linear pass over the brackets, quotes, comments and newlines,
+    with YAML's rules for where a quoted scalar or a comment may start. A file with few brackets
+    is not scanned at all.
+    """
+    if text.count("[") + text.count("{") <= max_depth:
+        return
+    depth, line, pos, n = 0, 1, 0, len(text)
+    while pos < n:
+        m = _EVENTS.search(text, pos)
+        if m is None:
+            return
+        ch, at = m.group(), m.start()
+        pos = at + 1
+        if ch == "\n":
+            line += 1
+        elif ch in "[{":
+            # Outside flow, `[` opens a sequence only where a value starts (`cmd: echo [x` is text).
+            if depth == 0 and _before(text, at) not in ("", "\n", ":", "-", "?"):
+                continue
+            depth += 1
+            if depth > max_depth:
+                raise YamlLimitError(f"brackets nest more than {max_depth} levels deep", line)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "#":
+            if at == 0 or text[at - 1] in " \t\n":
+                end = text.find("\n", at)
+                pos = n if end < 0 else end
+        else:  # a quote opens a quoted scalar only where a scalar may start
+            if _before(text, at) not in ("", "\n", ":", "[", "{", ",", "-", "?"):
+                continue
+            pos = _end_of_quoted(text, at, ch)
+            line += text.count("\n", at, pos)
+
+
+def _before(text: str, at: int) -> str:
+    """The last character before `at` that is not a space or tab ("" at the start)."""
+    i = at - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return text[i] if i >= 0 else ""
+
+
+def _end_of_quoted(text: str, start: int, quote: str) -> int:
+    """Index just past the quoted scalar opening at `start` ('' escapes in single, \\ in double quotes)."""
+    i = start + 1
+    while True:
+        j = text.find(quote, i)
+        if j < 0:
+            return len(text)
+        if quote == "'" and text.startswith("''", j):
+            i = j + 2
+            continue
+        if quote == '"':
+            slashes = len(text[i:j]) - len(text[i:j].rstrip("\\"))
+            if slashes % 2:
+                i = j + 1
+                continue
+        return j + 1
 
 
 @cache

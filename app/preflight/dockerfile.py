@@ -86,8 +86,10 @@ _FROM_RE = re.compile(r"^(?P<flags>(?:--\S+\s+)*)(?P<image>\S+)(?:\s+AS\s+(?P<al
 
 
 def parse_dockerfile(path: Path) -> Dockerfile | None:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+    from launchdeck.app.safeio import MAX_SOURCE_BYTES, read_bounded
+
+    try:  # a regular file of sane size only: a FIFO or /dev/zero named Dockerfile must not hang doctor
+        text = read_bounded(path, MAX_SOURCE_BYTES, "Dockerfile").decode("utf-8", "replace")
     except OSError:
         return None
     stages: list[Stage] = []

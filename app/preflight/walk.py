@@ -31,10 +31,12 @@ def code_files(root: Path, suffixes: tuple[str, ...], max_files: int = MAX_FILES
 
 
 def read_text(path: Path) -> str | None:
+    """The file's text, or None when it is unreadable, larger than MAX_BYTES or no regular file
+    (a FIFO or a link to /dev/zero in a source tree must not hang the scan)."""
+    from launchdeck.app.safeio import read_bounded
+
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
+        return read_bounded(path, MAX_BYTES, "source file").decode("utf-8", "replace")
     except OSError:
         return None
 
