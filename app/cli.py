@@ -102,12 +102,33 @@ def _quiet_broken_pipe() -> int:
 
 
 def _raise_on_interrupt() -> None:
-    """From here on Ctrl-C raises KeyboardInterrupt, so `finally` blocks and temp-file cleanups run."""
+    """From here on Ctrl-C raises KeyboardInterrupt (outside imports), so `finally` blocks and temp-file
+    cleanups run."""
     import signal
     import threading
 
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        from launchdeck.app.interrupts import interrupt_handler
+
+        signal.signal(signal.SIGINT, interrupt_handler)
+        if not getattr(sys.unraisablehook, "_launchdeck", False):
+            sys.unraisablehook = _redeliver_interrupts(sys.unraisablehook)
+
+
+def _redeliver_interrupts(previous):  # noqa: ANN001, ANN202 - sys.unraisablehook's own types
+    """An interrupt that lands in a finalizer or a gc callback cannot propagate: Python prints it as
+    "Exception ignored ... KeyboardInterrupt" and goes on. Send it again instead, so it stops the
+    command where it can, quietly."""
+    from launchdeck.app.interrupts import resend_later
+
+    def hook(unraisable) -> None:  # noqa: ANN001
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            resend_later()
+            return
+        previous(unraisable)
+
+    hook._launchdeck = True  # type: ignore[attr-defined]
+    return hook
 
 
 def run_tui(plan_path: str | None) -> int:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import signal
 
-from launchdeck.app.interrupts import quiet_exit
-
-signal.signal(signal.SIGINT, quiet_exit)
+# Installed before anything else is imported, even launchdeck.app.interrupts (which holds the same
+# handler for later): an interrupt while importing that would otherwise still print a traceback.
+signal.signal(signal.SIGINT, lambda signum, _frame: os._exit(128 + signum))
 
 
 def main() -> int:

@@ -9,7 +9,6 @@ ones `estimators.pricebook` recognises, and written atomically to the user cache
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -84,7 +83,9 @@ def refresh(api_key: str | None = None, path: Path | None = None) -> RefreshResu
         finally:
             await client.transport.close()
 
-    doc, seen = asyncio.run(run())
+    from launchdeck.app.interrupts import run_async
+
+    doc, seen = run_async(run())
     catalog = parse_catalog(doc, load_rules(), source=LIVE_SOURCE)
     if not catalog.prices:
         raise RefreshError(f"the Catalog returned {seen} SKUs but none launchdeck prices with; cache left as it was")

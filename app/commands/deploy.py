@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
         images = parse_image_args(args.image, plan)
     except BadImageArg as exc:
         raise CommandError(str(exc)) from None
-    return asyncio.run(_deploy(args, plan, project, images))
+    from launchdeck.app.interrupts import run_async
+
+    return run_async(_deploy(args, plan, project, images))
 
 
 def interactive() -> bool:

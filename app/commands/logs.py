@@ -124,10 +124,10 @@ def run(args: argparse.Namespace) -> int:
     from launchdeck.app.logsources import SourceError
 
     project, region = _plan_defaults(args)
-    try:
-        import asyncio
+    from launchdeck.app.interrupts import run_async
 
-        asyncio.run(_follow(args, project, region))
+    try:
+        run_async(_follow(args, project, region))
     except SourceError as exc:
         raise CommandError(str(exc)) from None
     except BrokenPipeError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from typing import TYPE_CHECKING
 
@@ -54,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
     plan, project = cloud_run_context(args)
     if args.lines < 1:
         raise CommandError("--lines must be at least 1")
-    return asyncio.run(_status(args, plan, project))
+    from launchdeck.app.interrupts import run_async
+
+    return run_async(_status(args, plan, project))
 
 
 async def _status(args: argparse.Namespace, plan: Plan, project: str) -> int:
