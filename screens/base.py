@@ -54,6 +54,7 @@ class DeckScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "plan", self._plan_watch, init=False)
         self.watch(self.app, "dirty", lambda _d: self.query_one(NavBar).refresh(), init=False)
+        self.watch(self.app, "monthly", lambda _m: self.query_one(NavBar).refresh(), init=False)
         self.plan_changed()
 
     def on_screen_resume(self) -> None:

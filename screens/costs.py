@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -15,13 +15,44 @@ from textual.worker import Worker, WorkerState
 
 from launchdeck.screens.base import DeckScreen
 from launchdeck.screens.widgets.cost_table import CostTable
-from launchdeck.screens.widgets.money import money, money_range
+from launchdeck.screens.widgets.money import money, money_range, money_short
 
 CHART_MONTHS = 48
 
 
+def payoff_text(cmp: Any, target: str) -> Text | str:
+    """When the self-host box pays for itself against `target`: the low- and high-usage cases."""
+    if target == "compose":
+        return "— (self-host)"
+    row = cmp.row(target)
+    if row is None or row.low is None:
+        return Text("not possible as planned", style="yellow")
+    if target in getattr(cmp, "incomplete", {}):
+        return Text("n/a: unpriced lines", style="yellow")
+    low_use, high_use = cmp.breakeven.get(target, (None, None))
+    life = getattr(cmp, "lifetime_months", 48)
+    if low_use is None and high_use is None:
+        return f"not within {life} mo (GCP cheaper)"
+    if low_use is None:
+        return f"{high_use:.0f} mo (high use); low use: never"
+    if high_use is None:
+        return f"{low_use:.0f} mo (low use); high use: never"
+    first, last = sorted((low_use, high_use))
+    return f"{first:.0f} months" if round(first) == round(last) else f"{first:.0f}–{last:.0f} months"
+
+
+def _dollar_ticks(top: float, count: int = 5) -> tuple[list[float], list[str]]:
+    """Y-axis ticks from $0 to `top` with $ labels ($0, $2.5k, ...)."""
+    if top <= 0:
+        return [0.0], ["$0"]
+    step = top / (count - 1)
+    values = [step * i for i in range(count)]
+    return values, [money_short(v) for v in values]
+
+
 class CostsScreen(DeckScreen):
     MODE = "costs"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("v", "toggle_view", "GCP vs self-host"),
         Binding("r", "refresh_prices", "Refresh prices"),
@@ -42,6 +73,19 @@ class CostsScreen(DeckScreen):
                     yield Static(id="selfhost-detail")
                 yield Vertical(id="chart-box")
         yield Static(id="costs-state", classes="state")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._focus_table()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._focus_table()
+
+    def _focus_table(self) -> None:
+        """The table of the tab on show has the keys (↓ moves at once, not the tabs)."""
+        versus = self.query_one("#cost-tabs", TabbedContent).active == "versus"
+        self.query_one("#compare" if versus else "#costs", DataTable).focus()
 
     # -- recompute ---------------------------------------------------------------------------
 
@@ -69,29 +113,21 @@ class CostsScreen(DeckScreen):
         table = self.query_one("#compare", DataTable)
         if not table.columns:
             for key, label in (("target", "Target"), ("low", "Low / mo"), ("high", "High / mo"),
-                               ("breakeven", "Self-host pays off after")):
+                               ("breakeven", "Self-host pays off")):
                 table.add_column(label, key=key)
         keys = {str(k.value) for k in table.rows}
+        first = not keys
         for row in cmp.rows:
             target, low, high = row.target, row.low, row.high
-            months = cmp.breakeven_months.get(target) if target != "compose" else None
-            if target == "compose":
-                payoff = "— (self-host)"
-            elif low is None:
-                payoff = Text("not possible as planned", style="yellow")
-            elif target in getattr(cmp, "incomplete", {}):
-                payoff = Text("n/a: unpriced lines", style="yellow")
-            elif months is None:
-                payoff = f"never within {cmp.lifetime_months} months"
-            else:
-                payoff = f"{months:.0f} months"
             cells = {"target": target, "low": Text(money(low), justify="right"),
-                     "high": Text(money(high), justify="right"), "breakeven": payoff}
+                     "high": Text(money(high), justify="right"), "breakeven": payoff_text(cmp, target)}
             if target in keys:
                 for col, value in cells.items():
                     table.update_cell(target, col, value)
             else:
                 table.add_row(*cells.values(), key=target)
+        if first and table.row_count:
+            table.move_cursor(row=next((i for i, r in enumerate(cmp.rows) if r.target == self.plan.target), 0))
         sh = cmp.selfhost
         text = Text()
         text.append("Self-host: ", style="bold")
@@ -100,12 +136,16 @@ class CostsScreen(DeckScreen):
         saving = cmp.monthly_saving.get(self.plan.target)
         if saving is not None:
             text.append(f"\nAgainst {self.plan.target} it saves {money_range(*saving)} a month.")
-        months = cmp.breakeven_months.get(self.plan.target)
+        low_use, high_use = cmp.breakeven.get(self.plan.target, (None, None))
         if self.plan.target in cmp.incomplete:
             text.append(f"\n{self.plan.target} has unpriced lines: no saving or break-even is claimed.",
                         style="yellow")
-        elif months is not None:
-            text.append(f" The hardware pays for itself after about {months:.0f} months.", style="green")
+        elif low_use is not None or high_use is not None:
+            cases = [f"{m:.0f} months at {case} use" for m, case in ((high_use, "high"), (low_use, "low"))
+                     if m is not None]
+            never = [case for m, case in ((high_use, "high"), (low_use, "low")) if m is None]
+            text.append(f" The hardware pays for itself after {' and '.join(cases)}"
+                        f"{f' (never at {never[0]} use)' if never else ''}.", style="green")
         elif self.plan.target != "compose":
             text.append(f" {self.plan.target} stays cheaper than buying hardware.", style="yellow")
         self.query_one("#selfhost-detail", Static).update(text)
@@ -127,18 +167,38 @@ class CostsScreen(DeckScreen):
         plt.clear_data()
         plt.clear_figure()
         months = list(range(CHART_MONTHS + 1))
-        for target in (self.plan.target, "compose"):
+        chosen = self._chart_target()
+        top = 0.0
+        for target in dict.fromkeys((chosen, "compose")):
             try:
                 series = cmp.cumulative(target, CHART_MONTHS)
             except Exception:  # noqa: BLE001 - a target without a series is left out of the chart
                 continue
-            plt.plot(months[: len(series)], series, label=target, marker="braille")
-        plt.title("Cumulative cost, USD (mid estimate)")
+            if series:
+                top = max(top, max(series))
+                label = "self-host" if target == "compose" else target
+                plt.plot(months[: len(series)], series, label=label, marker="braille")
+        values, labels = _dollar_ticks(top)
+        plt.yticks(values, labels)
+        plt.title(f"Cumulative cost: {chosen} vs self-host (mid estimate)")
         plt.xlabel("months")
         plot.refresh()
 
+    def _chart_target(self) -> str:
+        """The target of the row selected in the comparison table (the plan's own before any move)."""
+        table = self.query_one("#compare", DataTable)
+        if table.row_count and table.cursor_row >= 0:
+            return str(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+        return self.plan.target
+
+    @on(DataTable.RowHighlighted, "#compare")
+    def _compare_moved(self) -> None:
+        if hasattr(self, "comparison"):
+            self._chart(self.comparison)
+
     @on(TabbedContent.TabActivated)
     def _tab(self) -> None:
+        self._focus_table()
         if getattr(self, "_chart_stale", True) and hasattr(self, "comparison"):
             self.call_after_refresh(self._chart, self.comparison)
 

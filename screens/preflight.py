@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Label, Static, Tree
 
@@ -19,6 +19,7 @@ GROUPS = (("error", "✗ Errors", "bold red"), ("warning", "⚠ Warnings", "bold
 
 class PreflightScreen(DeckScreen):
     MODE = "preflight"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("g", "jump", "Go to setting (enter)"),
         Binding("r", "rerun", "Re-run"),
@@ -36,9 +37,13 @@ class PreflightScreen(DeckScreen):
             tree: Tree[Any] = Tree("findings", id="findings")
             tree.show_root = False
             yield tree
-            with Vertical(id="finding-pane"):
+            with VerticalScroll(id="finding-pane"):
                 yield Label("Finding", classes="title")
                 yield Static(id="finding-detail")
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.query_one("#findings", Tree).focus()  # ↓ moves through the findings at once
 
     def plan_changed(self) -> None:
         summary = self.query_one("#preflight-summary", Static)

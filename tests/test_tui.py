@@ -578,3 +578,24 @@ async def test_logs_at_80x24_symptoms_severity_and_pane_reset(tmp_path: Path) ->
         await pilot.pause(0.2)
         assert {e.seq for e in log.shown} == {2, 4}
         assert "Move onto one" in str(screen.query_one("#hint").render())  # the pane was reset
+
+
+async def test_help_lists_the_keys_each_screen_answers_to(tmp_path: Path) -> None:
+    """Read from the bindings: the list keys of the Plan screen, the choice's ←/→, the target
+    table's space, and no key that a priority binding of the app takes first (ctrl+c copy)."""
+    from launchdeck.screens import help as help_module
+
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        display = app.get_key_display
+        plan = dict(help_module.screen_keys(__import__("launchdeck.screens.plan", fromlist=["x"]), display,
+                                            help_module._taken(type(app))))
+        for key in ("↓, j", "↑, k", "home, g", "end, G", "tab", "esc", "e"):
+            assert key in plan, key
+        assert "←, h previous" in plan["in a choice (‹ value ›)"] and "space, ⏎, →, l next" in plan["in a choice (‹ value ›)"]
+        target = dict(help_module.screen_keys(__import__("launchdeck.screens.target", fromlist=["x"]), display))
+        assert any("space" in key for key in target)
+        everywhere = dict(help_module.global_keys(app, display))
+        assert "^c" not in [k for k, what in everywhere.items() if what == "Copy selected text"][0]  # ctrl+c quits
+        assert everywhere.get(display(__import__("textual.binding").binding.Binding("ctrl+c", "quit"))) == "Quit"

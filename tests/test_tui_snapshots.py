@@ -1,4 +1,5 @@
-"""One snapshot per screen at 120x40: bundled price snapshot, no network, no cursor blink.
+"""One snapshot per screen at 120x40 and at 80x24 (the default size of many terminals): bundled
+price snapshot, no network, no cursor blink.
 
 Regenerate after an intended UI change: `pytest --snapshot-update tests/test_tui_snapshots.py`.
 """
@@ -32,6 +33,8 @@ def _goto(mode: str, then: Any = None) -> Any:
         app = pilot.app
         app.switch_mode(mode)
         await until(pilot, lambda: app.current_mode == mode)
+        app.ensure_plan()
+        await until(pilot, lambda: app.monthly is not None)  # the nav bar's figure, estimated after the paint
         if then is not None:
             await then(pilot)
         await pilot.pause(0.3)
@@ -122,3 +125,68 @@ def test_logs_screen_80x24(snap_compare: Any, tmp_path: Path) -> None:
 
     app = deck(cwd=tmp_path, status_enabled=True)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_goto("logs", loaded))
+
+
+# -- 80x24 ------------------------------------------------------------------------------------
+
+SMALL = (80, 24)
+
+
+async def _targets_checked(pilot: Any) -> None:
+    screen = pilot.app.screen
+    await until(pilot, lambda: len(screen._checks) == 5)
+
+
+@pytest.mark.parametrize("mode, then", [
+    ("plan", None),
+    ("target", _targets_checked),
+    ("costs", None),
+    ("preflight", None),
+])
+def test_screens_at_80x24(snap_compare: Any, tmp_path: Path, mode: str, then: Any) -> None:
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SMALL, run_before=_goto(mode, then))
+
+
+def test_plan_form_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    async def edit_worker(pilot: Any) -> None:
+        await pilot.app.screen.focus_setting("services.worker.memory")
+
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SMALL, run_before=_goto("plan", edit_worker))
+
+
+def test_costs_versus_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    async def versus(pilot: Any) -> None:
+        await pilot.press("v")
+        await pilot.pause(0.3)
+
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SMALL, run_before=_goto("costs", versus))
+
+
+def test_help_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    async def help_(pilot: Any) -> None:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "HelpScreen")
+
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SMALL, run_before=_goto("plan", help_))
+
+
+def test_quit_dialog_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    async def quit_(pilot: Any) -> None:
+        pilot.app.set_plan(pilot.app.plan.model_copy(update={"name": "edited"}))
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "QuitDialog")
+
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SMALL, run_before=_goto("plan", quit_))
+
+
+def test_invalid_plan_at_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "launchdeck.yaml"
+    bad.write_text("name: demo\nservices:\n  web:\n    role: frontend\n    cpu: lots\n")
+
+    async def shown(pilot: Any) -> None:
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "InvalidPlanScreen"
+                    and "role" in str(pilot.app.screen.query_one("#invalid-errors").render()))
+        pilot.app.screen.query_one("#invalid-box").border_title = None
+        await pilot.pause(0.2)
+
+    assert snap_compare(deck(str(bad), cwd=tmp_path), terminal_size=SMALL, run_before=shown)

@@ -29,6 +29,8 @@ class CostTable(DataTable[Any]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, fixed_rows=1, **kwargs)
         self.lines: dict[str, Any] = {}
+        self._room = 0  # widest component label that leaves the figures on screen (0: no limit)
+        self._report: Any = None
 
     def on_mount(self) -> None:
         for key, label in COLUMNS:
@@ -40,8 +42,11 @@ class CostTable(DataTable[Any]):
         note = (line.notes or "").splitlines()[0] if line.notes else ""
         if line.alternatives:
             note = f"{note}  ↓ cheaper option" if note else "↓ cheaper option"
+        label = line.label
+        if self._room and len(label) > self._room:
+            label = label[: self._room - 1] + "…"  # the name gives way, never a figure
         return {
-            "component": line.label,
+            "component": label,
             "kind": line.kind,
             "low": _money_cell(line.low, free),
             "high": _money_cell(line.high, free),
@@ -50,6 +55,7 @@ class CostTable(DataTable[Any]):
 
     def show(self, report: Any) -> None:
         """Bring the table to `report`: update changed cells, add and remove only changed rows."""
+        self._report = report
         new = {line.component: line for line in report.lines}
         for key in [k for k in self.lines if k not in new]:
             self.remove_row(key)
@@ -68,6 +74,20 @@ class CostTable(DataTable[Any]):
         self.update_cell(TOTAL, "low", Text(money(report.total_low), justify="right", style="bold"))
         self.update_cell(TOTAL, "high", Text(money(report.total_high), justify="right", style="bold"))
         self.update_cell(TOTAL, "notes", f"{report.currency} per month · {report.target}")
+
+    def on_resize(self) -> None:
+        # Kind, low, high (and a little of the notes) keep their room; the component name takes the rest.
+        room = max(16, self.size.width - (12 + 2 * 12 + 5 * 2 + 2)) if self.size.width < 110 else 0
+        if room != self._room:
+            self._room = room
+            if self.lines and self._report is not None:
+                # A column keeps the width of its widest cell ever: build the rows again to narrow it.
+                row = self.cursor_row
+                self.clear(columns=True)
+                self.lines = {}
+                self.on_mount()
+                self.show(self._report)
+                self.move_cursor(row=row)
 
     def line_at_cursor(self) -> Any | None:
         if self.cursor_row < 0 or not self.row_count:
