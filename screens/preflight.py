@@ -17,6 +17,10 @@ from launchdeck.screens.base import DeckScreen
 GROUPS = (("error", "✗ Errors", "bold red"), ("warning", "⚠ Warnings", "bold yellow"), ("info", "ℹ Info", "bold cyan"))
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 class PreflightScreen(DeckScreen):
     MODE = "preflight"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (110, "-wide")]
@@ -69,8 +73,8 @@ class PreflightScreen(DeckScreen):
                                      data=finding)
                 first = first or leaf
         text = Text(f"Preflight for {self.plan.target}: ")
-        text.append(f"{counts['error']} errors", style="red" if counts["error"] else "green")
-        text.append(f", {counts['warning']} warnings, {counts['info']} notes")
+        text.append(_count(counts["error"], "error"), style="red" if counts["error"] else "green")
+        text.append(f", {_count(counts['warning'], 'warning')}, {_count(counts['info'], 'note')}")
         if not self.findings:
             text.append(" — nothing found; ready to export.", style="green")
         summary.update(text)
