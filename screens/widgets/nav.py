@@ -67,8 +67,7 @@ class NavBar(Widget):
             text = self._screens(short=True)
         text.no_wrap, text.overflow = True, "ellipsis"
         text.append_text(main)
-        if len(text) + len(source) <= width:
-            text.append_text(source)
+        text.append_text(source)  # last, so it is what the ellipsis cuts
         return text
 
     def on_click(self, event: Click) -> None:
