@@ -149,7 +149,6 @@ class LaunchDeck(App[int]):
         self._redo: list[Plan] = []
         self._last_edit: str | None = None  # the field the last undo step belongs to (typing merges)
         self._saved: Plan | None = opened.plan if opened.origin == "file" else None
-        self._monthly_timer: Any = None
 
     # -- state -------------------------------------------------------------------------------
 
@@ -196,7 +195,6 @@ class LaunchDeck(App[int]):
         self.plan_error = None
         self._saved = loaded.plan if self.origin == "file" else None
         self.plan = loaded.plan  # every screen watching `plan` (the Plan screen's list) redraws from it
-        self._estimate_monthly()
 
     def refuse_plan(self, error: Exception) -> None:
         """Show why the opened file is not a plan, with the way to fix it from here."""
@@ -259,40 +257,25 @@ class LaunchDeck(App[int]):
         self.dirty = self.plan is not None and (self._saved is None or self.plan != self._saved)
 
     def watch_plan(self, _plan: Plan | None) -> None:
-        self._estimate_monthly()
+        # Estimating is well under a millisecond once the estimators are loaded: done in step with
+        # the plan, so the figure is never stale. The first one (which loads them) waits for a paint.
+        if self.monthly is None:
+            self.call_after_refresh(self._estimate_monthly)
+        else:
+            self._estimate_monthly()
 
     def _estimate_monthly(self) -> None:
-        """Estimate the current target's monthly low–high for the nav bar, off the UI thread and
-        after typing pauses (a keystroke never waits for it)."""
-        if self.plan is None or not self.is_running:
+        """The current target's monthly low–high for the nav bar (None when it cannot be priced)."""
+        if self.plan is None:
             return
-        if self._monthly_timer is not None:
-            self._monthly_timer.stop()
-        self._monthly_timer = self.set_timer(0.3 if self.monthly is not None else 0.01, self._monthly_start)
-
-    def _monthly_start(self) -> None:
-        self._monthly_timer = None
-        plan = self.plan
-        if plan is None:
-            return
-
-        def work() -> None:
+        try:
             from launchdeck.estimators import estimate
 
-            try:
-                report = estimate(plan, target=None, catalog=self.catalog)
-                result = None if report.total_low is None or report.total_high is None \
-                    else (report.total_low, report.total_high)
-            except Exception:  # noqa: BLE001 - the Costs screen says why; the bar just shows no figure
-                result = None
-            self.call_from_thread(self._monthly_done, plan, result)
-
-        self.run_worker(work, thread=True, group="monthly", exclusive=True, exit_on_error=False,
-                        description="the nav bar's monthly estimate")
-
-    def _monthly_done(self, plan: Plan, result: tuple[float, float] | None) -> None:
-        if plan is self.plan:
-            self.monthly = result
+            report = estimate(self.plan, target=None, catalog=self.catalog)
+            low, high = report.total_low, report.total_high
+            self.monthly = None if low is None or high is None else (low, high)
+        except Exception:  # noqa: BLE001 - the Costs screen says why; the bar just shows no figure
+            self.monthly = None
 
     @property
     def source_dir(self) -> Path | None:
