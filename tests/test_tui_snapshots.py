@@ -55,8 +55,14 @@ def test_plan_overview(snap_compare: Any, tmp_path: Path) -> None:
     assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("plan"))
 
 
+async def _targets_checked(pilot: Any) -> None:
+    """Preflight on every target runs in a worker: wait for its counts."""
+    screen = pilot.app.screen
+    await until(pilot, lambda: len(screen._checks) == 5)
+
+
 def test_target_screen(snap_compare: Any, tmp_path: Path) -> None:
-    assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("target"))
+    assert snap_compare(deck(cwd=tmp_path), terminal_size=SIZE, run_before=_goto("target", _targets_checked))
 
 
 def test_costs_screen(snap_compare: Any, tmp_path: Path) -> None:
@@ -130,11 +136,6 @@ def test_logs_screen_80x24(snap_compare: Any, tmp_path: Path) -> None:
 # -- 80x24 ------------------------------------------------------------------------------------
 
 SMALL = (80, 24)
-
-
-async def _targets_checked(pilot: Any) -> None:
-    screen = pilot.app.screen
-    await until(pilot, lambda: len(screen._checks) == 5)
 
 
 @pytest.mark.parametrize("mode, then", [
