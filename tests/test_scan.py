@@ -206,3 +206,15 @@ def test_eval_corpus_recall_and_false_flags():
         found += sum(1 for p in want["expect"] if tuple(p) in got)
         flags += sum(1 for r in recs if r["line"] in want["traps"] and r["severity"] != "info")
     assert found / total >= 0.9 and flags <= 3, (found, total, flags)
+
+
+def test_chance_literals_in_a_long_payload_do_not_crowd_out_the_message():
+    import io
+
+    from launchdeck.app.hints import get_engine
+    from launchdeck.app.hints.stream import scan_stream
+
+    noise = b"ab1006cd" * 40_000  # a literal of a websocket rule, over and over, matching nothing
+    data = b"{\"payload\":\"" + noise + b" Error: Cannot find module 'express'\"}\n"
+    res = scan_stream(get_engine(), io.BytesIO(data), segment=64 * 1024, long_line=100_000)
+    assert [(h.line, h.hint.id) for h in res.hits] == [(1, "node-cannot-find-module")]

@@ -145,9 +145,15 @@ def scan_rows(lines: list[str], include_info: bool = False) -> list[dict]:
 
 def scan_records(hits: list, include_info: bool = False) -> list[dict]:
     """One record per hinted line (repeats and symptoms included), in line order."""
-    recs = [r for h in _visible(hits, include_info) for r in h.records()]
-    recs.sort(key=lambda r: (r["line"], "explained_by" in r))
-    return recs
+    return list(iter_records(hits, include_info))
+
+
+def iter_records(hits: list, include_info: bool = False):
+    """`scan_records` lazily: each hit's records are already in line order, so a merge suffices."""
+    import heapq
+
+    streams = [h.iter_records() for h in _visible(hits, include_info)]
+    return heapq.merge(*streams, key=lambda r: (r["line"], "explained_by" in r))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -156,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     hits, n_lines = scan_log(args.file)
     out = sys.stdout
     if args.format == "jsonl":
-        for r in scan_records(hits, include_info=args.all):
+        for r in iter_records(hits, include_info=args.all):
             out.write(json.dumps(r, ensure_ascii=False) + "\n")
         return 0
     shown = _visible(hits, args.all)
@@ -197,7 +203,7 @@ def run(args: argparse.Namespace) -> int:
         table_rows.append([h.line, h.hint.severity, h.hint.id + (f" (x{h.count})" if h.count > 1 else ""),
                            h.hint.title + "\n" + excerpt(h) + ("\n" + extra if extra else "")])
     out.write(text_table(["line", "severity", "hint", "what / where"], table_rows, right=(0,)) + "\n")
-    n_lines = sum(len(r) for h in shown for r in [h.records()])
+    n_lines = sum(len(h.lines or [h.line]) + len(h.symptoms) for h in shown)
     out.write(f"{len(shown)} root cause(s) on {n_lines} hinted line(s) in {n_lines} lines. "
               "Every line: --format jsonl; fixes: --format md.\n")
     return 0

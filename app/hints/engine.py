@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -66,22 +66,40 @@ class HintHit:
     def records(self) -> list[dict]:
         """One machine-readable record per hinted line: the first occurrence (with count and lines),
         each repeat (with `first`), each symptom (with `explained_by`)."""
+        return list(self.iter_records())
+
+    def iter_records(self) -> Iterator[dict]:
+        """`records()` one at a time, in line order (a hint repeated 300,000 times is never held
+        as 300,000 dicts)."""
         h = self.hint
         base = {"hint": h.id, "severity": h.severity, "title": h.title, "fix": h.fix}
         lines = self.lines or [self.line]
-        first = {"line": self.line, **base, "count": self.count, "lines": lines}
-        if self.also:
-            first["also"] = list(self.also)
-        out = [first]
-        out += [{"line": n, **base, "first": self.line} for n in lines if n != self.line]
-        cause = {"line": self.line, "hint": h.id}
-        for s in self.symptoms:
-            rec = {"line": s.line, "hint": s.hint.id, "severity": s.hint.severity, "title": s.hint.title,
-                   "fix": s.hint.fix, "explained_by": cause}
-            if s.also:
-                rec["also"] = list(s.also)
-            out.append(rec)
-        return out
+
+        def own() -> Iterator[tuple[int, int, dict]]:
+            for n in lines:
+                if n == self.line:
+                    first = {"line": n, **base, "count": self.count, "lines": lines}
+                    if self.also:
+                        first["also"] = list(self.also)
+                    yield n, 0, first
+                else:
+                    yield n, 0, {"line": n, **base, "first": self.line}
+            if self.line not in lines:  # pragma: no cover - fold always lists the first line
+                yield self.line, 0, {"line": self.line, **base, "count": self.count, "lines": lines}
+
+        def symptoms() -> Iterator[tuple[int, int, dict]]:
+            cause = {"line": self.line, "hint": h.id}
+            for s in self.symptoms:
+                rec = {"line": s.line, "hint": s.hint.id, "severity": s.hint.severity, "title": s.hint.title,
+                       "fix": s.hint.fix, "explained_by": cause}
+                if s.also:
+                    rec["also"] = list(s.also)
+                yield s.line, 1, rec
+
+        import heapq
+
+        for _n, _k, rec in heapq.merge(own(), symptoms(), key=lambda t: (t[0], t[1])):
+            yield rec
 
 
 @dataclass
@@ -414,16 +432,35 @@ class Engine:
     @staticmethod
     def fold(found: list[_Cand], explained: Sequence[tuple[_Cand, _Cand]] = ()) -> list[HintHit]:
         """Repeats folded into their first occurrence, symptoms attached to their root cause."""
-        hit_of: dict[tuple[int, str], HintHit] = {}  # (line, hint id) -> the hit it was folded into
-        hits: list[HintHit] = []
-        by_shape: dict[tuple[str, str | None, str], HintHit] = {}
-        last_idx: dict[tuple[str, str | None], tuple[int, HintHit, set[str]]] = {}
-        entry_of: dict[int, int] = {}  # a hit's log entry: two fields of one entry are one event
+        folder = Folder()
+        folder.add(found, explained)
+        return folder.finish()
+
+
+class Folder:
+    """Folds matched lines into hits, one batch at a time (a streamed log gives one per segment):
+    memory grows with the distinct hits and their line numbers, not with the matched lines."""
+
+    _KEEP_LINES = 5_000  # how far back a symptom's root cause or a same-event neighbour is looked up
+
+    def __init__(self) -> None:
+        self.hit_of: dict[tuple[int, str], HintHit] = {}  # (line, hint id) -> the hit it was folded into
+        self.hits: list[HintHit] = []
+        self.by_shape: dict[tuple[str, str | None, str], HintHit] = {}
+        self.last_idx: dict[tuple[str, str | None], tuple[int, HintHit, set[str]]] = {}
+        self.entry_of: dict[int, int] = {}  # a hit's log entry: two fields of one entry are one event
+        self.pending: list[tuple[_Cand, _Cand]] = []
+        self.seen: set[tuple[int, str]] = set()
+        self.last_line = 0
+
+    def add(self, found: Sequence[_Cand], explained: Sequence[tuple[_Cand, _Cand]] = ()) -> None:
+        by_shape, last_idx, entry_of, hit_of = self.by_shape, self.last_idx, self.entry_of, self.hit_of
         for c in found:
             hid = c.rule.hint.id
             m = _REPEAT.search(c.raw)
             n = int(m.group(1)) if m else 1
             line, entry = c.line, c.entry
+            self.last_line = max(self.last_line, line)
             src = _source(c.raw)
             quoted = set(_QUOTED.findall(c.text))
             shape = (hid, src, _shape(c.text))
@@ -449,30 +486,45 @@ class Engine:
             entry_of[id(hit)] = entry
             by_shape[shape] = hit
             last_idx[(hid, src)] = (c.pos, hit, quoted)
-            hits.append(hit)
+            self.hits.append(hit)
+        self.pending += explained
+        self._resolve(final=False)
+
+    def _resolve(self, final: bool) -> None:
         def key(c: _Cand) -> tuple[int, str]:
             return (c.line, c.rule.hint.id)
 
-        cause_of = {key(sym): cause for sym, cause in explained}
-        seen: set[tuple[int, str]] = set()
-        for sym, cause in explained:
-            if key(sym) in seen:
+        cause_of = {key(sym): cause for sym, cause in self.pending}
+        horizon = self.last_line - self._KEEP_LINES
+        waiting: list[tuple[_Cand, _Cand]] = []
+        for sym, cause in self.pending:
+            if key(sym) in self.seen:
                 continue  # the same symptom seen from two overlapping windows
-            seen.add(key(sym))
-            for _ in range(len(explained)):  # a cause that is itself a symptom: follow it to its root
-                if key(cause) in hit_of or key(cause) not in cause_of:
+            root_cause = cause
+            for _ in range(len(cause_of)):  # a cause that is itself a symptom: follow it to its root
+                if key(root_cause) in self.hit_of or key(root_cause) not in cause_of:
                     break
-                cause = cause_of[key(cause)]
-            root = hit_of.get(key(cause))
+                root_cause = cause_of[key(root_cause)]
+            root = self.hit_of.get(key(root_cause))
             if root is not None:
+                self.seen.add(key(sym))
                 root.symptoms.append(Symptom(sym.line, sym.rule.hint, sym.also))
-        for h in hits:
+            elif not final and root_cause.line > horizon:
+                waiting.append((sym, cause))  # its cause may be folded with the next batch
+        self.pending = waiting
+        if not final and len(self.hit_of) > 4 * self._KEEP_LINES:
+            self.hit_of = {k: v for k, v in self.hit_of.items() if k[0] > horizon}
+            self.seen = {k for k in self.seen if k[0] > horizon}
+
+    def finish(self) -> list[HintHit]:
+        self._resolve(final=True)
+        for h in self.hits:
             h.lines = sorted(set(h.lines))
             if h.line not in h.lines:  # newest-first: the reported line is the decisive one
                 h.lines.insert(0, h.line)
             h.symptoms.sort(key=lambda s: s.line)
-        hits.sort(key=lambda h: h.line)
-        return hits
+        self.hits.sort(key=lambda h: h.line)
+        return self.hits
 
 
 _SOURCE = re.compile(

@@ -13,14 +13,14 @@ its first bytes plus the excerpts around each literal hit, so it can still match
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from launchdeck.app.hints.engine import _EXC_LINE, _TB_LINE, _TB_WALK, Engine, HintHit, _records
+from launchdeck.app.hints.engine import _EXC_LINE, _TB_LINE, _TB_WALK, Engine, Folder, HintHit, _records
 from launchdeck.app.hints.normalize import detect_format, gcloud_text_column, newest_first, normalize
 
-SEGMENT = 4 << 20  # bytes read at a time (three segments are held: before, current, after)
+SEGMENT = 1 << 20  # bytes read at a time (three segments are held: before, current, after)
 LONG_LINE = 1 << 20  # longer lines are reduced to excerpts around their literal hits
 _EXCERPT = 2048  # bytes kept either side of a literal hit in a long line
 _MAX_EXCERPTS = 32
@@ -86,7 +86,7 @@ class StreamResult:
 
 
 def bounded_segments(f: BinaryIO, finder: BlockFinder, segment: int = SEGMENT,
-                     long_line: int = LONG_LINE) -> Iterator[bytes]:
+                     long_line: int = LONG_LINE, useful: Callable[[bytes], bool] | None = None) -> Iterator[bytes]:
     """Blocks of whole lines (each ends with a newline except maybe the last); a line longer than
     `long_line` arrives reduced to its head and the excerpts around its literal hits."""
     carry = b""
@@ -99,7 +99,7 @@ def bounded_segments(f: BinaryIO, finder: BlockFinder, segment: int = SEGMENT,
         if digest is not None:
             nl = data.find(b"\n")
             piece = data if nl < 0 else data[:nl]
-            _excerpts(piece, finder, digest)
+            _excerpts(piece, finder, digest, useful)
             if nl < 0 and not eof:
                 continue
             yield b" \xe2\x80\xa6 ".join(digest) + b"\n"
@@ -113,7 +113,7 @@ def bounded_segments(f: BinaryIO, finder: BlockFinder, segment: int = SEGMENT,
         if cut < 0:
             if len(data) > long_line:
                 digest = [data[:_EXCERPT]]
-                _excerpts(data, finder, digest)
+                _excerpts(data, finder, digest, useful)
             else:
                 carry = data
             continue
@@ -121,11 +121,14 @@ def bounded_segments(f: BinaryIO, finder: BlockFinder, segment: int = SEGMENT,
         yield data[:cut + 1]
         if len(carry) > long_line:
             digest = [carry[:_EXCERPT]]
-            _excerpts(carry, finder, digest)
+            _excerpts(carry, finder, digest, useful)
             carry = b""
 
 
-def _excerpts(piece: bytes, finder: BlockFinder, out: list[bytes]) -> None:
+def _excerpts(piece: bytes, finder: BlockFinder, out: list[bytes],
+              useful: Callable[[bytes], bool] | None = None) -> None:
+    """Excerpts around literal hits; with `useful`, only those a rule really matches (random
+    payload bytes hold short literals by chance and must not crowd out the real message)."""
     last_end = -1
     for p in finder.positions(piece):
         if len(out) > _MAX_EXCERPTS:
@@ -133,8 +136,10 @@ def _excerpts(piece: bytes, finder: BlockFinder, out: list[bytes]) -> None:
         if p < last_end:
             continue
         a, b = max(0, p - _EXCERPT), min(len(piece), p + _EXCERPT)
-        out.append(piece[a:b].replace(b"\n", b" "))
+        excerpt = piece[a:b].replace(b"\n", b" ")
         last_end = b
+        if useful is None or useful(excerpt):
+            out.append(excerpt)
 
 
 class _Segment:
@@ -163,11 +168,15 @@ def scan_stream(engine: Engine, f: BinaryIO, finder: BlockFinder | None = None, 
                 long_line: int = LONG_LINE) -> StreamResult:
     """The hints of a whole log read from `f`, holding about two segments in memory."""
     finder = finder or BlockFinder(engine.prefilter_keys)
-    segs = bounded_segments(f, finder, segment, long_line)
+
+    def useful(excerpt: bytes) -> bool:
+        text = excerpt.decode("utf-8", "replace")
+        return bool(engine._matches(text, engine._candidates(text.lower())))
+
+    segs = bounded_segments(f, finder, segment, long_line, useful)
     fmt = col = None
     reverse = False
-    found_all: list = []
-    explained_all: list = []
+    folder = Folder()
     prev: _Segment | None = None
     before: _Segment | None = None  # the segment before `prev` (look-back context)
     n_lines = 0
@@ -182,17 +191,15 @@ def scan_stream(engine: Engine, f: BinaryIO, finder: BlockFinder | None = None, 
             col = gcloud_text_column(head) if fmt == "gcloud" else None
             reverse = newest_first(head)
         if prev is not None:
-            _scan_segment(engine, finder, prev, before, cur, fmt, col, reverse, found_all, explained_all)
+            _scan_segment(engine, finder, prev, before, cur, fmt, col, reverse, folder)
         before, prev = prev, cur
     if prev is not None:
-        _scan_segment(engine, finder, prev, before, None, fmt or "plain", col, reverse, found_all, explained_all)
-    found_all.sort(key=lambda c: (c.line, c.idx))
-    return StreamResult(engine.fold(found_all, explained_all), n_lines, finder.kind)
+        _scan_segment(engine, finder, prev, before, None, fmt or "plain", col, reverse, folder)
+    return StreamResult(folder.finish(), n_lines, finder.kind)
 
 
 def _scan_segment(engine: Engine, finder: BlockFinder, seg: _Segment, before: _Segment | None,
-                  after: _Segment | None, fmt: str, col: int | None, reverse: bool,
-                  found_all: list, explained_all: list) -> None:
+                  after: _Segment | None, fmt: str, col: int | None, reverse: bool, folder: Folder) -> None:
     own = finder.lines(seg.data)
     if not own:
         return
@@ -273,8 +280,8 @@ def _scan_segment(engine: Engine, finder: BlockFinder, seg: _Segment, before: _S
         cand_lines = None
     found, explained = engine.find(texts, anchors, reverse, entries, cand_lines=cand_lines, pos=anchors)
     lo_line, hi_line = seg.start + 1, seg.start + len(seg)
-    found_all += [c for c in found if lo_line <= c.line <= hi_line]
-    explained_all += [(s, c) for s, c in explained if lo_line <= s.line <= hi_line]
+    own_found = sorted((c for c in found if lo_line <= c.line <= hi_line), key=lambda c: (c.line, c.idx))
+    folder.add(own_found, [(s, c) for s, c in explained if lo_line <= s.line <= hi_line])
 
 
 def _decode_range(before: _Segment | None, seg: _Segment, after: _Segment | None, nb: int,
