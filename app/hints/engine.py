@@ -611,7 +611,7 @@ def _records(raw: list[str], fmt: str) -> tuple[list[str], list[int] | None, lis
             fields = entry_fields(obj) if obj is not None else []
             if obj is not None:
                 ts = entry_timestamp(obj)
-                for _k, t in fields or [("", "")]:
+                for _k, t in fields or [("", line)]:  # no message key we know: the whole line
                     texts.append(f"{ts} {t}" if ts and t and not t.startswith(ts) else t)
                     anchors.append(i)
             else:

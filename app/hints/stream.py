@@ -137,9 +137,13 @@ def _excerpts(piece: bytes, finder: BlockFinder, out: list[bytes],
             continue
         a, b = max(0, p - _EXCERPT), min(len(piece), p + _EXCERPT)
         excerpt = piece[a:b].replace(b"\n", b" ")
-        last_end = b
         if useful is None or useful(excerpt):
             out.append(excerpt)
+            last_end = b
+        else:
+            # Nothing matched in this window: a message with a literal further on gets a window of
+            # its own (half overlapping), so one cut in two by this window is still seen whole.
+            last_end = p + _EXCERPT // 2
 
 
 class _Segment:
