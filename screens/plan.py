@@ -326,6 +326,7 @@ class PlanScreen(DeckScreen):
             text = self._text_at(path, field, index)
             if _editor_value(editor) != text:
                 _set_editor(editor, text)
+        for editor in list(self._refused):  # only these show a refusal to clear
             self._mark(editor, None)
         self.query_one("#form-error", Static).update("")
         if self._component is not None:
