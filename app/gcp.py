@@ -71,7 +71,8 @@ def credentials() -> Any:
     """Application Default Credentials, found without a metadata-server probe when off GCP."""
     explicit = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     if explicit and not Path(explicit).is_file():
-        raise NoCredentials(f"GOOGLE_APPLICATION_CREDENTIALS points at {explicit!r}, which does not exist")
+        what = "which is not a key file" if Path(explicit).exists() else "which does not exist"
+        raise NoCredentials(f"GOOGLE_APPLICATION_CREDENTIALS points at {explicit!r}, {what}")
     gcp = on_google_cloud()
     if not explicit and not adc_file().is_file() and not gcp:
         raise NoCredentials(

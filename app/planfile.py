@@ -97,7 +97,8 @@ def parse_yaml(text: str, label: str) -> Any:
     except YAMLError as exc:
         raise PlanFileError([PlanError(label, None, "", f"YAML error: {exc}")]) from None
     except YamlLimitError as exc:
-        raise PlanFileError([PlanError(label, exc.line, key_at_line(text, exc.line), exc.problem)]) from None
+        raise PlanFileError([PlanError(label, exc.line, key_at_line(text, exc.line, exc.column), exc.problem)])\
+            from None
     except RecursionError:
         raise PlanFileError([PlanError(label, None, "", "YAML nests too deeply")]) from None
 
@@ -121,13 +122,20 @@ def _syntax_error(exc: Any, text: str, label: str) -> PlanError:
     return PlanError(label, line, "", f"YAML syntax error: {what}")
 
 
-def key_at_line(text: str, line: int | None) -> str:
-    """`services.web.port` for the block-style `key: value` written on `line`, or "" if there is none."""
+def key_at_line(text: str, line: int | None, column: int | None = None) -> str:
+    """`services.web.port` for the block-style `key: value` written on `line`, or "" if there is none.
+    With the `column` of a value inside a flow mapping (`usage: {requests: 1e99}`), its key is added."""
     lines = text.splitlines()
     if not line or line > len(lines):
         return ""
     import re
 
+    if column is not None:
+        inner = re.search(r"([A-Za-z_][\w.-]*)['\"]?\s*:\s*$", lines[line - 1][:column])
+        outer = key_at_line(text, line)
+        if inner and (not outer or not outer.endswith(inner.group(1))):
+            return f"{outer}.{inner.group(1)}" if outer else inner.group(1)
+        return outer
     m = re.match(r"\s*(?:-\s+)?([^\s:#'\"{}\[\],][^:#{}\[\],]*?|'[^']*'|\"[^\"]*\")\s*:(?:\s|$)", lines[line - 1])
     return _key_path(text, line, m.group(1).strip("'\"")) if m else ""
 

@@ -27,10 +27,11 @@ MAX_INT_DIGITS = 100
 class YamlLimitError(Exception):
     """A document past a limit; `line` is 1-based (or None), str() says what is wrong."""
 
-    def __init__(self, problem: str, line: int | None):
+    def __init__(self, problem: str, line: int | None, column: int | None = None):
         super().__init__(problem)
         self.problem = problem
         self.line = line
+        self.column = column  # 0-based, where the offending value starts (for flow-style keys)
 
 
 def _line(node: Any) -> int | None:
@@ -170,7 +171,7 @@ def bounded_constructor() -> type:
             digits = sum(ch.isdigit() for ch in str(node.value))
             if digits > MAX_INT_DIGITS:
                 raise YamlLimitError(f"a number with {digits:,} digits is far too large for any setting "
-                                     "(quote it if it is meant as text)", _line(node))
+                                     "(quote it if it is meant as text)", _line(node), node.start_mark.column)
             return super().construct_yaml_int(node)
 
     # add_constructor on the subclass would copy the table; overriding the methods is enough, but

@@ -1,0 +1,372 @@
+"""Hostile-input probes against the installed `launchdeck`, one child process each, with a time limit.
+
+    python bench/hostile_probes.py [--launchdeck PATH] [--quick] [--only KIND]
+
+Each probe builds its input in a fresh directory, runs a command and passes when the exit code is
+in the contract's set for it, nothing says "Traceback", it ended within its limit and its own
+check holds (the key named, nothing written, the right cause). Kinds: yaml (alias bombs, nesting,
+numbers), files (devices, FIFOs, sizes), logs, compose, signals (SIGINT at chosen moments) and
+network (the fake servers of tests/fakes/, a closed port, no DNS with loadable credentials).
+Prints one line per probe, totals per kind, and the slowest exits. --quick shortens the Google
+call deadline to 3 s (the default is 20 s: the network probes then take minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # tests.fakes
+
+PLAN = "name: app\nregion: europe-west1\nproject: demo-project\nservices:\n  web:\n    image: nginx:1.27\n    port: 8080\n"
+COMPOSE = "services:\n  api:\n    build: .\n    ports: ['8000:8000']\n"
+
+
+def bomb(indent: str = "  ", levels: int = 9) -> str:
+    names = "abcdefghij"
+    out = [f"{indent}a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    out += [f"{indent}{n}: &{n} [{', '.join(['*' + p] * 9)}]" for p, n in zip(names, names[1:levels], strict=False)]
+    return "\n".join(out) + "\n"
+
+
+@dataclass
+class Probe:
+    name: str
+    kind: str
+    argv: list[str]
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    codes: tuple[int, ...] = (2,)
+    limit: float = 10.0
+    env: dict[str, str] = field(default_factory=dict)
+    check: Callable[[str, str, Path], str | None] | None = None  # returns a failure reason or None
+    setup: Callable[[Path], None] | None = None
+    sigint_after: float | None = None  # seconds, or wait for stdout when negative
+    server: str | None = None  # fake_faults mode, or "closed"
+
+
+def says(*parts: str) -> Callable[[str, str, Path], str | None]:
+    def check(out: str, err: str, d: Path) -> str | None:
+        missing = [p for p in parts if p not in out + err]
+        return f"missing {missing}" if missing else None
+    return check
+
+
+def nothing_written(name: str) -> Callable[[str, str, Path], str | None]:
+    def check(out: str, err: str, d: Path) -> str | None:
+        return f"{name} was written" if (d / name).exists() else None
+    return check
+
+
+def fifo(name: str) -> Callable[[Path], None]:
+    return lambda d: os.mkfifo(d / name)
+
+
+def link(name: str, to: str) -> Callable[[Path], None]:
+    return lambda d: os.symlink(to, d / name)
+
+
+def big_file(name: str, mib: int, line: bytes = b"2024-05-01T10:00:00Z INFO GET /x 200 user=alice\n") -> Callable:
+    def make(d: Path) -> None:
+        block = line * (1024 * 1024 // len(line) + 1)
+        with (d / name).open("wb") as fh:
+            for _ in range(mib):
+                fh.write(block[: 1024 * 1024])
+    return make
+
+
+def no_nan_in(dirname: str) -> Callable[[str, str, Path], str | None]:
+    def check(out: str, err: str, d: Path) -> str | None:
+        for p in (d / dirname).rglob("*") if (d / dirname).exists() else []:
+            if p.is_file() and "nan" in p.read_text(errors="replace").lower().split():
+                return f"nan written to {p}"
+        return None
+    return check
+
+
+def plan_with(line: str) -> str:
+    return PLAN + line + "\n"
+
+
+def probes(quick: bool) -> list[Probe]:
+    net_limit = 12.0 if quick else 30.0
+    p: list[Probe] = []
+    # --- yaml: expansion, nesting, numbers --------------------------------------------------
+    p += [
+        Probe("alias bomb in a plan", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": "x:\n" + bomb() + PLAN + "    env: {A: *i}\n"}, limit=2, check=says("p.yaml:", "alias")),
+        Probe("alias bomb in a compose file (import)", "yaml", ["import", "c.yml", "-o", "out.yaml"],
+              {"c.yml": "x-b:\n" + bomb() + COMPOSE + "    environment: {A: *i}\n"}, limit=2,
+              check=nothing_written("out.yaml")),
+        Probe("alias bomb in a compose file (estimate)", "yaml", ["estimate", "c.yml"],
+              {"c.yml": "x-b:\n" + bomb() + COMPOSE}, limit=2),
+        Probe("alias bomb through merge keys", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": "x:\n" + bomb() + "y: &y {<<: [*i, *i]}\n" + PLAN}, limit=2),
+        Probe("alias that contains itself", "yaml", ["estimate", "p.yaml"], {"p.yaml": "x: &x [*x]\n" + PLAN}, limit=2),
+        Probe("flow nesting 20000 deep", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": PLAN + "x: " + "[" * 20000 + "]" * 20000 + "\n"}, limit=2),
+        Probe("block nesting 1500 deep", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": PLAN + "".join(" " * i + f"k{i}:\n" for i in range(1500)) + " " * 1500 + "v: 1\n"}, limit=10),
+        Probe("5000-digit integer", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": plan_with("    usage: {requests_per_month: " + "9" * 5000 + "}")}, limit=2,
+              check=says("requests_per_month")),
+        Probe("300-digit hex integer", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": plan_with("    max_instances: 0x" + "f" * 300)}, limit=2, check=says("max_instances")),
+        Probe("cpu .nan", "yaml", ["estimate", "p.yaml"], {"p.yaml": plan_with("    cpu: .nan")},
+              check=says("services.web.cpu")),
+        Probe("requests .inf", "yaml", ["estimate", "p.yaml", "-f", "json"],
+              {"p.yaml": plan_with("    usage: {requests_per_month: [0, .inf]}")}, check=says("requests_per_month")),
+        Probe("egress -.inf", "yaml", ["estimate", "p.yaml"], {"p.yaml": plan_with("    usage: {egress_gb: -.inf}")},
+              check=says("egress_gb")),
+        Probe("memory 1e999", "yaml", ["estimate", "p.yaml"], {"p.yaml": plan_with("    memory: 1e999")},
+              check=says("memory")),
+        Probe("memory 10^20 Ti", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": plan_with("    memory: 99999999999999999999Ti")}, check=says("memory")),
+        Probe("cpu 1e-400 (underflows to 0)", "yaml", ["estimate", "p.yaml"], {"p.yaml": plan_with("    cpu: 1e-400")},
+              check=says("cpu")),
+        Probe("timeout 10^11 s", "yaml", ["estimate", "p.yaml"], {"p.yaml": plan_with("    timeout: 99999999999")},
+              check=says("timeout")),
+        Probe("postgres storage .nan", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": PLAN + "postgres: {storage_gb: .nan}\n"}, check=says("postgres.storage_gb")),
+        Probe("selfhost watts .inf (compare)", "yaml", ["compare", "p.yaml"],
+              {"p.yaml": PLAN + "selfhost: {watts: .inf}\n"}, check=says("selfhost.watts")),
+        Probe("cpu .nan on the compose target: generate", "yaml", ["generate", "p.yaml", "--out", "out"],
+              {"p.yaml": PLAN.replace("region:", "target: compose\nregion:") + "    cpu: .nan\n"},
+              check=no_nan_in("out")),
+        Probe("duplicate key", "yaml", ["estimate", "p.yaml"], {"p.yaml": PLAN + "    port: 9090\n"},
+              check=says("duplicate")),
+        Probe("tab indentation", "yaml", ["estimate", "p.yaml"], {"p.yaml": PLAN.replace("    port", "\tport")}),
+        Probe("BOM before a valid plan", "yaml", ["estimate", "p.yaml"], {"p.yaml": b"\xef\xbb\xbf" + PLAN.encode()},
+              codes=(0,)),
+        Probe("NUL byte", "yaml", ["estimate", "p.yaml"], {"p.yaml": PLAN.encode() + b"x: \x00\n"}),
+        Probe("NUL byte past 8 KiB", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": PLAN.encode() + b"#" + b"x" * 9000 + b"\ny: \x00\n"}),
+        Probe("invalid UTF-8", "yaml", ["estimate", "p.yaml"], {"p.yaml": PLAN.encode() + b"x: \xff\xfe\n"}),
+        Probe("empty file", "yaml", ["estimate", "p.yaml"], {"p.yaml": ""}),
+        Probe("top level is a list", "yaml", ["estimate", "p.yaml"], {"p.yaml": "- a\n- b\n"}),
+        Probe("services is a list", "yaml", ["estimate", "p.yaml"], {"p.yaml": "name: app\nservices: [web, api]\n"}),
+        Probe("env value is a mapping", "yaml", ["estimate", "p.yaml"], {"p.yaml": plan_with("    env: {A: {b: c}}")}),
+        Probe("RTL override in a service name", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": PLAN.replace("  web:", "  w\u202eeb:")}),
+        Probe("emoji service name", "yaml", ["estimate", "p.yaml"], {"p.yaml": PLAN.replace("  web:", "  \U0001f680:")}),
+        Probe("python object tag", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": PLAN + "x: !!python/object/apply:os.system ['touch pwned']\n"}, codes=(0, 2),
+              check=nothing_written("pwned")),
+        Probe("1 MiB single scalar", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": plan_with("    env: {A: '" + "x" * (1 << 20) + "'}")}, codes=(0, 2), limit=20),
+        Probe("2000 services", "yaml", ["estimate", "p.yaml"],
+              {"p.yaml": "name: app\nregion: us-central1\nservices:\n" + "".join(
+                  f"  s{i}:\n    image: nginx\n    port: 8080\n" for i in range(2000))}, codes=(0, 1, 2), limit=30),
+    ]
+    # --- files that are not files -----------------------------------------------------------
+    p += [
+        Probe("plan over 2 MiB", "files", ["estimate", "p.yaml"], {"p.yaml": PLAN + "#" + "x" * (3 << 20) + "\n"},
+              check=says("larger than")),
+        Probe("plan is a directory", "files", ["estimate", "d"], setup=lambda d: (d / "d").mkdir()),
+        Probe("plan is a FIFO", "files", ["estimate", "f.yaml"], setup=fifo("f.yaml"), limit=3, check=says("pipe")),
+        Probe("plan is /dev/zero", "files", ["estimate", "/dev/zero"], limit=3, check=says("character device")),
+        Probe("plan is a link to /dev/zero", "files", ["doctor", "z.yaml"], setup=link("z.yaml", "/dev/zero"), limit=3),
+        Probe("plan is a link to /dev/urandom", "files", ["estimate", "r.yaml"], setup=link("r.yaml", "/dev/urandom"),
+              limit=3),
+        Probe("missing plan", "files", ["estimate", "nope.yaml"], check=says("not found")),
+        Probe("compose file is a FIFO", "files", ["import", "c.yml", "-o", "o.yaml"], setup=fifo("c.yml"), limit=3),
+        Probe("env_file: /dev/zero", "compose", ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": COMPOSE + "    env_file: /dev/zero\n"}, limit=3, check=says("env_file", "character device")),
+        Probe("env_file is a FIFO", "compose", ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": COMPOSE + "    env_file: e.env\n"}, setup=fifo("e.env"), limit=3, check=nothing_written("o.yaml")),
+        Probe("env_file of 5 MiB", "compose", ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": COMPOSE + "    env_file: e.env\n", "e.env": "A=" + "x" * (5 << 20) + "\n"}, limit=5),
+        Probe("env_file missing (a note)", "compose", ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": COMPOSE + "    env_file: .env\n"}, codes=(0,), check=says(".env not found")),
+        Probe("Dockerfile links to /dev/zero", "compose", ["import", "c.yml", "-o", "o.yaml"], {"c.yml": COMPOSE},
+              setup=link("Dockerfile", "/dev/zero"), codes=(0,), limit=5),
+        Probe("compose cpus .nan", "compose", ["import", "c.yml", "-o", "o.yaml"], {"c.yml": COMPOSE + "    cpus: .nan\n"},
+              check=says("services.api.cpus")),
+        Probe("compose mem_limit 1e400", "compose", ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": COMPOSE + "    mem_limit: 1e400\n"}, check=says("mem_limit")),
+        Probe("compose limits.memory .inf", "compose", ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": COMPOSE + "    deploy: {resources: {limits: {memory: .inf}}}\n"}, check=says("memory")),
+        Probe("compose cpus 1e6", "compose", ["import", "c.yml", "-o", "o.yaml"], {"c.yml": COMPOSE + "    cpus: 1e6\n"},
+              check=says("out of range")),
+        Probe("doctor on a tree with a FIFO and /dev/zero links", "files", ["doctor", "p.yaml"],
+              {"p.yaml": PLAN.replace("image: nginx:1.27", "build: ."), "Dockerfile.real": "FROM python:3.12\n"},
+              setup=lambda d: (os.mkfifo(d / "app.py"), os.symlink("/dev/zero", d / "requirements.txt"),
+                               os.symlink("/dev/zero", d / "Dockerfile")), codes=(0, 1), limit=15),
+    ]
+    # --- logs -------------------------------------------------------------------------------
+    p += [
+        Probe("logs file:/dev/zero", "logs", ["logs", "--source", "file:/dev/zero"], limit=3),
+        Probe("logs file:FIFO", "logs", ["logs", "--source", "file:f.log"], setup=fifo("f.log"), limit=3),
+        Probe("logs file:directory", "logs", ["logs", "--source", "file:."], limit=3),
+        Probe("logs 64 MiB without a newline", "logs", ["logs", "--source", "file:one.log", "--no-follow"],
+              setup=big_file("one.log", 64, b"x" * 4096), codes=(0,), limit=30, check=says("line cut")),
+        Probe("--since 99999999999999d", "logs", ["logs", "--source", "file:a.log", "--since", "99999999999999d"],
+              {"a.log": "x\n"}, check=says("--since")),
+        Probe("--since 3651d", "logs", ["logs", "--source", "file:a.log", "--since", "3651d"], {"a.log": "x\n"}),
+        Probe("--since -5m", "logs", ["logs", "--source", "file:a.log", "--since=-5m"], {"a.log": "x\n"}),
+        Probe("--since 1e9", "logs", ["logs", "--source", "file:a.log", "--since", "1e9"], {"a.log": "x\n"}),
+        Probe("--since 5000 digits", "logs", ["logs", "--source", "file:a.log", "--since", "9" * 5000], {"a.log": "x\n"}),
+        Probe("unknown source", "logs", ["logs", "--source", "ftp:x"]),
+    ]
+    # --- signals ----------------------------------------------------------------------------
+    p += [
+        Probe("Ctrl-C during a 200 MiB catch-up", "signals", ["logs", "--source", "file:big.log"],
+              setup=big_file("big.log", 200), codes=(130,), sigint_after=-1, limit=1.0),
+        Probe("Ctrl-C 0.3 s into estimate", "signals", ["estimate", "p.yaml"], {"p.yaml": PLAN}, codes=(0, 130),
+              sigint_after=0.3, limit=1.0),
+        Probe("Ctrl-C 0.6 s into doctor", "signals", ["doctor", "p.yaml"], {"p.yaml": PLAN}, codes=(0, 130),
+              sigint_after=0.6, limit=1.0),
+        Probe("Ctrl-C while status waits on a silent server", "signals", ["status", "p.yaml"], {"p.yaml": PLAN},
+              codes=(130,), sigint_after=2.5, limit=1.0, server="silent"),
+        Probe("Ctrl-C while logs follow a silent server", "signals",
+              ["logs", "--source", "cloud-run:web", "--project", "p"], codes=(130,), sigint_after=2.5, limit=1.0,
+              server="silent"),
+        Probe("Ctrl-C while deploy waits on a silent server", "signals", ["deploy", "p.yaml", "--yes"],
+              {"p.yaml": PLAN}, codes=(130,), sigint_after=2.5, limit=1.0, server="silent"),
+    ]
+    # --- network ----------------------------------------------------------------------------
+    for mode, want in (("silent", "no answer"), ("unavailable", "unavailable"), ("denied", "permission denied"),
+                       ("exhausted", "quota exhausted"), ("closed", "cannot connect")):
+        p += [
+            Probe(f"status, server {mode}", "network", ["status", "p.yaml"], {"p.yaml": PLAN}, limit=net_limit,
+                  server=mode, check=says(want)),
+            Probe(f"logs --no-follow, server {mode}", "network",
+                  ["logs", "--source", "cloud-run:web", "--project", "p", "--no-follow"], limit=net_limit, server=mode,
+                  check=says(want)),
+        ]
+    p += [
+        Probe("prices refresh, server unavailable", "network", ["prices", "refresh"], limit=net_limit,
+              server="unavailable", check=says("unavailable")),
+        Probe("deploy, server denied: nothing changed", "network", ["deploy", "p.yaml", "--yes"], {"p.yaml": PLAN},
+              limit=net_limit, server="denied", check=says("permission denied")),
+        Probe("status, no DNS, loadable credentials", "network", ["status", "p.yaml"], {"p.yaml": PLAN},
+              limit=net_limit, setup=fake_adc, env={"CLOUDSDK_CONFIG": "{dir}/gcloud"}, check=says("launchdeck:")),
+        Probe("logs --no-follow, no DNS, loadable credentials", "network",
+              ["logs", "--source", "cloud-run:web", "--project", "p", "--no-follow"], limit=net_limit,
+              setup=fake_adc, env={"CLOUDSDK_CONFIG": "{dir}/gcloud"}, check=says("launchdeck:")),
+        Probe("status, no credentials", "network", ["status", "p.yaml"], {"p.yaml": PLAN}, limit=net_limit,
+              env={"CLOUDSDK_CONFIG": "{dir}/none"}, check=says("credentials")),
+        Probe("GOOGLE_APPLICATION_CREDENTIALS is /dev/zero", "network", ["status", "p.yaml"], {"p.yaml": PLAN},
+              limit=net_limit, env={"GOOGLE_APPLICATION_CREDENTIALS": "/dev/zero"}),
+        Probe("GOOGLE_APPLICATION_CREDENTIALS is not JSON", "network", ["status", "p.yaml"],
+              {"p.yaml": PLAN, "key.json": "{not json"}, limit=net_limit,
+              env={"GOOGLE_APPLICATION_CREDENTIALS": "{dir}/key.json"}),
+    ]
+    return p
+
+
+def fake_adc(d: Path) -> None:
+    (d / "gcloud").mkdir()
+    (d / "gcloud" / "application_default_credentials.json").write_text(json.dumps({
+        "type": "authorized_user", "client_id": "x.apps.googleusercontent.com", "client_secret": "s",
+        "refresh_token": "1//not-a-real-token"}))
+
+
+def closed_port() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"
+
+
+def run_probe(probe: Probe, command: list[str], quick: bool) -> tuple[bool, float, str]:
+    with tempfile.TemporaryDirectory(prefix="ld-probe-") as tmp:
+        d = Path(tmp)
+        for name, content in probe.files.items():
+            (d / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+        if probe.setup:
+            probe.setup(d)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LAUNCHDECK_", "GOOGLE_"))}
+        env.update({"COLUMNS": "120", "NO_COLOR": "1", "LAUNCHDECK_CACHE_DIR": str(d / "cache"),
+                    "CLOUDSDK_CONFIG": str(d / "no-gcloud")})
+        env.update({k: v.replace("{dir}", str(d)) for k, v in probe.env.items()})
+        if quick:
+            env["LAUNCHDECK_API_TIMEOUT"] = "3"
+        server = None
+        if probe.server == "closed":
+            env["LAUNCHDECK_EMULATOR_HOST"] = closed_port()
+        elif probe.server:
+            from tests.fakes.fake_faults import FakeFaults
+
+            server = FakeFaults(probe.server)
+            server.start()
+            env["LAUNCHDECK_EMULATOR_HOST"] = server.target
+        try:
+            return _run(probe, command, d, env)
+        finally:
+            if server is not None:
+                server.stop()
+
+
+def _run(probe: Probe, command: list[str], d: Path, env: dict[str, str]) -> tuple[bool, float, str]:
+    start = time.monotonic()
+    proc = subprocess.Popen([*command, *probe.argv], cwd=d, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if probe.sigint_after is not None:
+        if probe.sigint_after < 0:
+            assert proc.stdout is not None
+            proc.stdout.read(1)  # busy: it printed something
+        else:
+            time.sleep(probe.sigint_after)
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+    hard = max(probe.limit * 3, 5.0) if probe.sigint_after is not None else probe.limit * 3 + 5
+    try:
+        out, err = proc.communicate(timeout=hard)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return False, time.monotonic() - start, f"no exit after {hard:.0f} s"
+    took = time.monotonic() - start
+    out_s, err_s = out.decode(errors="replace"), err.decode(errors="replace")
+    problems = []
+    if proc.returncode not in probe.codes:
+        problems.append(f"exit {proc.returncode} (want {'/'.join(map(str, probe.codes))})")
+    if "Traceback" in out_s + err_s or "Fatal Python error" in err_s:
+        problems.append("traceback")
+    if took > probe.limit:
+        problems.append(f"took {took:.2f} s > {probe.limit:g} s")
+    if probe.check and not problems:
+        why = probe.check(out_s, err_s, d)
+        if why:
+            problems.append(why)
+    first = (err_s.strip().splitlines() or [""])[0][:110]
+    return not problems, took, "; ".join(problems) or first
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--launchdeck", help="the launchdeck program (default: on PATH, else this Python's entry point)")
+    ap.add_argument("--quick", action="store_true", help="3 s Google call deadline instead of the default 20 s")
+    ap.add_argument("--only", help="run one kind: yaml, files, compose, logs, signals, network")
+    args = ap.parse_args()
+    exe = str(Path(args.launchdeck).resolve()) if args.launchdeck else shutil.which("launchdeck")
+    command = [exe] if exe else [sys.executable, "-c", "import sys; from launchdeck.app.entry import main; sys.exit(main())"]
+    todo = [p for p in probes(args.quick) if not args.only or p.kind == args.only]
+    passed, total, times = Counter(), Counter(), []
+    for probe in todo:
+        ok, took, note = run_probe(probe, command, args.quick)
+        total[probe.kind] += 1
+        passed[probe.kind] += ok
+        times.append((took, probe.name))
+        print(f"{'PASS' if ok else 'FAIL'} {took:6.2f}s  {probe.kind:8} {probe.name}: {note}", flush=True)
+    print()
+    for kind in total:
+        print(f"{kind:8} {passed[kind]:3}/{total[kind]:<3}")
+    print(f"{'total':8} {sum(passed.values()):3}/{sum(total.values()):<3}")
+    print("slowest:", ", ".join(f"{n} {t:.2f}s" for t, n in sorted(times, reverse=True)[:5]))
+    return 0 if passed == total else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
