@@ -494,7 +494,8 @@ class LaunchDeck(App[int]):
         if self.plan is None and self.plan_error is not None:
             self.exit(2, return_code=2)  # the plan is still refused: the CLI's exit code for it
             return
-        if not self.dirty or self.plan is None:
+        refused = self.invalid_fields()
+        if (not self.dirty and not refused) or self.plan is None:  # typed-but-refused values count too
             self.exit(0)
             return
         if isinstance(self.screen, QuitDialog):
@@ -506,7 +507,7 @@ class LaunchDeck(App[int]):
             elif choice == "discard":
                 self.exit(0)
 
-        self.push_screen(QuitDialog(self.save_path.name, self.invalid_fields()), answer)
+        self.push_screen(QuitDialog(self.save_path.name, refused), answer)
 
     async def action_quit_app(self) -> None:  # the older name, kept for key maps and palettes
         await self.action_quit()

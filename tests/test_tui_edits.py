@@ -267,3 +267,16 @@ def test_the_app_ends_when_its_terminal_goes_away(tmp_path: Path, how: str) -> N
     recovered = plan.with_name(plan.name + ".unsaved")
     assert recovered.is_file() and "8Gi" in recovered.read_text()
     assert "memory: 4Gi" in plan.read_text()  # the plan itself is untouched
+
+
+async def test_a_refused_value_alone_still_asks_before_quitting(tmp_path: Path) -> None:
+    """Typed but refused (the plan is unchanged): quitting would lose what was typed, so it asks."""
+    app = deck(str(_copy_plan(tmp_path)), cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _edit_memory(app, pilot, "lots")
+        await until(pilot, lambda: bool(app.screen.invalid_fields()))
+        assert not app.dirty
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: screen_name(app) == "QuitDialog")
+        assert "services.worker.memory" in " ".join(str(w.render()) for w in app.screen.query("Static"))
