@@ -355,3 +355,15 @@ def test_every_hinted_line_is_accounted_for():
     assert [(s.line, s.hint.id) for s in root.symptoms] == [(2, "k8s-crashloopbackoff")]
     sym = [r for r in root.records() if "explained_by" in r]
     assert sym == [{**sym[0], "line": 2, "explained_by": {"line": root.line, "hint": "k8s-oomkilled"}}]
+
+
+def test_catalog_cache_gives_the_same_rules_and_survives_a_bad_file(tmp_path, monkeypatch):
+    from launchdeck.app.hints import hint_catalog
+
+    monkeypatch.setenv("LAUNCHDECK_CACHE_DIR", str(tmp_path))
+    fresh = [(r.hint, r.literals, [x.pattern for x in r.regexes]) for r in hint_catalog.load_rules()]
+    [cached_file] = tmp_path.glob("hints-*.marshal")
+    again = [(r.hint, r.literals, [x.pattern for x in r.regexes]) for r in hint_catalog.load_rules()]
+    assert again == fresh
+    cached_file.write_bytes(b"\x00garbage")
+    assert [r.hint.id for r in hint_catalog.load_rules()] == [h.id for h, _l, _p in fresh]

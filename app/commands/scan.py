@@ -157,8 +157,6 @@ def iter_records(hits: list, include_info: bool = False):
 
 
 def run(args: argparse.Namespace) -> int:
-    from launchdeck.app.redact import redact
-
     hits, n_lines = scan_log(args.file)
     out = sys.stdout
     if args.format == "jsonl":
@@ -169,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
 
     def excerpt(h) -> str:
         from launchdeck.app.hints.normalize import normalize
+        from launchdeck.app.redact import redact  # only the human views print log text
 
         text = redact(normalize(h.text)).strip()
         return text if len(text) <= 100 else text[:97] + "..."

@@ -6,6 +6,7 @@ prefilter searches only for those and the substrings, so no regex is ever taken 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,14 +74,36 @@ class Rule:
 
 
 def _load_yaml(path: Path) -> Any:
+    """The parsed catalog. Parsing the YAML is most of `scan`'s start-up, so the result is kept in
+    the user cache as marshal data (plain dicts, lists and strings: no code can ride along), keyed
+    by the file's size and modification time."""
+    import marshal
+
+    st = path.stat()
+    cache = None
+    try:
+        from launchdeck.app.cachedir import cache_dir
+
+        cache = cache_dir() / f"hints-{st.st_size}-{st.st_mtime_ns}.marshal"
+        with open(cache, "rb") as f:
+            return marshal.load(f)
+    except (OSError, EOFError, ValueError, TypeError, ImportError):
+        pass
     import yaml
 
-    try:
-        loader: Any = yaml.CSafeLoader
-    except AttributeError:  # pragma: no cover - libyaml missing
-        loader = yaml.SafeLoader
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8") as f:
-        return yaml.load(f, Loader=loader)
+        doc = yaml.load(f, Loader=loader)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                marshal.dump(doc, f)
+            os.replace(tmp, cache)
+        except (OSError, ValueError):
+            pass  # a read-only cache only costs start-up time
+    return doc
 
 
 def load_rules(path: Path | None = None) -> list[Rule]:
