@@ -207,7 +207,8 @@ class LogView(ScrollView, can_focus=True):
         base = self.rich_style
         if is_cursor:
             base = base + Style(bgcolor="grey30")
-            segments = list(Segment.apply_style(segments, base))
+        # Every segment gets a style: Textual's NO_COLOR filter reads `.color` of each one.
+        segments = list(Segment.apply_style(segments, base))
         return Strip(segments).crop_extend(0, width, base)
 
     # -- cursor ------------------------------------------------------------------------------
