@@ -143,4 +143,6 @@ def test_every_package_folder_is_in_the_wheel() -> None:
 
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     packages = {m for m, p in modules().items() if p.name == "__init__.py"}
-    assert packages == listed
+    data = {"launchdeck.assets." + ".".join(d.relative_to(ROOT / "assets").parts)
+            for d in (ROOT / "assets").rglob("*") if d.is_dir() and d.name != "__pycache__"}
+    assert packages | data == listed
