@@ -218,3 +218,11 @@ def test_chance_literals_in_a_long_payload_do_not_crowd_out_the_message():
     data = b"{\"payload\":\"" + noise + b" Error: Cannot find module 'express'\"}\n"
     res = scan_stream(get_engine(), io.BytesIO(data), segment=64 * 1024, long_line=100_000)
     assert [(h.line, h.hint.id) for h in res.hits] == [(1, "node-cannot-find-module")]
+
+
+def test_table_summary_counts_hinted_lines_and_all_lines(capsys, tmp_path):
+    log = tmp_path / "a.log"
+    log.write_text("starting\n" * 40 + "exec /usr/local/bin/python: exec format error\n" + "ok\n" * 9)
+    code, out, _ = run(capsys, "scan", str(log))
+    assert code == 0
+    assert "1 root cause(s) on 1 hinted line(s) in 50 lines." in out

@@ -202,8 +202,8 @@ def run(args: argparse.Namespace) -> int:
         table_rows.append([h.line, h.hint.severity, h.hint.id + (f" (x{h.count})" if h.count > 1 else ""),
                            h.hint.title + "\n" + excerpt(h) + ("\n" + extra if extra else "")])
     out.write(text_table(["line", "severity", "hint", "what / where"], table_rows, right=(0,)) + "\n")
-    n_lines = sum(len(h.lines or [h.line]) + len(h.symptoms) for h in shown)
-    out.write(f"{len(shown)} root cause(s) on {n_lines} hinted line(s) in {n_lines} lines. "
+    n_hinted = sum(len(h.lines or [h.line]) + len(h.symptoms) for h in shown)
+    out.write(f"{len(shown)} root cause(s) on {n_hinted} hinted line(s) in {n_lines} lines. "
               "Every line: --format jsonl; fixes: --format md.\n")
     return 0
 
