@@ -765,3 +765,57 @@ def test_public_frontend_deployed_private(tmp_path):
     assert len(f) == 1 and "shop-frontend" in f[0].message
     (tmp_path / "deploy.sh").write_text("gcloud run deploy shop-frontend --image x --allow-unauthenticated\n")
     assert "cr-invoker-permission-denied" not in ids(check(tmp_path))
+
+
+# --- Dockerfile: the stage the service builds (build.target) -----------------------------------------
+
+MULTI_STAGE = """
+    FROM python:3.12-slim AS base
+    WORKDIR /app
+    COPY requirements.txt .
+    RUN pip install -r requirements.txt
+    COPY . .
+    USER 1000
+
+    FROM base AS api
+    CMD gunicorn -b 0.0.0.0:$PORT main:app
+
+    FROM base AS worker
+    CMD celery -A main worker --loglevel=info
+"""
+
+
+def test_build_target_api_reads_the_api_stage_not_the_last(tmp_path):
+    # trap: the web service builds the `api` stage; the `worker` stage after it is not what it runs
+    api_tree(tmp_path, MULTI_STAGE)
+    svc = {**API, "build": {"context": "./api", "target": "api"}}
+    assert "cr-worker-deployed-as-service" not in ids(check(tmp_path, {"api": svc}))
+
+
+def test_build_target_worker_declared_web_is_refused(tmp_path):
+    # trigger: the same file, a service building the `worker` stage declared web never listens
+    api_tree(tmp_path, MULTI_STAGE)
+    svc = {**API, "build": {"context": "./api", "target": "worker"}}
+    f = only(check(tmp_path, {"api": svc}), "cr-worker-deployed-as-service")
+    assert f and f[0].severity == "error" and "api/Dockerfile:12" in f[0].message
+
+
+def test_no_build_target_means_the_last_stage(tmp_path):
+    api_tree(tmp_path, MULTI_STAGE)
+    assert only(check(tmp_path), "cr-worker-deployed-as-service")
+
+
+def test_build_target_picks_stage_env_and_user():
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "Dockerfile"
+        path.write_text("FROM python AS base\nENV A=1\nFROM base AS api\nENV B=2\nUSER 1000\n"
+                        "FROM python AS tools\nENV C=3\n")
+        api = parse_dockerfile(path, "API")
+        last = parse_dockerfile(path)
+        missing = parse_dockerfile(path, "nope")
+    assert api and last and missing
+    assert api.env_names() == {"A", "B"} and api.user() is not None
+    assert last.env_names() == {"C"} and last.user() is None
+    assert missing.env_names() == {"C"}  # an unknown target: docker would fail the build; read the last stage

@@ -1,4 +1,9 @@
-"""A small Dockerfile reader: instructions, stages, the final stage's ENV/USER/CMD. Never builds anything."""
+"""A small Dockerfile reader: instructions, stages, the built stage's ENV/USER/CMD. Never builds anything.
+
+"Final" means the stage the service builds: compose's `build.target` when it names a stage, else the last
+one (what `docker build` produces). A multi-stage file with `api` and `worker` stages gives each service
+the CMD, ENV and USER of its own stage.
+"""
 
 from __future__ import annotations
 
@@ -28,9 +33,14 @@ class Stage:
 class Dockerfile:
     path: Path
     stages: list[Stage]
+    target: str | None = None  # the build target the service names (compose build.target)
 
     @property
     def final(self) -> Stage | None:
+        if self.target:
+            named = [s for s in self.stages if s.alias == self.target.lower()]
+            if named:
+                return named[-1]
         return self.stages[-1] if self.stages else None
 
     def chain(self, stage: Stage | None = None) -> list[Stage]:
@@ -85,7 +95,7 @@ class Dockerfile:
 _FROM_RE = re.compile(r"^(?P<flags>(?:--\S+\s+)*)(?P<image>\S+)(?:\s+AS\s+(?P<alias>\S+))?", re.IGNORECASE)
 
 
-def parse_dockerfile(path: Path) -> Dockerfile | None:
+def parse_dockerfile(path: Path, target: str | None = None) -> Dockerfile | None:
     from launchdeck.app.safeio import MAX_SOURCE_BYTES, read_bounded
 
     try:  # a regular file of sane size only: a FIFO or /dev/zero named Dockerfile must not hang doctor
@@ -106,7 +116,7 @@ def parse_dockerfile(path: Path) -> Dockerfile | None:
             stages[-1].instructions.append(ins)
         else:
             preamble.append(ins)
-    return Dockerfile(path=path, stages=stages)
+    return Dockerfile(path=path, stages=stages, target=target or None)
 
 
 def instructions(text: str) -> list[Instruction]:

@@ -147,7 +147,10 @@ def _context(svc: Service, root: Path, name: str = "") -> tuple[Path | None, Doc
         return None, None
     df_name = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
     df_path = directory / str(df_name)
-    return directory, parse_dockerfile(df_path) if df_path.is_file() else None
+    # The stage this service builds (build.target), not the file's last stage: CMD, ENV and USER come from it.
+    target = build.get("target") if isinstance(build, dict) else None
+    stage = target if isinstance(target, str) else None
+    return directory, parse_dockerfile(df_path, stage) if df_path.is_file() else None
 
 
 def start_command(svc: Service, directory: Path, dockerfile: Dockerfile | None) -> StartCommand:

@@ -28,13 +28,16 @@ def safe(found: Iterator[Finding]) -> list[Finding]:
 
 
 def dockerfile_findings(contexts: Sequence[ServiceFacts], target: str, root: Path) -> Iterator[Finding]:
-    by_file: dict[Path, list[str]] = {}
+    # One check per Dockerfile and built stage: services building different targets see different stages.
+    by_file: dict[tuple[Path, int], list[str]] = {}
+    built: dict[tuple[Path, int], Dockerfile] = {}
     for c in contexts:
         if c.dockerfile:
-            by_file.setdefault(c.dockerfile.path, []).append(c.name)
-    for path, users in by_file.items():
-        df = next(c.dockerfile for c in contexts if c.dockerfile and c.dockerfile.path == path)
-        assert df is not None
+            key = (c.dockerfile.path, c.dockerfile.final.line if c.dockerfile.final else 0)
+            by_file.setdefault(key, []).append(c.name)
+            built.setdefault(key, c.dockerfile)
+    for (path, _), users in by_file.items():
+        df = built[(path, _)]
         where_file = rel(path, root)
         svc, svc_path = users[0], f"services.{users[0]}.build"
         also = f" (used by {', '.join(users)})" if len(users) > 1 else ""
@@ -67,7 +70,7 @@ def _cross_compile_stage(df: Dockerfile, where_file: str, also: str, svc: str, s
         return
     copied_from = {m.lower() for i in final.instructions if i.keyword == "COPY"
                    for m in re.findall(r"--from=(\S+)", i.args)}
-    for stage in df.stages[:-1]:
+    for stage in (s for s in df.stages if s is not final):
         plat = (stage.platform or "").lower().replace("{", "").replace("}", "")
         if "$buildplatform" not in plat or (stage.alias or "") not in copied_from:
             continue
