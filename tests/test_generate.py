@@ -12,7 +12,7 @@ import hcl2
 import pytest
 import yaml
 
-from launchdeck.app.generators import SecretInEnv, generate
+from launchdeck.app.generators import SecretsInPlan, generate
 from launchdeck.app.plan import Plan
 from launchdeck.app.planfile import load_plan
 
@@ -315,7 +315,7 @@ def test_secret_looking_env_value_is_refused():
     plan = _plan("minimal-web")
     svc = plan.services["web"].model_copy(update={"env": {"SENTRY_DSN": "https://k3y:s3cr3t@o1.ingest.io/5"}})
     bad = plan.model_copy(update={"services": {"web": svc}})
-    with pytest.raises(SecretInEnv) as err:
+    with pytest.raises(SecretsInPlan) as err:
         generate(bad)
     assert "SENTRY_DSN" in str(err.value) and "secrets" in str(err.value)
 
@@ -344,7 +344,7 @@ def test_canary_never_reaches_generated_files(monkeypatch):
     assert checked > 100
     plan = plans[0]
     svc = plan.services["backend"].model_copy(update={"env": {"API_TOKEN": CANARY}})
-    with pytest.raises(SecretInEnv):
+    with pytest.raises(SecretsInPlan):
         generate(plan.model_copy(update={"services": {**plan.services, "backend": svc}}))
 
 
@@ -392,3 +392,13 @@ def test_generate_refuses_a_target_the_plan_does_not_fit():
         generate(_plan("gke-websocket"), "cloud-run")
     with pytest.raises(ValueError, match="unknown target"):
         generate(_plan(), "heroku")
+
+
+def test_generate_itself_refuses_a_secret_in_a_command_argument():
+    """The core refuses, not only the CLI: the TUI's export calls generate() directly."""
+    plan = _plan("minimal-web")
+    svc = plan.services["web"].model_copy(
+        update={"command": ["celery", "-A", "shop", "worker", "-b", "redis://:c4n4ry-pw@redis:6379/0"]})
+    with pytest.raises(SecretsInPlan) as err:
+        generate(plan.model_copy(update={"services": {"web": svc}}))
+    assert "services.web.command.5" in str(err.value) and "c4n4ry" not in str(err.value)

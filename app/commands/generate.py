@@ -57,22 +57,18 @@ def _check_preflight(plan: Plan, target: str, force: bool, plan_path: Path | Non
 def run(args: argparse.Namespace) -> int:
     from launchdeck.app.commands._common import load, plan_for_target
     from launchdeck.app.export import ExportError, export_files
-    from launchdeck.app.generators import SecretInEnv, generate, generate_notes
-    from launchdeck.app.plansecrets import SecretsInPlan, refuse_plan_secrets
+    from launchdeck.app.generators import SecretInEnv, SecretsInPlan, generate, generate_notes
     from launchdeck.app.validate import validate_files
 
     loaded = load(args.plan)
     plan = plan_for_target(loaded.plan, args.target)
     target = plan.target
     try:
-        refuse_plan_secrets(plan)  # env, command args, anywhere: exit 2 naming the keys, never the values
-    except SecretsInPlan as exc:
-        raise CommandError(str(exc)) from None
-    try:
-        files = generate(plan, target)  # refuses secret values in env first (exit 2)
+        # refuses secret values in env, command args, anywhere: exit 2 naming the keys, never the values
+        files = generate(plan, target)
         if not _check_preflight(plan, target, args.force, loaded.path):
             return 1
-    except SecretInEnv as exc:
+    except (SecretInEnv, SecretsInPlan) as exc:
         raise CommandError(str(exc)) from None
     except Exception as exc:  # a bug in a generator or a preflight rule: one line, never a traceback
         if os.environ.get("LAUNCHDECK_DEBUG"):

@@ -1,15 +1,18 @@
 """Generators: a plan in, `{relative path: text}` out, one module per target family.
 
 `generate(plan, target)` is pure and deterministic: the same plan gives byte-identical files.
-It refuses (SecretInEnv) when a plain `env` value looks like a secret.
+It refuses (SecretInEnv) when a plain `env` value looks like a secret, and (SecretsInPlan) when a
+secret-shaped value sits anywhere else in the plan (a command argument, a health path, ...), so the
+CLI and the TUI's export refuse the same plans.
 """
 
 from __future__ import annotations
 
 from launchdeck.app.generators.common import SecretInEnv, check_no_secret_values
 from launchdeck.app.plan import Plan
+from launchdeck.app.plansecrets import SecretsInPlan, refuse_plan_secrets
 
-__all__ = ["SecretInEnv", "generate", "generate_notes"]
+__all__ = ["SecretInEnv", "SecretsInPlan", "generate", "generate_notes"]
 
 
 def generate_notes(plan: Plan, target: str | None = None) -> list[str]:
@@ -38,7 +41,8 @@ def generate(plan: Plan, target: str | None = None) -> dict[str, str]:
         if problems:  # the CLI reports these with file and line before getting here
             raise ValueError("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
         plan = plan.model_copy(update={"target": target})
-    check_no_secret_values(plan)
+    refuse_plan_secrets(plan)  # first: it names every key that holds a secret value
+    check_no_secret_values(plan)  # then secret-named env keys with plain-looking values
     if target in ("cloud-run", "cloud-run-jobs"):
         files = {**terraform_cloud_run.files(plan), **scripts.files(plan)}
     elif target in ("gke-autopilot", "gke-standard"):
