@@ -207,8 +207,10 @@ class LogView(ScrollView, can_focus=True):
         base = self.rich_style
         if is_cursor:
             base = base + Style(bgcolor="grey30")
-        # Every segment gets a style: Textual's NO_COLOR filter reads `.color` of each one.
-        segments = list(Segment.apply_style(segments, base))
+            segments = list(Segment.apply_style(segments, base))
+        else:  # every segment needs a style object: Textual's NO_COLOR filter reads `.color` of each
+            segments = [seg if seg.style is not None else Segment(seg.text, Style.null(), seg.control)
+                        for seg in segments]
         return Strip(segments).crop_extend(0, width, base)
 
     # -- cursor ------------------------------------------------------------------------------
