@@ -819,3 +819,59 @@ def test_build_target_picks_stage_env_and_user():
     assert api.env_names() == {"A", "B"} and api.user() is not None
     assert last.env_names() == {"C"} and last.user() is None
     assert missing.env_names() == {"C"}  # an unknown target: docker would fail the build; read the last stage
+
+
+# --- a consumer behind a dispatching start script ------------------------------------------------------
+
+BOOTSTRAP = """
+    #!/usr/bin/env bash
+    set -e
+    case "${1}" in
+      worker)
+        exec celery --app=proj.tasks:app worker -l INFO
+        ;;
+      beat)
+        exec celery --app=proj.tasks:app beat -l INFO
+        ;;
+      web)
+        exec gunicorn --bind "0.0.0.0:${PORT:-8088}" proj.app:app
+        ;;
+    esac
+"""
+
+
+def _bootstrap_services(arg: str) -> dict:
+    return {"api": {"role": "web", "image": "proj:1.0", "port": 8088,
+                    "command": ["/app/docker/bootstrap.sh", arg]}}
+
+
+def test_start_script_branch_running_a_consumer_declared_web_is_refused(tmp_path):
+    tree(tmp_path, {"docker/bootstrap.sh": BOOTSTRAP})
+    f = only(check(tmp_path, _bootstrap_services("worker")), "cr-worker-deployed-as-service")
+    assert f and f[0].severity == "error" and "docker/bootstrap.sh:5" in f[0].message
+
+
+def test_start_script_web_and_beat_branches_are_not_consumers(tmp_path):
+    tree(tmp_path, {"docker/bootstrap.sh": BOOTSTRAP})
+    for arg in ("web", "beat"):
+        assert "cr-worker-deployed-as-service" not in ids(check(tmp_path, _bootstrap_services(arg))), arg
+
+
+def test_plan_command_running_a_worker_script_in_the_build_context(tmp_path):
+    api_tree(tmp_path)
+    (tmp_path / "api/worker-start.sh").write_text("#!/bin/sh\npython pre_start.py\ncelery -A main worker -l info\n")
+    svc = {**API, "command": "bash /worker-start.sh"}
+    f = only(check(tmp_path, {"api": svc}), "cr-worker-deployed-as-service")
+    assert f and f[0].severity == "error" and "worker-start.sh:3" in f[0].message
+
+
+def test_script_branch_keeps_line_numbers_and_called_functions():
+    from launchdeck.app.preflight.entry import script_branch
+
+    body = ("worker() {\n  N=${N:-2}\n  exec rq worker q\n}\nserver() { exec gunicorn app:app; }\n"
+            'case "$1" in\n  worker) shift; worker ;;\n  server) shift; server ;;\nesac\n')
+    picked = script_branch(body, "server").splitlines()
+    assert len(picked) == len(body.splitlines())
+    assert "gunicorn" in picked[4] and "rq worker" not in "\n".join(picked)
+    assert "rq worker" in script_branch(body, "worker") and "gunicorn" not in script_branch(body, "worker")
+    assert script_branch(body, "other") == body

@@ -52,16 +52,70 @@ def find_in_context(context: Path, token: str) -> Path | None:
     return None
 
 
+_CASE_ARM = re.compile(r"^\s*\(?\s*([\w|\"'*.-]+)\s*\)")
+_FUNC = re.compile(r"^\s*(?:function\s+)?([A-Za-z_][\w-]*)\s*\(\s*\)\s*\{?")
+
+
+def script_branch(body: str, arg: str) -> str:
+    """The part of a dispatching start script (`case "$1" in worker) ...;; web) ...;; esac`) that runs for
+    `arg`, with the functions that arm calls; lines elsewhere in the case are blanked so line numbers stay.
+    A script without a case on its first argument, or without an arm for `arg`, is returned whole."""
+    lines = body.splitlines()
+    case_at = next((i for i, line in enumerate(lines) if re.match(r'\s*case\s+"?\$\{?1\}?"?\s+in\b', line)), None)
+    if case_at is None:
+        return body
+    end = next((i for i in range(case_at, len(lines)) if re.match(r"\s*esac\b", lines[i])), len(lines))
+    keep: set[int] = set(range(case_at)) | set(range(end, len(lines)))
+    arm: list[int] = []
+    inside = False
+    for i in range(case_at + 1, end):
+        m = _CASE_ARM.match(lines[i])
+        if m and not inside:
+            labels = [lab.strip("\"'") for lab in m.group(1).split("|")]
+            inside = arg in labels
+            if inside:
+                arm.append(i)
+                if lines[i].rstrip().endswith(";;"):
+                    break
+            continue
+        if inside:
+            arm.append(i)
+            if lines[i].rstrip().endswith(";;"):
+                break
+    if not arm:
+        return body
+    # Functions defined before the case run only when called: keep the bodies the arm calls, drop the others.
+    called = set(re.findall(r"[A-Za-z_][\w-]*", " ".join(lines[i] for i in arm)))
+    func_lines: dict[str, list[int]] = {}
+    current = None
+    for i in range(case_at):
+        m = _FUNC.match(lines[i])
+        if m:
+            current = m.group(1)
+        if current:
+            func_lines.setdefault(current, []).append(i)
+            if re.match(r"\s*}\s*$", lines[i]) or (m and lines[i].rstrip().endswith("}")):
+                current = None
+    for name, idx in func_lines.items():
+        if name not in called:
+            keep -= set(idx)
+    keep |= set(arm)
+    return "\n".join(line if i in keep else "" for i, line in enumerate(lines))
+
+
 def start_scripts(context: Path, text: str) -> list[tuple[str, str]]:
-    """Shell scripts (and package.json start scripts) a command runs, with their text."""
+    """Shell scripts (and package.json start scripts) a command runs, with their text (for a script that
+    dispatches on its first argument, the branch the command picks)."""
     out: list[tuple[str, str]] = []
-    for tok in split_command(text):
+    tokens = split_command(text)
+    for n, tok in enumerate(tokens):
         if tok.endswith((".sh", ".bash")) or tok.startswith(("./", "/")) and not tok.endswith((".py", ".js")):
             path = find_in_context(context, tok)
             if path is not None and path.suffix not in (".py", ".js", ".ts", ".mjs"):
                 body = read_text(path)
                 if body is not None and not body.startswith("\x7fELF"):
-                    out.append((_rel(path, context), body))
+                    arg = tokens[n + 1] if n + 1 < len(tokens) else ""
+                    out.append((_rel(path, context), script_branch(body, arg) if arg else body))
     run = re.search(r"\b(npm|yarn|pnpm)\s+(?:run\s+)?([\w:-]+)", text)
     if run and run.group(2) not in ("install", "ci", "exec", "i") and (context / "package.json").is_file():
         import json

@@ -112,8 +112,18 @@ def gather(plan: Plan, root: Path) -> dict[str, ServiceFacts]:
                 facts = _from_source(name, svc, directory, dockerfile)
                 if svc.build is None:
                     facts = replace(facts, source_guessed=True)
-        out[name] = facts or ServiceFacts(name, svc, svc, start=_plan_command(svc))
+        out[name] = facts or ServiceFacts(name, svc, svc, start=_image_start(svc, root))
     return out
+
+
+def _image_start(svc: Service, root: Path) -> StartCommand:
+    """A prebuilt image whose plan command names a start script this repository holds at that path
+    (/app/docker/bootstrap.sh -> docker/bootstrap.sh): the script is read as what the command runs."""
+    start = _plan_command(svc)
+    if start.text and svc.build is None:
+        with contextlib.suppress(OSError):
+            start.scripts = start_scripts(root, start.text)
+    return start
 
 
 _SOURCE_MARKERS = ("Dockerfile", "package.json", "go.mod", "requirements.txt", "pyproject.toml", "manage.py",

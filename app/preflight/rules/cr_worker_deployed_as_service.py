@@ -28,9 +28,16 @@ def check(inp: RuleInput) -> Iterator[Finding]:
     for f in inp.facts():
         svc = f.effective
         cmd = command_text(svc.command)
+        where = f.start.where or "the plan's command"
+        if svc.role in ("web", "websocket") and not is_queue_worker(cmd):
+            # The plan's command runs a start script (or the image's ENTRYPOINT does): follow it to the
+            # consumer, in the branch the command's argument picks.
+            runs = [(w, line) for w, line in f.start.lines()[1:] if is_queue_worker(line)]
+            if runs:
+                where = runs[0][0]
+                cmd = " && ".join([cmd, *(line for _, line in f.start.lines()[1:])])
         if svc.role not in ("web", "websocket") or not is_queue_worker(cmd) or is_scheduler(cmd):
             continue
-        where = f.start.where or "the plan's command"
         # A start script that runs the consumer in the background and a web server in front still listens.
         also_serves = bool(_WEB_SERVER.search(cmd))
         yield render(RULE.id, service=f.name, path=f"services.{f.name}.role", command=safe_text(cmd)[:120],
