@@ -50,6 +50,7 @@ class LogsScreen(DeckScreen):
         Binding("f", "toggle_follow", "Pause/follow"),
         Binding("n", "next_hint", "Next hint"),
         Binding("r", "refresh_status", "Status", show=False),  # the status panel says "r refreshes"
+        Binding("p", "set_project", "Set project", show=False),  # offered by the status panel without one
         Binding("escape", "focus_log", "Log", show=False),
     ]
 
@@ -65,6 +66,7 @@ class LogsScreen(DeckScreen):
         self._seen = 0  # lines received from the current source (their sequence numbers)
         self._updates: deque[list] = deque()  # late root causes, applied on the UI thread
         self.statuses: list[Any] = []
+        self.missing_project = False  # the status panel waits for the plan's project
 
     def compose_body(self) -> Iterable[Widget]:
         with Horizontal(id="log-controls"):
@@ -99,7 +101,10 @@ class LogsScreen(DeckScreen):
         self.action_refresh_status(quiet=True)
 
     def plan_changed(self) -> None:
-        """Sources and status come from the plan's services; nothing to recompute per edit."""
+        """Sources and status come from the plan's services; only a project set since the status
+        panel asked for one calls for a new look."""
+        if self.missing_project and self.plan.project:
+            self.action_refresh_status(quiet=True)
 
     # -- the source --------------------------------------------------------------------------
 
@@ -372,11 +377,33 @@ class LogsScreen(DeckScreen):
 
         try:
             project = resolve_project(None, self.plan.project)
-        except NoProject as exc:
-            state.update(Text(f"{exc}. Then press r.", style="yellow"))
+        except NoProject:
+            self._show_no_project()
             return
+        self.missing_project = False
         state.update(f"Asking Cloud Run about {project}…")
         self._status(project)
+
+    def action_set_project(self) -> None:
+        """Jump to the project field of the Plan screen's settings row (as Preflight's enter does)."""
+        self.deck.action_jump_to_setting("project")
+
+    def _unknown_rows(self, why: str) -> None:
+        """Every Cloud Run unit of the plan (services, jobs, worker pools), state unknown."""
+        from launchdeck.app.live.status import run_units
+
+        table = self.query_one("#status", DataTable)
+        table.clear()
+        for name, kind in run_units(self.plan):
+            table.add_row(_unit_label(name, kind), Text("unknown", style="yellow"), Text(why, style="dim"), key=name)
+
+    def _show_no_project(self) -> None:
+        self.missing_project = True
+        self.statuses = []
+        self._unknown_rows("no project")
+        self.query_one("#status-state", Static).update(Text.assemble(
+            ("unknown: the plan has no Google Cloud project. ", "yellow"),
+            ("p", "bold"), " sets it (Plan → settings → GCP project); ", ("r", "bold"), " asks again."))
 
     @work(exclusive=True, exit_on_error=False, group="status", description="Cloud Run status")
     async def _status(self, project: str) -> None:
@@ -389,12 +416,18 @@ class LogsScreen(DeckScreen):
     def _show_status(self) -> None:
         table = self.query_one("#status", DataTable)
         table.clear()
-        styles = {"ready": "green", "failing": "bold red", "error": "yellow", "deploying": "cyan"}
+        styles = {"ready": "green", "failing": "bold red", "error": "yellow", "unknown": "yellow",
+                  "deploying": "cyan"}
         errors = {s.error for s in self.statuses if s.error}
         for st in self.statuses:
-            table.add_row(st.name, Text(st.state, style=styles.get(st.state, "")), st.latest_ready or "—",
+            latest = st.latest_ready or ("no credentials" if st.state == "unknown" else "—")
+            table.add_row(_unit_label(st.name, st.kind), Text(st.state, style=styles.get(st.state, "")), latest,
                           key=st.name)
-        if len(errors) == 1 and all(s.error for s in self.statuses):
+        if self.statuses and all(s.error_kind == "auth" for s in self.statuses):
+            message = Text.assemble(("unknown: no Google credentials. ", "yellow"), "Run ",
+                                    ("gcloud auth application-default login", "bold"), " in a shell, then press ",
+                                    ("r", "bold"), ".")
+        elif len(errors) == 1 and all(s.error for s in self.statuses):
             message = Text(errors.pop() or "", style="yellow")
         elif any(s.failing for s in self.statuses):
             message = Text("enter on a failing service shows its failing revision's logs", style="red")
@@ -406,8 +439,15 @@ class LogsScreen(DeckScreen):
 
     @on(DataTable.RowSelected, "#status")
     def _status_selected(self, event: DataTable.RowSelected) -> None:
+        if self.missing_project:  # nothing to show before the plan names its project
+            self.action_set_project()
+            return
         st = next((s for s in self.statuses if s.name == event.row_key.value), None)
         if st is None:
+            return
+        if st.state == "unknown":
+            self.notify("No Google credentials: run `gcloud auth application-default login`, then press r.",
+                        severity="warning")
             return
         if not st.failing:
             from launchdeck.app.live.status import log_spec
@@ -438,6 +478,11 @@ class LogsScreen(DeckScreen):
         self._accept(generation, entries)
         if updates:
             self._updates.append(updates)
+
+
+def _unit_label(name: str, kind: str) -> str:
+    """A status row's name: services bare, jobs and worker pools say what they are."""
+    return {"job": f"{name} (job)", "worker-pool": f"{name} (pool)"}.get(kind, name)
 
 
 class SourceStopped(Exception):

@@ -223,6 +223,7 @@ async def test_fetch_status_without_credentials_sets_errors(plan_file: Path, tmp
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "nope.json"))
     got = await fetch_status(load_plan(plan_file).plan, "demo-project")
     assert [st.error_kind for st in got] == ["auth", "auth"] and all("nope.json" in st.error for st in got)
+    assert [st.state for st in got] == ["unknown", "unknown"]  # nothing was asked: not an error
 
 
 async def test_repeated_fetches_in_one_loop(fake: FakeRun, plan_file: Path) -> None:

@@ -413,12 +413,63 @@ async def test_log_view_is_bounded() -> None:
         assert log.total_seen == 650
 
 
-async def test_status_panel_without_project_is_a_state(tmp_path: Path) -> None:
+def status_rows(screen: Any) -> dict[str, tuple[str, str]]:
+    """The status panel as {row key: (state, latest-ready cell)}."""
+    table = screen.query_one("#status")
+    return {str(row.key.value): (str(table.get_row(row.key)[1]), str(table.get_row(row.key)[2]))
+            for row in table.ordered_rows}
+
+
+async def test_status_panel_without_project_offers_to_set_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No project: every unit (services, the job, the worker pool) is unknown, not an error, and p
+    (or enter on a row) opens the Plan screen on the settings row's project field."""
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "nope.json"))
     app = deck(cwd=tmp_path, status_enabled=True)
     async with app.run_test(size=SIZE) as pilot:
         await open_screen(pilot, "6", "logs")
-        text = str(app.screen.query_one("#status-state").render())
-        assert "No Google Cloud project" in text
+        screen = app.screen
+        text = str(screen.query_one("#status-state").render())
+        assert "no Google Cloud project" in text and "p sets it" in text and "--project" not in text
+        rows = status_rows(screen)
+        assert set(rows) == {"frontend", "backend", "realtime", "worker", "migrate"}
+        assert all(state == "unknown" for state, _ in rows.values())
+        assert "worker (pool)" in str(screen.query_one("#status").get_row("worker")[0])
+        await pilot.press("p")
+        await until(pilot, lambda: app.current_mode == "plan" and getattr(app.focused, "id", "") == "f-project")
+        plan_screen = app.screen
+        components = plan_screen.query_one("#components")
+        assert components.get_option_at_index(components.highlighted).id == "settings"
+        # Back on Logs (the project field has the keys), enter on a row goes the same way.
+        app.switch_mode("logs")
+        await until(pilot, lambda: app.current_mode == "logs")
+        screen.query_one("#status").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.current_mode == "plan" and getattr(app.focused, "id", "") == "f-project")
+        # A project typed there: the panel asks again on its own (here: no credentials, so unknown).
+        app.focused.value = "demo-project"
+        await until(pilot, lambda: app.plan.project == "demo-project")
+        app.switch_mode("logs")
+        await until(pilot, lambda: bool(screen.statuses))
+        assert not screen.missing_project and all(st.state == "unknown" for st in screen.statuses)
+
+
+async def test_status_panel_without_credentials_is_unknown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project but no credentials: unknown (with the gcloud command), never error."""
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "nope.json"))
+    plan = tmp_path / "launchdeck.yaml"
+    plan.write_text(EXAMPLE_PLAN.read_text().replace("region: us-central1", "project: demo-project\nregion: us-central1"))
+    app = deck(str(plan), cwd=tmp_path, status_enabled=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, "6", "logs")
+        screen = app.screen
+        await until(pilot, lambda: bool(screen.statuses))
+        assert {st.kind for st in screen.statuses} == {"service", "job", "worker-pool"}
+        assert all(st.state == "unknown" for st in screen.statuses)
+        rows = status_rows(screen)
+        assert all(state == "unknown" and latest == "no credentials" for state, latest in rows.values())
+        text = str(screen.query_one("#status-state").render())
+        assert "unknown: no Google credentials" in text and "gcloud auth application-default login" in text
+        assert "error" not in text
 
 
 async def test_compose_only_offers_import(tmp_path: Path) -> None:

@@ -28,6 +28,30 @@ def _still(app: Any) -> None:
         widget.cursor_blink = False
 
 
+async def demo_log_marks() -> list[tuple[int, str | None, Any]]:
+    """What the Logs view must end up with for the demo log: each line's hint and root cause.
+
+    The tail child sends a root cause that arrives after its symptom as a separate late message,
+    so "every line is in" is not "the view is final": waiting on the line count alone let the
+    snapshot race those updates (flaky under load). The same core the child runs says what final is."""
+    from launchdeck.app.hints import get_engine
+    from launchdeck.app.hints.live import LiveMatcher
+    from launchdeck.app.logsources import open_source
+
+    live = LiveMatcher(get_engine())
+    marks: list[list[Any]] = []
+    async for line in open_source(f"file:{DEMO_LOG}", follow=False):
+        mark = live.feed(line.text)
+        marks.append([len(marks) + 1, mark and mark.hint.id, mark and mark.explained_by])
+        for seq, cause in mark.updates if mark else ():
+            marks[seq - 1][2] = marks[seq - 1][2] or cause  # as LogView.apply_causes: the first cause stays
+    return [(seq, hint, tuple(cause) if cause else None) for seq, hint, cause in marks]
+
+
+def view_marks(log: Any) -> list[tuple[int, str | None, Any]]:
+    return [(e.seq, e.hint and e.hint.id, e.cause) for e in log.entries]
+
+
 def _goto(mode: str, then: Any = None) -> Any:
     async def run_before(pilot: Any) -> None:
         app = pilot.app
@@ -95,8 +119,8 @@ def test_logs_screen(snap_compare: Any, tmp_path: Path) -> None:
         await until(pilot, lambda: bool(screen.query("LogView")) and bool(screen.query("#status")))
         log = screen.query_one("LogView")
         # The demo log is read by a child process: wait for all of its lines.
-        expected = len(DEMO_LOG.read_text(encoding="utf-8").splitlines())
-        await until(pilot, lambda: len(log.entries) >= expected, timeout=30)
+        expected = await demo_log_marks()
+        await until(pilot, lambda: view_marks(log) == expected, timeout=30)
         await pilot.press("n")
         await until(pilot, lambda: "Fix:" in str(screen.query_one("#hint").render()))
         screen.source_state = "reading demo log"  # the path differs between machines
@@ -121,8 +145,8 @@ def test_logs_screen_80x24(snap_compare: Any, tmp_path: Path) -> None:
         screen = pilot.app.screen
         await until(pilot, lambda: bool(screen.query("LogView")))
         log = screen.query_one("LogView")
-        expected = len(DEMO_LOG.read_text(encoding="utf-8").splitlines())
-        await until(pilot, lambda: len(log.entries) >= expected, timeout=30)
+        expected = await demo_log_marks()
+        await until(pilot, lambda: view_marks(log) == expected, timeout=30)
         await pilot.press("n")
         await until(pilot, lambda: "Fix:" in str(screen.query_one("#hint").render()))
         screen.source_state = "reading demo log"

@@ -81,9 +81,10 @@ class ServiceStatus:
 
     @property
     def state(self) -> str:
-        """One word for a table cell or a TUI badge."""
+        """One word for a table cell or a TUI badge. Without credentials nothing was asked, so the
+        state is "unknown", not "error" (which says Cloud Run answered with a problem)."""
         if self.error:
-            return "error"
+            return "unknown" if self.error_kind == "auth" else "error"
         if not self.deployed:
             return "not deployed"
         if self.failing:

@@ -92,13 +92,17 @@ class LogView(ScrollView, can_focus=True):
     def _set_height(self, lines: int) -> None:
         """Set the virtual height. Setting `virtual_size` re-lays out the whole screen, which at 15
         batches a second is the main cost; once the scrollbar is showing, only the scrollbar and this
-        widget change, so update those directly."""
+        widget change, so update those directly (through the scrollbar's public reactives)."""
         new = Size(self.size.width, lines)
         old = self.virtual_size
         height = self.size.height
-        if old.width == new.width and old.height > height and lines > height:
+        if old.width == new.width and old.height > height and lines > height and self.show_vertical_scrollbar:
             self.set_reactive(ScrollView.virtual_size, new)
-            self._scroll_update(new)
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = lines
+            bar.window_size = self.container_size.height - self.scrollbar_size_horizontal
+            if self.scroll_y > self.max_scroll_y:  # fewer lines than before (never while appending)
+                self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
             self.refresh()
         else:
             self.virtual_size = new
