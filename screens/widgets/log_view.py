@@ -49,7 +49,9 @@ class LogView(ScrollView, can_focus=True):
     """Bounded, filterable, cursor-driven log lines with inline hint markers."""
 
     DEFAULT_CSS = """
-    LogView { height: 1fr; background: $surface; }
+    /* No horizontal scrollbar: lines end in an ellipsis. One that came and went with the vertical
+       one changed the height the cursor is centred in (a snapshot flaked on it under load). */
+    LogView { height: 1fr; background: $surface; overflow-x: hidden; }
     LogView:focus { background-tint: $foreground 3%; }
     """
     BINDINGS = [
@@ -257,7 +259,7 @@ class LogView(ScrollView, can_focus=True):
             if e.seq == seq:
                 self.follow = False
                 self.cursor = i
-                self.scroll_to_region(Region(0, i, 1, 1), animate=False, immediate=True, center=True, force=True)
+                self._center(i)
                 return True
         return False
 
@@ -270,6 +272,14 @@ class LogView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def _center(self, index: int) -> None:
+        """Scroll so line `index` sits mid-view. Computed from the index alone: Textual's centring
+        rounds from the current offset, so a view that was at the top landed one line off from one
+        that was at the bottom (which of the two depended on timing: a snapshot flaked on it)."""
+        height = self.scrollable_content_region.height
+        y = max(0, min(index - (height - 1) // 2, int(self.max_scroll_y)))
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
+
     def next_hint(self) -> bool:
         """Move the cursor to the next hinted line (wrapping); False when there is none."""
         n = len(self.shown)
@@ -279,7 +289,6 @@ class LogView(ScrollView, can_focus=True):
             if self.shown[i].hint is not None:
                 self.follow = False
                 self.cursor = i
-                # Centre the jump target: where it lands then does not depend on where the view was.
-                self.scroll_to_region(Region(0, i, 1, 1), animate=False, immediate=True, center=True, force=True)
+                self._center(i)
                 return True
         return False
