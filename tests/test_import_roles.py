@@ -377,3 +377,41 @@ services:
     for row in result.rows:
         if row.service != "redis":
             assert row.role == "worker" and row.why.endswith("→ a worker pool on Cloud Run"), row
+
+
+def _import_text(tmp_path: Path, text: str):
+    path = tmp_path / "docker-compose.yml"
+    path.write_text(text)
+    return import_compose(path)
+
+
+_FLASK_RQ = """
+services:
+  web:
+    build: .
+    ports: ["8000:5000"]
+    environment:
+      DATABASE_URL: {url}
+      MAIL_SERVER: smtp.example.com
+  db:
+    image: postgres:16-alpine
+    environment: {{POSTGRES_USER: blog, POSTGRES_DB: blog, POSTGRES_PASSWORD: "${{DB_PASSWORD}}"}}
+"""
+
+
+@pytest.mark.parametrize("url", ["postgresql://blog:${DB_PASSWORD}@db/blog", "postgres://blog:blog@db:5432/blog"])
+def test_datastore_url_with_a_password_becomes_a_secret(tmp_path, url):
+    # trigger: the URL carries the compose database's password (interpolated or written out): the
+    # managed database replaces it, so it is a secret name, as in the example plan
+    result = _import_text(tmp_path, _FLASK_RQ.format(url=url))
+    web = result.plan.services["web"]
+    assert "DATABASE_URL" in web.secrets and "DATABASE_URL" not in web.env
+    assert web.env == {"MAIL_SERVER": "smtp.example.com"}
+    assert "DATABASE_URL" not in " ".join(n for n in result.notes if "kept as written" in n)
+
+
+def test_datastore_url_without_credentials_stays_plain(tmp_path):
+    # trap: nothing secret in it; kept as written with a note (doctor checks the host)
+    result = _import_text(tmp_path, _FLASK_RQ.format(url="postgresql://db/blog"))
+    web = result.plan.services["web"]
+    assert web.env["DATABASE_URL"] == "postgresql://db/blog" and "DATABASE_URL" not in web.secrets

@@ -439,3 +439,23 @@ def test_queue_consumer_declared_job_on_cloud_run_never_exits():
     assert f and f[0].severity == "warning" and f[0].path == "services.q.command"
     assert "crj-task-timeout" not in ids(run_preflight(plan({"q": {"role": "job", "image": "x",
                                                                     "command": "python -m app.backfill"}})))
+
+
+def test_database_url_on_a_compose_hostname_says_so():
+    # trigger: a compose service name is not a localhost fallback: the finding says what it is
+    p = plan({"api": {**WEB, "env": {"DATABASE_URL": "postgresql://db/blog"}}})
+    found = [f for f in run_preflight(p) if f.path == "services.api.env.DATABASE_URL"]
+    assert [(f.id, f.severity) for f in found] == [("env-compose-hostname", "error")]
+    assert "docker-compose service name" in found[0].message and "Google Cloud" in found[0].message
+    assert "localhost" not in found[0].message
+
+
+def test_database_url_secret_or_managed_host_is_not_a_compose_hostname():
+    # trap: the imported shape (a secret name) and a real host raise nothing about the host
+    for svc in ({**WEB, "secrets": ["DATABASE_URL"]},
+                {**WEB, "env": {"DATABASE_URL": "postgresql://app@10.1.2.3/app"}}):
+        got = ids(run_preflight(plan({"api": svc})))
+        assert not got & {"env-compose-hostname", "db-dial-localhost-fallback"}, svc
+    # and on the compose target the compose host is right
+    p = plan({"api": {**WEB, "env": {"DATABASE_URL": "postgresql://db/blog"}}})
+    assert "env-compose-hostname" not in ids(run_preflight(p, "compose"))

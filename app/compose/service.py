@@ -16,6 +16,7 @@ from launchdeck.app.planfile import _plain as plain  # ruamel nodes as plain dic
 
 # A command that runs the user's own script, rather than a subcommand of the image's server.
 _CUSTOM = re.compile(r"\s*(\S*/)?(python[\d.]*|node|ruby|bundle|sh|bash|php|java|perl|deno|bun|npm|yarn|pnpm)\b")
+_URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@\s:]*:[^/@\s]+@", re.I)
 _BUCKET_ENV = re.compile(r"(^|_)BUCKET(_NAME)?$", re.I)
 _MIGRATION_IMAGES = re.compile(r"flyway|liquibase|(^|/)migrate/migrate$|dbmate|atlas$")
 
@@ -235,6 +236,18 @@ def build_service(stack: Stack, name: str, svc: dict[str, Any], buckets: dict[st
         for s in extra_secrets:
             env_plain.pop(s, None)
     local = [k for k, v in env_plain.items() if _datastore_url(v, stack)]
+    # A datastore URL that carries a password (written out or `${DB_PASSWORD}`) is the connection secret the
+    # managed database replaces, as in the example plan: a secret name, set to the Cloud SQL/Memorystore URL.
+    with_password = [k for k in local if _URL_PASSWORD.search(env_plain[k])]  # raw: `${X}` is a password too
+    for k in with_password:
+        env_plain.pop(k)
+        if k not in secrets:
+            secrets.append(k)
+    if with_password:
+        notes.append(f"{name}: {', '.join(with_password)} carr{'ies' if len(with_password) == 1 else 'y'} the "
+                     "password of a compose datastore that becomes Cloud SQL or Memorystore; listed under secrets "
+                     "(set it to the managed address)")
+    local = [k for k in local if k not in with_password]
     if local:
         notes.append(f"{name}: {', '.join(local)} point{'s' if len(local) == 1 else ''} at a compose datastore that "
                      "becomes Cloud SQL or Memorystore; kept as written (no credentials in it), so give it the "

@@ -61,7 +61,9 @@ def env_url_findings(plan: Plan, target: str, f: ServiceFacts) -> Iterator[Findi
             detail = (f"{name} env {key} is {shown}: the host {host!r} is a docker-compose service name "
                       f"that does not resolve on {target}.")
             if is_db:
-                yield render("db-dial-localhost-fallback", service=name, path=path, name=key, detail=detail)
+                # Not a localhost fallback: a compose service name no Google Cloud DNS will ever answer.
+                yield render("env-compose-hostname", variant="database", severity="error", service=name, path=path,
+                             name=key, value=shown, host=host, target=target, replacement=COMPOSE_HOSTS[host])
             elif is_redis:
                 yield render("redis-connection-refused-or-unresolvable", service=name, path=path, name=key,
                              detail=detail)
