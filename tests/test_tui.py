@@ -101,11 +101,16 @@ async def test_other_screens_get_their_stylesheets_even_before_the_first_paint_e
 async def test_clicking_the_bars(tmp_path: Path) -> None:
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
         nav = app.screen.query_one("NavBar")
+        # Under load a single pause could return before the bar's first paint (no spans yet).
+        await until(pilot, lambda: any(mode == "costs" for _s, _e, mode in nav._spans))
         start = next(s for s, _e, mode in nav._spans if mode == "costs")
         await pilot.click(nav, offset=(start + 1, 0))
         await until(pilot, lambda: app.current_mode == "costs")
+        # The key bar follows the focus, which Costs moves to its table once mounted: read the
+        # spans after that, or the click can land on a key that has since moved.
+        await until(pilot, lambda: getattr(app.focused, "id", None) == "costs")
+        await pilot.pause()
         keys = app.screen.query_one("KeyBar")
         keys.render()  # the spans of what is drawn now
         start = next(s for s, _e, key in keys._spans if key == "question_mark")
