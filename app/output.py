@@ -6,9 +6,15 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TextIO
 
 FORMATS = ("table", "json", "md")
+
+
+def emit(text: str, stream: TextIO | None = None) -> None:
+    """Write a whole report with its newline in one call: a Ctrl-C between print()'s two writes
+    would leave the last line without its end, and a script could not tell the report was cut."""
+    (stream or sys.stdout).write(text if text.endswith("\n") else text + "\n")
 
 
 def use_color() -> bool:

@@ -16,6 +16,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     loaded = load(args.plan)
+    from launchdeck.app.output import emit
     from launchdeck.estimators import CatalogError, compare
     from launchdeck.estimators.render import render_comparison
 
@@ -23,5 +24,5 @@ def run(args: argparse.Namespace) -> int:
         cmp = compare(loaded.plan)
     except CatalogError as exc:
         raise CommandError(str(exc)) from None
-    print(render_comparison(cmp, args.format, loaded.plan.name))
+    emit(render_comparison(cmp, args.format, loaded.plan.name))
     return 0

@@ -56,6 +56,7 @@ def resolve_source(args: argparse.Namespace, plan, plan_path: Path | None) -> Pa
 
 def run(args: argparse.Namespace) -> int:
     from launchdeck.app.commands._common import load
+    from launchdeck.app.output import emit
     from launchdeck.app.preflight import has_errors, run_preflight
 
     loaded = load(args.plan)
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         plan = plan.model_copy(update={"target": target})
     source = resolve_source(args, plan, loaded.path)
     findings = run_preflight(plan, target, source)
-    print(render(findings, args.format, target, source))
+    emit(render(findings, args.format, target, source))
     return 1 if has_errors(findings) else 0
 
 

@@ -25,6 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     loaded = load(args.plan)  # the plan first: a bad plan is the user's first problem
     plan = plan_for_target(loaded.plan, args.target)
+    from launchdeck.app.output import emit
     from launchdeck.estimators import CatalogError, estimate
     from launchdeck.estimators.render import render_report
 
@@ -32,5 +33,5 @@ def run(args: argparse.Namespace) -> int:
         report = estimate(plan, plan.target)
     except CatalogError as exc:
         raise CommandError(str(exc)) from None
-    print(render_report(report, args.format, plan.name))
+    emit(render_report(report, args.format, plan.name))
     return 0

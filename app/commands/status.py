@@ -62,6 +62,7 @@ async def _status(args: argparse.Namespace, plan: Plan, project: str) -> int:
     from launchdeck.app.gcp import NoCredentials, make_run_clients
     from launchdeck.app.live.render import status_json, status_text
     from launchdeck.app.live.status import LogsUnavailable, close_run_clients, failure_logs, fetch_status
+    from launchdeck.app.output import emit
 
     try:
         clients = make_run_clients()
@@ -86,7 +87,7 @@ async def _status(args: argparse.Namespace, plan: Plan, project: str) -> int:
                 except LogsUnavailable as exc:
                     log_errors[st.name] = str(exc)
     render = status_json if args.format == "json" else status_text
-    print(render(statuses, project, plan.region, logs, log_errors))
+    emit(render(statuses, project, plan.region, logs, log_errors))
     if errors:
         print_errors([(st.error or "", st.error_kind) for st in errors])
         return 2
