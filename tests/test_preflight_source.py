@@ -875,3 +875,17 @@ def test_script_branch_keeps_line_numbers_and_called_functions():
     assert "gunicorn" in picked[4] and "rq worker" not in "\n".join(picked)
     assert "rq worker" in script_branch(body, "worker") and "gunicorn" not in script_branch(body, "worker")
     assert script_branch(body, "other") == body
+
+
+def test_command_naming_a_path_the_dockerfile_copies_a_script_to(tmp_path):
+    # cookiecutter-django's shape: COPY compose/.../celery/worker/start /start-celeryworker
+    dockerfile = GOOD_DOCKERFILE.replace("COPY . .", "COPY . .\n    COPY ./scripts/worker-start /start-celeryworker\n"
+                                         "    COPY ./scripts/web-start /start")
+    api_tree(tmp_path, dockerfile)
+    (tmp_path / "api/scripts").mkdir()
+    (tmp_path / "api/scripts/worker-start").write_text("#!/bin/bash\nexec celery -A config.celery_app worker -l INFO\n")
+    (tmp_path / "api/scripts/web-start").write_text("#!/bin/bash\nexec gunicorn config.wsgi -b 0.0.0.0:$PORT\n")
+    f = only(check(tmp_path, {"api": {**API, "command": "/start-celeryworker"}}), "cr-worker-deployed-as-service")
+    assert f and f[0].severity == "error" and "scripts/worker-start:2" in f[0].message
+    # trap: the web start script copied the same way is not a consumer
+    assert "cr-worker-deployed-as-service" not in ids(check(tmp_path, {"api": {**API, "command": "/start"}}))

@@ -103,14 +103,17 @@ def script_branch(body: str, arg: str) -> str:
     return "\n".join(line if i in keep else "" for i, line in enumerate(lines))
 
 
-def start_scripts(context: Path, text: str) -> list[tuple[str, str]]:
+def start_scripts(context: Path, text: str, copies: dict[str, Path] | None = None) -> list[tuple[str, str]]:
     """Shell scripts (and package.json start scripts) a command runs, with their text (for a script that
-    dispatches on its first argument, the branch the command picks)."""
+    dispatches on its first argument, the branch the command picks). `copies` maps paths in the image to
+    the build-context files a Dockerfile COPYs there (`COPY compose/.../start /start-celeryworker`)."""
     out: list[tuple[str, str]] = []
     tokens = split_command(text)
     for n, tok in enumerate(tokens):
         if tok.endswith((".sh", ".bash")) or tok.startswith(("./", "/")) and not tok.endswith((".py", ".js")):
             path = find_in_context(context, tok)
+            if path is None and copies and tok.strip("'\"") in copies:
+                path = copies[tok.strip("'\"")]
             if path is not None and path.suffix not in (".py", ".js", ".ts", ".mjs"):
                 body = read_text(path)
                 if body is not None and not body.startswith("\x7fELF"):

@@ -171,13 +171,29 @@ def start_command(svc: Service, directory: Path, dockerfile: Dockerfile | None) 
         where = f"{rel(dockerfile.path, directory.parent)}:{ins.line}" if ins else "the image's CMD"
     else:
         text, where = "", ""
-    scripts = start_scripts(directory, text)
+    copies = _copied_files(directory, dockerfile)
+    scripts = start_scripts(directory, text, copies)
     if dockerfile and svc.command:
         # A plan command replaces CMD, but an ENTRYPOINT script still runs first.
         entry = dockerfile.final_instructions("ENTRYPOINT")
         if entry:
-            scripts += start_scripts(directory, entry[-1].args.replace('"', " ").replace(",", " "))
+            scripts += start_scripts(directory, entry[-1].args.replace('"', " ").replace(",", " "), copies)
     return StartCommand(text=text, where=where, scripts=scripts)
+
+
+def _copied_files(directory: Path, dockerfile: Dockerfile | None) -> dict[str, Path]:
+    """Absolute paths in the image -> the context file a `COPY src /dest` put there (single files only)."""
+    out: dict[str, Path] = {}
+    for ins in dockerfile.final_instructions("COPY") if dockerfile else []:
+        if "--from" in ins.args:
+            continue
+        tokens = [p for p in ins.args.split() if not p.startswith("--")]
+        if len(tokens) == 2 and tokens[1].startswith("/") and not tokens[1].endswith("/"):
+            src = (directory / tokens[0]).resolve()
+            with contextlib.suppress(OSError):
+                if src.is_file() and directory.resolve() in src.parents:
+                    out[tokens[1]] = src
+    return out
 
 
 def _dotenv_in_image(directory: Path, dockerfile: Dockerfile) -> set[str]:
