@@ -6,20 +6,25 @@ environment, printed as one or a few lines on stderr, never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from launchdeck.app import __version__
 from launchdeck.app.commands import COMMAND_NAMES, COMMANDS
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The full parser, or (`only`) one with just that command: `launchdeck scan` then imports
     nothing of the other commands (asyncio, Google clients) and starts faster."""
+    import argparse  # not on the TUI's path to its first paint
+
     parser = argparse.ArgumentParser(
         prog="launchdeck",
         description="Plan, price, check, generate and watch a multi-service deploy to Google Cloud. "
@@ -32,12 +37,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
             continue
         importlib.import_module(f"launchdeck.app.commands.{name}").add_parser(sub)
     return parser
-
-
-def _tui_args(argv: Sequence[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="launchdeck", add_help=False)
-    p.add_argument("plan", nargs="?")
-    return p.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,7 +65,7 @@ def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (len(argv) == 1 and not argv[0].startswith("-") and argv[0] not in COMMAND_NAMES):
         _raise_on_interrupt()
-        return run_tui(_tui_args(argv).plan)
+        return run_tui(argv[0] if argv else None)  # `launchdeck [PLAN]`, no options: no argparse to load
     parser = build_parser(only=argv[0] if argv[0] in COMMAND_NAMES else None)
     args = parser.parse_args(argv)
     if not args.command:
