@@ -35,11 +35,17 @@ def deck(plan_path: str | None = None, cwd: Path | None = None, **kw: Any) -> La
 
 
 async def until(pilot: Any, cond: Any, timeout: float = 15.0) -> None:
-    """Let the app run until `cond()` is true (workers and timers need real time)."""
+    """Let the app run until `cond()` is true (workers and timers need real time). A widget `cond`
+    queries that is not mounted yet (a screen just pushed, still composing) counts as not yet."""
+    from textual.css.query import NoMatches
+
     steps = int(timeout / 0.05)
     for _ in range(steps):
-        if cond():
-            return
+        try:
+            if cond():
+                return
+        except NoMatches:
+            pass
         await pilot.pause(0.05)
     raise AssertionError("condition not met in time")
 
