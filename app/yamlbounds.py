@@ -82,6 +82,9 @@ def check_expansion(root: Any, max_nodes: int = MAX_NODES, max_depth: int = MAX_
             raise YamlLimitError("an alias refers to a mapping or list that contains it (a loop)", _line(node))
         if depth > max_depth:
             raise YamlLimitError(f"nested more than {max_depth} levels deep", _line(node))
+        if isinstance(node.value, str) and "\x00" in node.value:
+            # No file name, command or setting can hold one; os calls would fail on it later.
+            raise YamlLimitError("a value holds a NUL character (\\0), which no setting can use", _line(node))
         open_nodes.add(key)
         stack.append((node, depth, True))
         for child in _children(node):

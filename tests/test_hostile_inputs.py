@@ -271,3 +271,19 @@ def test_logs_read_standard_input(monkeypatch, capsys) -> None:
     code, out, _ = run(capsys, "logs", "--source", "file:-", "--format", "jsonl")
     assert code == 0
     assert "first line" in out and "hunter2" not in out
+
+
+@pytest.mark.parametrize(("name", "text", "key"), [
+    ("docker-compose.yml", 'services:\n  web:\n    image: x\n    env_file: "a\\0b"\n', "services.web.env_file"),
+    ("launchdeck.yaml", 'name: x\nservices:\n  web:\n    build: "./a\\0b"\n    port: 80\n', "services.web.build"),
+])
+def test_a_nul_character_in_a_value_is_refused_with_its_key(tmp_path: Path, capsys, name: str, text: str,
+                                                             key: str) -> None:
+    """Found by the fuzz suite: a NUL in a path reached os.path.realpath and ended in a traceback."""
+    path = tmp_path / name
+    path.write_text(text)
+    command = ["import", str(path), "-o", str(tmp_path / "p.yaml")] if name.startswith("docker") \
+        else ["estimate", str(path)]
+    code, _, err = run(capsys, *command)
+    assert code == 2
+    assert f"{name}:4: {key}: a value holds a NUL character" in err
