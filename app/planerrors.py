@@ -15,6 +15,14 @@ def visible(text: str) -> str:
     return "".join(c if c.isprintable() and unicodedata.category(c) != "Cf" else f"\\u{ord(c):04x}" for c in text)
 
 
+def clip(text: str, limit: int = 400) -> str:
+    """At most `limit` characters: a hostile value quoted in a message must not flood the terminal."""
+    if len(text) <= limit:
+        return text
+    keep = limit - 40
+    return f"{text[: keep * 2 // 3]}… ({len(text) - keep:,} characters left out) …{text[-(keep // 3):]}"
+
+
 @dataclass(frozen=True)
 class PlanError:
     file: str
@@ -24,7 +32,8 @@ class PlanError:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        path, message = clip(self.path, 200), clip(self.message)
+        text = f"{where}: {path}: {message}" if path else f"{where}: {message}"
         return visible(text)
 
 

@@ -287,3 +287,13 @@ def test_a_nul_character_in_a_value_is_refused_with_its_key(tmp_path: Path, caps
     code, _, err = run(capsys, *command)
     assert code == 2
     assert f"{name}:4: {key}: a value holds a NUL character" in err
+
+
+def test_a_huge_value_is_not_repeated_whole_in_its_error(tmp_path: Path, capsys) -> None:
+    """Found by the fuzz suite: a 70,000-character name came back whole in the error line."""
+    plan = tmp_path / "p.yaml"
+    plan.write_text('name: "' + "x" * 70_000 + '"\nservices:\n  a:\n    build: .\n    port: 80\n')
+    code, _, err = run(capsys, "estimate", str(plan))
+    assert code == 2
+    assert err.startswith(f"{plan}:1: name: ") and "characters left out" in err
+    assert len(err) < 1000
