@@ -277,39 +277,32 @@ def _traffic(svc: Any) -> list[tuple[str, int]]:
 
 async def service_status(clients: RunClients, project: str, region: str, name: str) -> ServiceStatus:
     """The live state of one Cloud Run service; never raises for API errors."""
-    from google.api_core import exceptions as gex
-
-    resource = resource_name(project, region, "service", name)
-    st = ServiceStatus(name=name, kind="service", resource=resource)
-    try:
-        svc = await clients.services.get_service(name=resource, **call_options())
-    except gex.NotFound:
-        return st
-    except (gex.GoogleAPICallError, gex.RetryError) as exc:
-        return _fail(st, exc, f"Cloud Run service {st.id} in {project}/{region}")
-    fill_from_service(st, svc)
-    if st.failing or (st.latest_created and st.latest_created != st.latest_ready and not st.reconciling):
-        await _read_failing_revision(clients, st, svc.latest_created_revision)
-    if st.failure_message:
-        st.hint = hint_for(st.failure_message)
-    return st
+    return await _revisioned_status(clients.services.get_service, clients, project, region, name,
+                                    "service", "Cloud Run service")
 
 
 async def worker_pool_status(clients: RunClients, project: str, region: str, name: str) -> ServiceStatus:
     """The live state of one Cloud Run worker pool; never raises for API errors."""
+    return await _revisioned_status(clients.worker_pools.get_worker_pool, clients, project, region, name,
+                                    "worker-pool", "Cloud Run worker pool")
+
+
+async def _revisioned_status(get: Any, clients: RunClients, project: str, region: str, name: str, kind: str,
+                             what: str) -> ServiceStatus:
+    """Services and worker pools alike: get the resource, then the failing revision and its hint."""
     from google.api_core import exceptions as gex
 
-    resource = resource_name(project, region, "worker-pool", name)
-    st = ServiceStatus(name=name, kind="worker-pool", resource=resource)
+    resource = resource_name(project, region, kind, name)
+    st = ServiceStatus(name=name, kind=kind, resource=resource)
     try:
-        pool = await clients.worker_pools.get_worker_pool(name=resource, **call_options())
+        found = await get(name=resource, **call_options())
     except gex.NotFound:
         return st
     except (gex.GoogleAPICallError, gex.RetryError) as exc:
-        return _fail(st, exc, f"Cloud Run worker pool {st.id} in {project}/{region}")
-    fill_from_service(st, pool)
+        return _fail(st, exc, f"{what} {st.id} in {project}/{region}")
+    fill_from_service(st, found)
     if st.failing or (st.latest_created and st.latest_created != st.latest_ready and not st.reconciling):
-        await _read_failing_revision(clients, st, pool.latest_created_revision)
+        await _read_failing_revision(clients, st, found.latest_created_revision)
     if st.failure_message:
         st.hint = hint_for(st.failure_message)
     return st
