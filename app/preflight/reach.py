@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from launchdeck.app.preflight.walk import code_files, read_text
@@ -19,6 +21,21 @@ _JS_LOCAL = re.compile(r"""(?:from\s+|require\(\s*|import\(\s*|import\s+)['"](\.
 _JS_FRAMEWORKS = ("next", "nuxt", "@remix-run/node", "@sveltejs/kit", "astro", "vite", "react-scripts",
                   "@angular/core", "gatsby", "@nestjs/core")
 _JS_RUNNERS = re.compile(r"\b(node|nodemon|ts-node|tsx|bun|deno\s+run)\s+(?:--?[\w-]+(?:=\S+)?\s+)*([\w./@-]+)")
+
+
+def _closure(starts: list[Path], neighbours: Callable[[Path], Iterable[Path]], limit: int) -> list[Path]:
+    """Everything reachable from `starts`, in the order first reached, at most `limit` nodes."""
+    seen: list[Path] = []
+    known: set[Path] = set()
+    todo = deque(starts)
+    while todo and len(seen) < limit:
+        node = todo.popleft()
+        if node in known:
+            continue
+        known.add(node)
+        seen.append(node)
+        todo.extend(n for n in neighbours(node) if n not in known)
+    return seen
 
 
 def _package_json(directory: Path) -> dict:
@@ -82,17 +99,12 @@ def js_reachable(directory: Path, command_lines: list[str]) -> tuple[list[Path],
         return everything, False
     if not entries:
         return everything, True
-    seen: list[Path] = []
-    todo = list(entries)
-    while todo and len(seen) < 2000:
-        path = todo.pop(0)
-        if path in seen:
-            continue
-        seen.append(path)
-        for m in _JS_LOCAL.finditer(read_text(path) or ""):
-            nxt = _resolve_js(path.parent, m.group(1))
-            if nxt is not None and nxt not in seen:
-                todo.append(nxt)
+
+    def local_imports(path: Path) -> Iterable[Path]:
+        found = (_resolve_js(path.parent, m.group(1)) for m in _JS_LOCAL.finditer(read_text(path) or ""))
+        return (p for p in found if p is not None)
+
+    seen = _closure(list(entries), local_imports, 2000)
     schema = [p for p in everything if p.suffix == ".prisma"]
     return sorted(seen) + schema, True
 
@@ -141,17 +153,14 @@ def go_reachable(directory: Path, build_lines: list[str]) -> tuple[list[Path], b
                                                                     re.MULTILINE)})
     if not mains or module is None:
         return everything, False
-    seen: list[Path] = []
-    todo = list(mains)
-    while todo and len(seen) < 500:
-        pkg = todo.pop(0)
-        if pkg in seen:
-            continue
-        seen.append(pkg)
+
+    def local_packages(pkg: Path) -> Iterable[Path]:
         for path in _go_files(pkg):
             for imp in _go_imports(read_text(path) or ""):
                 if imp == module or imp.startswith(module + "/"):
                     sub = directory / imp[len(module):].lstrip("/")
-                    if sub.is_dir() and sub not in seen:
-                        todo.append(sub)
+                    if sub.is_dir():
+                        yield sub
+
+    seen = _closure(mains, local_packages, 500)
     return [f for pkg in seen for f in _go_files(pkg)], confident
