@@ -92,7 +92,8 @@ def compose_files(root: Path) -> list[Path]:
     return sorted({p for pat in pats for p in root.glob(pat)})
 
 
-def compose_file_findings(root: Path, target: str) -> Iterator[Finding]:
+def compose_services(root: Path) -> Iterator[tuple[Path, dict]]:
+    """(file, its services mapping) for each compose file at the tree's root that parses."""
     import yaml
 
     for path in compose_files(root):
@@ -101,8 +102,12 @@ def compose_file_findings(root: Path, target: str) -> Iterator[Finding]:
         except yaml.YAMLError:
             continue
         services = doc.get("services") if isinstance(doc, dict) else None
-        if not isinstance(services, dict):
-            continue
+        if isinstance(services, dict):
+            yield path, services
+
+
+def compose_file_findings(root: Path, target: str) -> Iterator[Finding]:
+    for path, services in compose_services(root):
         for sname, svc in services.items():
             if isinstance(svc, dict) and re.search(r"arm64|aarch64", str(svc.get("platform", ""))):
                 yield render("cr-exec-format-error", severity="error" if target == "compose" else "warning",
@@ -153,16 +158,7 @@ def _volume_source(vol: object) -> tuple[str, str] | None:
 
 def shared_static_volumes(root: Path) -> Iterator[tuple[str, str, str, str]]:
     """(where, proxy service, app service, volume) for static/media volumes a web proxy shares with an app."""
-    import yaml
-
-    for path in compose_files(root):
-        try:
-            doc = yaml.safe_load(read_text(path) or "")
-        except yaml.YAMLError:
-            continue
-        services = doc.get("services") if isinstance(doc, dict) else None
-        if not isinstance(services, dict):
-            continue
+    for path, services in compose_services(root):
         mounts: dict[str, list[tuple[str, str]]] = {}  # volume source -> [(service, target)]
         for sname, svc in services.items():
             if not isinstance(svc, dict):
