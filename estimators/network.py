@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from launchdeck.app.plan import CLOUD_RUN_TARGETS
-from launchdeck.estimators.report import HOURS, CostLine, Ctx, Qty, usd, usd_range
+from launchdeck.estimators.report import HOURS, CostLine, Ctx, Qty, rng, usd, usd_range
 
 
 def egress_gib(ctx: Ctx) -> tuple[float, float]:
@@ -33,12 +33,12 @@ def load_balancer(ctx: Ctx) -> None:
     ctx.priced("load-balancer:data", "Load balancer data processing", "network", None,
                [Qty("GiB processed outbound", "GiB", e_lo, e_hi, "lb.out"),
                 Qty("GiB processed inbound", "GiB", e_lo * share, e_hi * share, "lb.in")],
-               f"{e_lo:g}–{e_hi:g} GiB out + {share:.0%} of that in (rules.yaml load_balancer.inbound_share_of_egress)")
+               f"{rng(e_lo, e_hi)} GiB out + {share:.0%} of that in (rules.yaml load_balancer.inbound_share_of_egress)")
 
 
 def egress(ctx: Ctx) -> None:
     e_lo, e_hi = egress_gib(ctx)
-    notes = [f"{e_lo:g}–{e_hi:g} GiB/month to the internet, Premium Tier from {ctx.region} to worldwide "
+    notes = [f"{rng(e_lo, e_hi)} GiB/month to the internet, Premium Tier from {ctx.region} to worldwide "
              "destinations (China and Australia cost more)", "same-region traffic to Google services is free"]
     if ctx.plan.ingress.load_balancer:
         notes.append("load balancer data processing is charged on top")

@@ -131,6 +131,8 @@ class Price:
     tiers: tuple[tuple[float, float], ...] = ()  # (start, usd) in estimator units, ascending
     sku_id: str = ""
     description: str = ""
+    known_up_to: float | None = None         # bundled snapshot only: the source's tiers are certain up to here
+
 
     def cost(self, amount: float) -> float:
         """Gross cost of `amount` units through the marginal tiers; the leading $0 (free) tier is billed at
@@ -159,8 +161,10 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower().replace(" in in ", " in ")
 
 
-def parse_sku(sku: dict[str, Any]) -> list[Price]:
-    """The Prices one SKU provides (one per service region), or [] if launchdeck does not use it."""
+def parse_sku(sku: dict[str, Any], known_up_to: float | None = None) -> list[Price]:
+    """The Prices one SKU provides (one per service region), or [] if launchdeck does not use it.
+
+    `known_up_to` (usage units): the bundled snapshot's source is certain of the SKU's tiers only up to there."""
     cat = sku.get("category") or {}
     if cat.get("usageType", "OnDemand") != "OnDemand":
         return []
@@ -191,8 +195,9 @@ def parse_sku(sku: dict[str, Any]) -> list[Price]:
         usd = paid[0][1] if paid else 0.0
         free = paid[0][0] if paid and tiers[0][1] == 0 else 0.0
         key = matcher.key.format(*m.groups())
-        return [Price(key, region, usd, matcher.unit, free, tiers, sku.get("skuId", ""), sku.get("description", ""))
-                for region in sku.get("serviceRegions") or ["global"]]
+        known = float(known_up_to) / factor if known_up_to is not None else None
+        return [Price(key, region, usd, matcher.unit, free, tiers, sku.get("skuId", ""), sku.get("description", ""),
+                      known) for region in sku.get("serviceRegions") or ["global"]]
     return []
 
 
@@ -224,8 +229,9 @@ def parse_catalog(doc: dict[str, Any], rules: dict[str, Any], source: str | None
     if not isinstance(doc, dict) or not isinstance(doc.get("skus"), list):
         raise CatalogError(f"{path or 'catalog'}: not a price catalog (no 'skus' list)")
     prices: dict[str, dict[str, Price]] = {}
+    partial = doc.get("knownUpTo") or {}  # bundled snapshot only (build_snapshot.KNOWN_UP_TO)
     for sku in doc["skus"]:
-        for price in parse_sku(sku):
+        for price in parse_sku(sku, partial.get(sku.get("skuId", ""))):
             prices.setdefault(price.key, {}).setdefault(price.region, price)
     as_of = str(doc.get("asOf") or str(doc.get("fetchedAt", ""))[:10] or rules.get("compiled_on", ""))
     return PriceCatalog(source or str(doc.get("source", BUNDLED_SOURCE)), as_of, rules, prices,

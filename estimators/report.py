@@ -171,6 +171,12 @@ class Ctx:
         base = f"no {keys or key} price for {region} in the {self.catalog.source} ({self.catalog.as_of})"
         return f"{base}: {why}" if why else f"{base}; `launchdeck prices refresh` fetches it live"
 
+    def beyond(self, q: Qty, p: Price) -> str:
+        why = self.rules.get("partial_tiers_reasons", {}).get(q.key, "")
+        base = (f"{q.key} above {num(p.known_up_to or 0)} {q.unit} in {q.region or self.region}: the "
+                f"{self.catalog.source} ({self.catalog.as_of}) is certain of its {usd(p.usd)} rate only up to there")
+        return f"{base}; {why}" if why else base
+
     def priced(self, component: str, label: str, kind: str, service: str | None, quantities: list[Qty],
                notes: list[str] | str, alternatives: list[str] | None = None) -> CostLine:
         """The pricing pass: look up every quantity's unit price, cost it (tiers included) and sum.
@@ -180,9 +186,16 @@ class Ctx:
         low = high = 0.0
         for q in quantities:
             if q.key:
+                if q.low == 0 and q.high == 0:
+                    q.cost_low = q.cost_high = 0.0  # nothing billed: no price needed (e.g. no backups kept)
+                    q.unit_price = self.rate(q.key, q.region)
+                    continue
                 p, _ = self.price(q.key, q.region)
                 if p is None:
                     gaps.setdefault(q.region or self.region, []).append(q.key)
+                    continue
+                if p.known_up_to is not None and max(abs(q.low), abs(q.high)) > p.known_up_to:
+                    missing_fixed.append(self.beyond(q, p))
                     continue
                 q.unit_price = p.usd
                 sign = -1.0 if q.low < 0 or q.high < 0 else 1.0

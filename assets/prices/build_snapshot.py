@@ -180,6 +180,11 @@ def _dec(v: float, places: int = 10) -> str:
     return str(round(Decimal(str(v)), places).normalize())
 
 
+# skuId -> usage amount (in the SKU's usageUnit) up to which the bundled tiers are certain. Kept beside the SKUs,
+# not in them, so every SKU stays exactly what ListSkus returns.
+KNOWN_UP_TO: dict[str, float] = {}
+
+
 def compute() -> list[dict]:
     s = "Compute Engine"
     ce, sn = _load("compute_e2.json"), _load("storage_network.json")
@@ -208,10 +213,18 @@ def compute() -> list[dict]:
             out.append(sku(s, f"Balanced PD Capacity in {city}", "GiBy.mo", [(0, _dec(net["pd_balanced_gib_month"]))],
                            [region], "Storage", "SSD"))
             eg = net["egress_internet_premium_gib"]
+            desc = f"Network Internet Data Transfer Out from {city} to Worldwide Destinations (excluding China & Australia)"
             if f"{region} egress_internet_premium_gib" in sn.get("suspect_egress_tiers", []):
-                continue  # tiers out of order in the source (e.g. 0.085 / 0.12 / 0.085): left unpriced
-            out.append(sku(s, f"Network Internet Data Transfer Out from {city} to Worldwide Destinations "
-                              "(excluding China & Australia)", "GiBy",
+                # Not out of order: this region's SKU has two tiers, and the source's positional parse (pricing.pl
+                # takes the last three rates as 0-1 / 1-10 / 10+ TiB, falling back to the last one) wrote them as
+                # last / first / last. So "1-10TiB" holds the first tier. The source has no start amounts; every
+                # Premium egress SKU breaks at 1 TiB or 10 TiB, so the first tier is certain up to 1 TiB only.
+                # Beyond that the line is unpriced (the document's knownUpTo, read by pricebook; a refresh has none).
+                egress = sku(s, desc, "GiBy", [(0, _dec(eg["1-10TiB"]))], [region], "Network", "PremiumInternetEgress")
+                KNOWN_UP_TO[egress["skuId"]] = 1024
+                out.append(egress)
+                continue
+            out.append(sku(s, desc, "GiBy",
                            [(0, _dec(eg["0-1TiB"])), (1024, _dec(eg["1-10TiB"])), (10240, _dec(eg["10TiB+"]))],
                            [region], "Network", "PremiumInternetEgress"))
     return out
@@ -327,6 +340,12 @@ def storage() -> list[dict]:
     return out
 
 
+def quoted() -> list[dict]:
+    """SKUs a dated public note quotes exactly as the Catalog lists them (id, description, rate, effective time):
+    sources/catalog_quotes.json is already in Catalog-API shape and is copied through unchanged."""
+    return list(_load("catalog_quotes.json")["skus"])
+
+
 def supporting() -> list[dict]:
     return [
         sku("Artifact Registry", "Artifact Registry Storage", "GiBy.mo", [(0, 0), (0.5, "0.10")], ["global"],
@@ -343,13 +362,18 @@ def supporting() -> list[dict]:
 
 
 def build() -> dict:
-    skus = cloud_run() + compute() + networking() + gke() + cloud_sql() + memorystore() + storage() + supporting()
+    _ids.clear()
+    KNOWN_UP_TO.clear()
+    skus = (cloud_run() + compute() + networking() + gke() + cloud_sql() + quoted() + memorystore() + storage()
+            + supporting())
     services = [{"name": f"services/{sid}", "serviceId": sid, "displayName": name, "businessEntityName":
                  "businessEntities/GCP"} for name, sid in SERVICES.items()]
     sources = {name: _load(name)["source"] for name in ("compute_e2.json", "storage_network.json",
-                                                         "memorystore_redis.json", "cloudsql_postgres.json")}
+                                                         "memorystore_redis.json", "cloudsql_postgres.json",
+                                                         "catalog_quotes.json")}
     return {"source": "bundled snapshot", "fetchedAt": f"{COMPILED_ON}T00:00:00Z", "asOf": COMPILED_ON,
-            "currencyCode": "USD", "sources": sources, "services": services, "skus": skus}
+            "currencyCode": "USD", "sources": sources, "knownUpTo": dict(sorted(KNOWN_UP_TO.items())),
+            "services": services, "skus": skus}
 
 
 if __name__ == "__main__":
