@@ -34,18 +34,34 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
+def terminal_width() -> int:
+    """COLUMNS when set (an 80-column terminal, a test), else a wide default for pipes and files."""
+    try:
+        cols = int(os.environ.get("COLUMNS", "") or 0)
+    except ValueError:
+        cols = 0
+    return max(40, cols) if cols else 140
+
+
 def text_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]],
     title: str | None = None,
     right: Sequence[int] = (),
     footer: Sequence[Any] | None = None,
+    styles: Sequence[str | None] | None = None,
+    section_ends: Sequence[int] = (),
+    nowrap: Sequence[int] = (),
 ) -> str:
-    """A terminal table through rich; plain text when colour is off (NO_COLOR or a pipe)."""
+    """A terminal table through rich; plain text when colour is off (NO_COLOR or a pipe).
+
+    Cells are plain text, never rich markup (a plan name like "[bold]" prints as written). `styles[i]` styles
+    row i (e.g. "dim" for notes); a rule is drawn after each row index in `section_ends`."""
     import io
 
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, show_footer=footer is not None, header_style="bold", expand=False)
     for i, h in enumerate(headers):
@@ -53,15 +69,25 @@ def text_table(
             h,
             justify="right" if i in right else "left",
             overflow="fold",
+            no_wrap=i in nowrap,
             footer=str(footer[i]) if footer is not None else "",
         )
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+    ends = set(section_ends)
+    for n, row in enumerate(rows):
+        style = (styles[n] if styles is not None and n < len(styles) else None) or ""
+        table.add_row(*(Text("" if v is None else str(v), style=style) for v in row), end_section=n in ends)
     buf = io.StringIO()
-    width = int(os.environ.get("COLUMNS", "0") or 0) or 140
-    Console(file=buf, width=width, no_color=not use_color(), force_terminal=use_color(),
+    Console(file=buf, width=terminal_width(), no_color=not use_color(), force_terminal=use_color(),
             highlight=False).print(table)
     return buf.getvalue().rstrip("\n")
+
+
+def wrap(text: str, indent: str = "") -> str:
+    """A paragraph under a table, wrapped to the terminal width."""
+    import textwrap
+
+    return textwrap.fill(text, width=terminal_width(), initial_indent=indent, subsequent_indent=indent + "  "
+                         if indent else "", break_on_hyphens=False)
 
 
 def money(value: float | None) -> str:

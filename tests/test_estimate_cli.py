@@ -64,10 +64,47 @@ def test_table_right_aligns_money_and_has_a_total(capsys, monkeypatch):
     assert "Cheaper options:" in out and "Direct VPC egress" in out
 
 
+def _cells(out: str, start: str) -> list[str]:
+    row = next(line for line in out.splitlines() if line.startswith("│ " + start))
+    return [c.strip() for c in row.split("│")[1:-1]]
+
+
+def test_table_shows_each_line_as_quantity_times_unit_price_at_80_columns(capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["estimate", EXAMPLE]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    # frontend: 30,000-600,000 active vCPU-s x $0.000024 = $0.72-$14.40; the line is the sum of its quantities
+    assert _cells(out, "frontend") == ["frontend (Cloud Run, request-based)", "$0.83", "$16.70"]
+    cpu = _cells(out, "  vCPU-seconds (active): 30,000–600,000 vCPU-s")
+    assert cpu[1:] == ["$0.72", "$14.40"]
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "vCPU-seconds (active): 30,000–600,000" in line)
+    assert "× $0.000024" in " ".join(x.split("│")[1].strip() for x in lines[at:at + 2])  # wrapped, indented
+    assert "requests: 100,000–2M request × $0.0000004" in out
+    assert _cells(out, "  db-f1-micro instance-hours (zonal): 730 h × $0.0105")[1:] == ["$7.67", "$7.67"]
+    # an unpriced line shows its quantities with no price and says why
+    assert _cells(out, "worker (Cloud Run worker pool)")[1:] == ["unpriced", "unpriced"]
+    assert "× no price" in out and "run.pool.cpu" in out
+
+
+def test_table_prints_markup_in_plan_text_literally(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    plan = tmp_path / "launchdeck.yaml"
+    plan.write_text("name: x\nservices:\n  api:\n    cpu: 1\n    memory: 512Mi\n")
+    from launchdeck.app.output import text_table
+
+    assert "[bold]api[/bold]" in text_table(["a"], [["[bold]api[/bold]"]])
+    assert main(["estimate", str(plan)]) == 0
+
+
 def test_markdown(capsys):
     assert main(["estimate", EXAMPLE, "-f", "md"]) == 0
     out = capsys.readouterr().out
-    assert "| Component | Low | High | What drives it |" in out and "| **Total** | $91.00 | $242.52 |" in out
+    assert "| Cost line: quantity × unit price | Low | High | What drives it |" in out
+    assert "| **Total** | $91.00 | $242.52 |  |" in out
+    assert "| ↳ vCPU-seconds (active): 30,000–600,000 vCPU-s × $0.000024 | $0.72 | $14.40 |  |" in out
 
 
 def test_bad_plan_is_one_clear_line(tmp_path, capsys):
