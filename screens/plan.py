@@ -263,10 +263,19 @@ class PlanScreen(DeckScreen):
     # -- the component list ------------------------------------------------------------------
 
     def _component_rows(self) -> list[tuple[str, tuple[Any, ...]]]:
+        from launchdeck.app.plan import runs_as_job, runs_as_worker_pool, worker_pool_shape
+
         plan = self.plan
         rows: list[tuple[str, tuple[Any, ...]]] = []
         for name, svc in plan.services.items():
-            inst = f"{svc.min_instances}–{svc.max_instances}"
+            # What the target will run: a worker pool has a fixed count and a job runs per execution,
+            # so a min–max range would promise autoscaling that does not happen.
+            if runs_as_worker_pool(svc, plan.target):
+                inst = f"{worker_pool_shape(svc).instances} fixed"
+            elif runs_as_job(svc, plan.target):
+                inst = "per run"
+            else:
+                inst = f"{svc.min_instances}–{svc.max_instances}"
             rows.append((f"services.{name}", (name, svc.role, svc.cpu_text, svc.memory, inst)))
         if plan.postgres:
             rows.append(("postgres", ("postgres", "Cloud SQL", plan.postgres.tier, f"{plan.postgres.storage_gb:g} GB",
