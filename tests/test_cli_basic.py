@@ -102,3 +102,20 @@ def test_command_names_match_the_parser():
 
     parser = build_parser()
     assert set(parser._subparsers._group_actions[0].choices) == COMMAND_NAMES
+
+
+@pytest.mark.parametrize("command", ["estimate", "compare", "doctor", "status"])
+def test_the_plan_defaults_to_launchdeck_yaml_here(command: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from launchdeck.app.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main([command]) == 2
+    err = capsys.readouterr().err
+    assert "no launchdeck.yaml here" in err and "launchdeck import" in err
+    if command == "status":
+        return  # status would go on to call Google; the plan lookup is what this checks
+    (tmp_path / "launchdeck.yaml").write_text((ROOT / "assets/example/launchdeck.yaml").read_text())
+    assert main([command, "--format", "json"]) in (0, 1)  # doctor exits 1 on findings
+    assert capsys.readouterr().out.lstrip().startswith("{")

@@ -15,9 +15,10 @@ class CommandError(Exception):
     """Bad input or environment: printed as one line on stderr, exit 2."""
 
 
-def add_plan_arg(p: argparse.ArgumentParser, required: bool = True) -> None:
-    p.add_argument("plan", nargs=None if required else "?", default=None if required else "launchdeck.yaml",
-                   metavar="PLAN", help="plan file (launchdeck.yaml)")
+def add_plan_arg(p: argparse.ArgumentParser) -> None:
+    # Optional, like `terraform plan` in its directory: run from a project, the plan is found there.
+    p.add_argument("plan", nargs="?", default="launchdeck.yaml", metavar="PLAN",
+                   help="plan file (default: launchdeck.yaml in the current directory)")
 
 
 def add_target_arg(p: argparse.ArgumentParser) -> None:
@@ -32,8 +33,13 @@ def add_format_arg(p: argparse.ArgumentParser, choices: tuple[str, ...] = ("tabl
 
 def load(path: str) -> LoadedPlan:
     """Load a plan file. A compose file given by mistake fails with a hint to `launchdeck import` it."""
+    import os
+
     from launchdeck.app.planfile import load_plan
 
+    if path == "launchdeck.yaml" and not os.path.lexists(path):
+        raise CommandError("no launchdeck.yaml here: give a plan file, or create one with "
+                           "`launchdeck import docker-compose.yml` or `launchdeck init`")
     return load_plan(path)
 
 
