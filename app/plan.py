@@ -41,6 +41,20 @@ WORKER_POOL_MIN_MEMORY_MIB = 512.0
 # (an estimate of 1e300 requests is no estimate). Targets check their real limits separately.
 MAX_USAGE = 1e13  # requests, operations, seconds or GiB per month
 MAX_COUNT = 100_000  # instances, concurrency, pool sizes
+# Linux's limits (PATH_MAX, NAME_MAX); other systems allow less, never more.
+MAX_PATH_BYTES = 4096
+MAX_NAME_BYTES = 255
+
+
+def _path_problem(path: str) -> str | None:
+    """Why `path` can be no file on any filesystem we run on, or None."""
+    size = len(path.encode("utf-8", "surrogateescape"))
+    if size > MAX_PATH_BYTES:
+        return f"path is {size:,} bytes long; a path has at most {MAX_PATH_BYTES:,}"
+    longest = max(path.split("/"), key=len)
+    if len(longest.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+        return f"a path component is longer than {MAX_NAME_BYTES} bytes"
+    return None
 MAX_AMOUNT = 1e9  # dollars, watts, GiB of storage
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
@@ -179,6 +193,20 @@ class Service(_Model):
         if bad:
             raise ValueError(f"{bad[0]!r} is not an environment variable name "
                              "(letters, digits and '_', not starting with a digit)")
+        return value
+
+    @field_validator("build")
+    @classmethod
+    def _build_paths(cls, value: Any) -> Any:
+        # The build context and Dockerfile become filesystem paths that doctor and preflight look
+        # at: a path no filesystem accepts is a plan error here, not an OSError later.
+        paths = [value] if isinstance(value, str) else (
+            [value[k] for k in ("context", "dockerfile") if isinstance(value.get(k), str)]
+            if isinstance(value, dict) else [])
+        for path in paths:
+            problem = _path_problem(path)
+            if problem:
+                raise ValueError(problem)
         return value
 
     @field_validator("health_path")

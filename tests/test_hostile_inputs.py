@@ -297,3 +297,14 @@ def test_a_huge_value_is_not_repeated_whole_in_its_error(tmp_path: Path, capsys)
     assert code == 2
     assert err.startswith(f"{plan}:1: name: ") and "characters left out" in err
     assert len(err) < 1000
+
+
+@pytest.mark.parametrize("build", ["x" * 300, "ctx/" * 1100, {"context": ".", "dockerfile": "d" * 256}])
+def test_a_build_path_no_filesystem_accepts_is_a_plan_error(build, tmp_path: Path, capsys) -> None:
+    import yaml
+
+    plan = tmp_path / "launchdeck.yaml"
+    plan.write_text(yaml.safe_dump({"name": "p", "services": {"api": {"build": build, "port": 8080}}}))
+    assert main(["doctor", str(plan)]) == 2
+    err = capsys.readouterr().err
+    assert "services.api.build" in err and "Traceback" not in err
