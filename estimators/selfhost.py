@@ -111,7 +111,9 @@ def estimate(ctx: Ctx) -> None:
                [Qty("share of the box per month", "box", 1 / life, 1 / life, unit_price=box.price_usd,
                     source=box.source)],
                [f"{box.description}: {usd(box.price_usd)} over {life} months (3–5 years is usual; US tax rules put "
-                "computers in the 5-year class, IRS MACRS via selfhost.yaml)", fit,
+                "computers in the 5-year class, IRS MACRS via selfhost.yaml)",
+                "" if own else f"the {usd(box.price_usd)} purchase price is launchdeck's estimate for this class, not "
+                "a dated list price (none was found): set selfhost.hardware_usd to price your own box", fit,
                 f"warning: {why}" if why else ""])
     busy = rules["busy_fraction"]
     if own:
@@ -131,7 +133,8 @@ def estimate(ctx: Ctx) -> None:
         ctx.priced("selfhost:drives", "Drive replacement reserve", "selfhost", None,
                    [Qty("drives replaced per month", "drive", box.drives / months, box.drives / months,
                         unit_price=box.drive_usd, source=box.source)],
-                   f"{box.drives} drive{'s' if box.drives != 1 else ''}, each replaced once in {months // 12} years")
+                   [f"{box.drives} drive{'s' if box.drives != 1 else ''}, each replaced once in {months // 12} years",
+                    "" if own else f"{usd(box.drive_usd)} a drive is launchdeck's estimate, not a dated list price"])
     ups = rules["ups"]
     price = sh.ups_usd if sh.ups_usd is not None else ups["price_usd"]
     life_lo, life_hi = ups["battery_life_months"]
