@@ -24,8 +24,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The full parser, or (`only`) one with just that command: `launchdeck scan` then imports
     nothing of the other commands (asyncio, Google clients) and starts faster."""
     import argparse  # not on the TUI's path to its first paint
+    import typing
 
-    parser = argparse.ArgumentParser(
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> typing.NoReturn:
+            # argparse quotes the offending argument: a control character in it must not act.
+            from launchdeck.app.termtext import visible
+
+            self.print_usage(sys.stderr)
+            self.exit(2, f"{self.prog}: error: {visible(message)}\n")
+
+    parser = Parser(
         prog="launchdeck",
         description="Plan, price, check, generate and watch a multi-service deploy to Google Cloud. "
         "With no command, opens the TUI on ./launchdeck.yaml (or the built-in example).",
@@ -77,7 +86,9 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return int(args.func(args) or 0)
     except CommandError as exc:
-        print(f"launchdeck: {exc}", file=sys.stderr)
+        from launchdeck.app.termtext import visible
+
+        print(f"launchdeck: {visible(str(exc), keep_newlines=True)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return interrupted(quiet=args.command == "logs")
@@ -86,17 +97,38 @@ def _main(argv: Sequence[str] | None) -> int:
         # never load a plan: `scan` starts in a fraction of the time.
         planfile = sys.modules.get("launchdeck.app.planfile")
         if planfile is not None and isinstance(exc, planfile.PlanFileError):
-            print(str(exc), file=sys.stderr)
+            print(str(exc), file=sys.stderr)  # each PlanError escapes its own text
             return 2
         if isinstance(exc, BrokenPipeError):
             return _quiet_broken_pipe()
+        if isinstance(exc, OSError):
+            return io_failure(exc)
         raise
+
+
+def io_failure(exc: OSError) -> int:
+    """A read or write the system refused (a full disk, an I/O error, standard output on /dev/full):
+    one line and exit 2, not a traceback. Standard output is pointed at /dev/null afterwards so the
+    interpreter's last flush of what is still buffered cannot fail the same way again."""
+    from launchdeck.app.termtext import visible
+
+    where = f": {exc.filename}" if exc.filename else " (standard output, or a file being written)"
+    _quiet_stdout()
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"launchdeck: {visible(exc.strerror or str(exc))}{visible(str(where))}", file=sys.stderr)
+    return 2
+
+
+def _quiet_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def _quiet_broken_pipe() -> int:
     """`launchdeck scan big.log | head`: stop quietly."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    _quiet_stdout()
     return 0
 
 

@@ -16,13 +16,37 @@ import signal
 signal.signal(signal.SIGINT, lambda signum, _frame: os._exit(128 + signum))
 
 
+def _usable_streams() -> None:
+    """Standard streams that cannot crash a command: a closed one (`launchdeck scan x >&-`) becomes
+    /dev/null, and a text the terminal's encoding cannot hold (PYTHONIOENCODING=ascii, a Latin-1
+    locale) comes out with backslash escapes instead of raising UnicodeEncodeError."""
+    import contextlib
+    import sys
+
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+        elif name != "stdin":
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.reconfigure(errors="backslashreplace")
+
+
 def main() -> int:
     import contextlib
     import sys
 
+    _usable_streams()
+    from launchdeck.app.cli import io_failure
     from launchdeck.app.cli import main as cli_main
 
     code = cli_main()
+    try:
+        sys.stdout.flush()  # here, not at interpreter exit, where a failure is only "Exception ignored"
+    except BrokenPipeError:
+        pass
+    except OSError as exc:
+        code = io_failure(exc)
     if code == 130:
         # Interrupted: cleanups already ran as the exception unwound. Skip tearing down every
         # module (a tenth of a second or more with the Google libraries loaded) and leave now.

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from launchdeck.app.termtext import json_safe, visible
+
 FORMATS = ("table", "json", "md")
 
 
@@ -21,13 +23,14 @@ def use_color() -> bool:
     return "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
-def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+def to_json(data: Any, indent: int | None = 2) -> str:
+    """JSON with non-ASCII text kept readable, but never a character a terminal would act on."""
+    return json_safe(json.dumps(data, indent=indent, ensure_ascii=False, default=str))
 
 
 def md_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     def cell(v: Any) -> str:
-        return str(v if v is not None else "").replace("|", "\\|").replace("\n", " ")
+        return visible(str(v if v is not None else "").replace("\n", " ")).replace("|", "\\|")
 
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
@@ -35,12 +38,11 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def terminal_width() -> int:
-    """COLUMNS when set (an 80-column terminal, a test), else a wide default for pipes and files."""
-    try:
-        cols = int(os.environ.get("COLUMNS", "") or 0)
-    except ValueError:
-        cols = 0
-    return max(40, cols) if cols else 140
+    """COLUMNS when set (an 80-column terminal, a test), else a wide default for pipes and files.
+    A user's shell may export anything: garbage counts as unset, and a width is kept in 40..10000."""
+    raw = os.environ.get("COLUMNS", "").strip()
+    cols = int(raw) if raw.isdigit() and len(raw) <= 6 else 0
+    return min(max(40, cols), 10_000) if cols else 140
 
 
 def text_table(
@@ -55,27 +57,36 @@ def text_table(
 ) -> str:
     """A terminal table through rich; plain text when colour is off (NO_COLOR or a pipe).
 
-    Cells are plain text, never rich markup (a plan name like "[bold]" prints as written). `styles[i]` styles
-    row i (e.g. "dim" for notes); a rule is drawn after each row index in `section_ends`."""
+    Every cell is a rich Text, never markup: a log line holding `[/foo]` or `[link=...]` is shown
+    as written (as markup it raised MarkupError or became a link), and controls come out escaped."""
     import io
 
+    from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, show_footer=footer is not None, header_style="bold", expand=False)
+    def text(v: Any, style: str = "") -> Text:
+        return Text("" if v is None else visible(str(v), keep_newlines=True), style=style)
+
+    # Box-drawing characters only where the output encoding has them (PYTHONIOENCODING=ascii, a
+    # Latin-1 locale): otherwise every border would come out as \u2500 escapes.
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
+    table = Table(title=text(title) if title is not None else None, show_footer=footer is not None,
+                  header_style="bold", expand=False,
+                  box=box.HEAVY_HEAD if encoding.startswith("utf") else box.ASCII)
     for i, h in enumerate(headers):
         table.add_column(
-            h,
+            text(h),
             justify="right" if i in right else "left",
             overflow="fold",
             no_wrap=i in nowrap,
-            footer=str(footer[i]) if footer is not None else "",
+            footer=text(footer[i]) if footer is not None else "",
         )
     ends = set(section_ends)
     for n, row in enumerate(rows):
         style = (styles[n] if styles is not None and n < len(styles) else None) or ""
-        table.add_row(*(Text("" if v is None else str(v), style=style) for v in row), end_section=n in ends)
+        table.add_row(*(text(v, style) for v in row), end_section=n in ends)
     buf = io.StringIO()
     Console(file=buf, width=terminal_width(), no_color=not use_color(), force_terminal=use_color(),
             highlight=False).print(table)

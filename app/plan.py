@@ -96,9 +96,42 @@ def _num(value: float) -> str:
 LowHigh = Annotated[tuple[float, float], BeforeValidator(_range)]
 
 
+def _control_char(value: Any) -> str | None:
+    """The first terminal control or direction character in a value, its keys or its items."""
+    if isinstance(value, str):
+        m = _TERMINAL_CONTROL.search(value)
+        return m.group() if m else None
+    if isinstance(value, dict):
+        items: list[Any] = [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        return None
+    for item in items:
+        found = _control_char(item)
+        if found:
+            return found
+    return None
+
+
+# A plan holds names, images, commands and settings: no escape sequence, C1 control or bidi
+# override belongs in any of them, and each would act on the terminal wherever the value is shown.
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 class _Model(BaseModel):
     # NaN and infinity are refused everywhere: they slip through every comparison and print as `nan`.
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_terminal_controls(cls, value: Any) -> Any:
+        found = _control_char(value)
+        if found:
+            code = ord(found)
+            shown = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+            raise ValueError(f"holds the control character {shown}; a plan value must be plain text")
+        return value
 
 
 class Usage(_Model):

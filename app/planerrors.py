@@ -3,16 +3,9 @@ importing pydantic before its first paint."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
-
-def visible(text: str) -> str:
-    """`text` with control, format (bidi overrides, zero-width) and other invisible characters
-    written as \\u escapes: a key from a hostile file must not reorder or hide what the terminal shows."""
-    if text.isprintable() and not any(unicodedata.category(c) == "Cf" for c in text):
-        return text
-    return "".join(c if c.isprintable() and unicodedata.category(c) != "Cf" else f"\\u{ord(c):04x}" for c in text)
+from launchdeck.app.termtext import visible
 
 
 def clip(text: str, limit: int = 400) -> str:

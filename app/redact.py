@@ -6,6 +6,9 @@ JWT, a PEM key, a webhook URL, a conninfo `password=`) wherever it stands; `NAME
 to the next `;NAME=` or `,NAME=`); `--password X` / `--requirepass=X` / `-a X` flag forms; `Bearer X`;
 and a private key's body line on its own (logs arrive a line at a time, so the BEGIN line is gone).
 Look-alikes stay visible: a URL without credentials, `mkdir -p /srv/x`, `-p 8080:80`, a digest.
+
+Everything redacted is about to be shown, so `redact` also makes it safe for a terminal first
+(app/termtext.py): escape sequences dropped, other controls and direction characters escaped.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 
 from launchdeck.app.secretish import find_secrets, flag_holds_secret, looks_secret, random_looking
+from launchdeck.app.termtext import safe_line
 
 MASK = "***"
 
@@ -95,10 +99,10 @@ def _flag(m: re.Match[str], text: str) -> str:
 
 
 def redact(text: str) -> str:
-    """`text` with secret values replaced by ***; everything else unchanged."""
+    """`text` with secret values replaced by ***, safe to show on a terminal; everything else unchanged."""
     if not text:
         return text
-    text = _shape_pass(text)
+    text = _shape_pass(safe_line(text))
     low = text.lower()
     if "bearer" in low or "basic" in low or "token" in low or "apikey" in low or "api-key" in low:
         text = _AUTH.sub(lambda m: m.group(1) + m.group(2) + (m.group(3) if MASK in m.group(3) else MASK), text)

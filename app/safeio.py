@@ -79,7 +79,10 @@ def open_regular(path: str | os.PathLike[str], what: str = "file") -> BinaryIO:
 def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "file") -> bytes:
     """The whole content of regular file `path`, or UnreadableFile when it is larger than `limit` bytes."""
     with open_regular(path, what) as fh:
-        data = fh.read(limit + 1)
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:  # /proc/self/mem and friends: "regular", but reading fails (EIO)
+            raise UnreadableFile(f"cannot read ({exc.strerror or exc})") from None
     if len(data) > limit:
         raise UnreadableFile(f"is larger than {limit // 1024} KiB; launchdeck does not read {_a(what)} this large")
     return data

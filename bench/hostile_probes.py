@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -55,6 +56,7 @@ class Probe:
     setup: Callable[[Path], None] | None = None
     sigint_after: float | None = None  # seconds, or wait for stdout when negative
     server: str | None = None  # fake_faults mode, or "closed"
+    stdout: str | None = None  # "full" (/dev/full: every write fails with ENOSPC) or "closed" (fd 1 closed)
 
 
 def says(*parts: str) -> Callable[[str, str, Path], str | None]:
@@ -93,6 +95,23 @@ def no_nan_in(dirname: str) -> Callable[[str, str, Path], str | None]:
             if p.is_file() and "nan" in p.read_text(errors="replace").lower().split():
                 return f"nan written to {p}"
         return None
+    return check
+
+
+# What a terminal acts on instead of showing: C0 controls but tab and newline, DEL, C1, bidi controls.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Escape sequences a hostile file may carry: clipboard write (OSC 52), clear screen, window title
+# ended by ST, bidi override, 8-bit CSI, DCS, bell, backspace and a bare CR that overwrites the line.
+ESC = "\x1b]52;c;Y2FuYXJ5\x07\x1b[2J\x1b]0;T\x1b\\\u202e\x9b31m\x1bP+q\x1b\\\x07\x08\r"
+ESC_YAML = ESC.encode("unicode_escape").decode()  # the same inside a YAML double-quoted string
+
+
+def terminal_safe(*also: str) -> Callable[[str, str, Path], str | None]:
+    """Nothing printed that a terminal would act on; `also` must still be shown."""
+    def check(out: str, err: str, d: Path) -> str | None:
+        bad = sorted({repr(c) for c in UNSAFE.findall(out + err)})
+        missing = [p for p in also if p not in out + err]
+        return f"printed {', '.join(bad)}" if bad else f"missing {missing}" if missing else None
     return check
 
 
@@ -264,7 +283,95 @@ def probes(quick: bool) -> list[Probe]:
               {"p.yaml": PLAN, "key.json": "{not json"}, limit=net_limit,
               env={"GOOGLE_APPLICATION_CREDENTIALS": "{dir}/key.json"}),
     ]
+    p += terminal_probes() + cli_probes()
     return p
+
+
+def terminal_probes() -> list[Probe]:
+    """Escape sequences, C1 controls and bidi overrides in what launchdeck prints from files."""
+    log = f"2024-05-01T10:00:00Z ERROR x{ESC}y\nError: connect ECONNREFUSED 127.0.0.1:5432 {ESC}\n"
+    bidi = "Error: connect ECONNREFUSED 127.0.0.1:5432 user \u202eevil\u202c and \u2066x\u2069\n"
+    c1 = "Error: connect ECONNREFUSED 127.0.0.1:5432 \x9b2J\x9d0;title\x9c and a \x85 NEL\n"
+    markup = "Error: connect ECONNREFUSED 127.0.0.1:5432 [/foo] [link=https://evil.example]x[/link] [blink]y\n"
+    compose_name = f'services:\n  "api{ESC_YAML}":\n    build: .\n    ports: ["8000:8000"]\n'
+    compose_image = f'services:\n  db:\n    image: "postgres{ESC_YAML}:16"\n'
+    t = "terminal"
+    return [
+        Probe("escapes in a log line: logs", t, ["logs", "--source", "file:e.log", "--no-follow"], {"e.log": log},
+              codes=(0,), check=terminal_safe("ECONNREFUSED")),
+        Probe("escapes in a log line: scan", t, ["scan", "e.log"], {"e.log": log}, codes=(0,),
+              check=terminal_safe("db-dial-localhost-fallback")),
+        Probe("escapes in a log line: scan --format md", t, ["scan", "e.log", "--format", "md"], {"e.log": log},
+              codes=(0,), check=terminal_safe("db-dial-localhost-fallback")),
+        Probe("escapes in a log line: logs --format jsonl", t,
+              ["logs", "--source", "file:e.log", "--no-follow", "--format", "jsonl"], {"e.log": log}, codes=(0,),
+              check=terminal_safe()),
+        Probe("bidi overrides alone in a log line: logs", t, ["logs", "--source", "file:b.log", "--no-follow"],
+              {"b.log": bidi}, codes=(0,), check=terminal_safe("evil")),
+        Probe("bidi overrides alone: scan --format jsonl", t, ["scan", "b.log", "--format", "jsonl"],
+              {"b.log": bidi}, codes=(0,), check=terminal_safe("db-dial-localhost-fallback")),
+        Probe("8-bit C1 controls in a log line: scan", t, ["scan", "c.log"], {"c.log": c1}, codes=(0,),
+              check=terminal_safe("ECONNREFUSED")),
+        Probe("rich markup in a log line: scan table", t, ["scan", "m.log"], {"m.log": markup}, codes=(0,),
+              check=terminal_safe("[/foo]", "[link=https://evil.example]")),
+        Probe("escapes in a compose service name: import", t, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": compose_name}, codes=(0, 2), check=terminal_safe()),
+        Probe("escapes in a compose image: import --format md", t, ["import", "c.yml", "-o", "o.yaml", "-f", "md"],
+              {"c.yml": compose_image}, codes=(0, 2), check=terminal_safe()),
+        Probe("escapes in a plan image: estimate names the key", t, ["estimate", "p.yaml"],
+              {"p.yaml": PLAN.replace("image: nginx:1.27", f'image: "nginx{ESC_YAML}"')},
+              check=terminal_safe("services.web.image")),
+        Probe("escapes in a plan command: doctor", t, ["doctor", "p.yaml"],
+              {"p.yaml": plan_with(f'    command: ["celery{ESC_YAML}", "worker"]')},
+              check=terminal_safe("services.web.command")),
+        Probe("escapes in a --source file name", t, ["logs", "--source", f"file:x{ESC}"], check=terminal_safe()),
+        Probe("escapes in an unknown argument (argparse)", t, ["estimate", "p.yaml", "--region", f"eu{ESC}"],
+              {"p.yaml": PLAN}, check=terminal_safe()),
+        Probe("escapes in a missing plan's name", t, ["estimate", f"p{ESC}.yaml"], check=terminal_safe()),
+        Probe("escapes in a compose source", t, ["logs", "--source", f"compose:{ESC}", "--no-follow"],
+              check=terminal_safe()),
+    ]
+
+
+def cli_probes() -> list[Probe]:
+    """Garbage in the environment and in the standard streams."""
+    c = "cli"
+    log = {"u.log": "Error: connect ECONNREFUSED 127.0.0.1:5432 caf\u00e9 \U0001f680\n"}
+    big = big_file("big.log", 8, b"Error: connect ECONNREFUSED 127.0.0.1:5432\n")
+    return [
+        Probe("COLUMNS=abc", c, ["estimate", "p.yaml"], {"p.yaml": PLAN}, codes=(0,), env={"COLUMNS": "abc"}),
+        Probe("COLUMNS=-5", c, ["estimate", "p.yaml"], {"p.yaml": PLAN}, codes=(0,), env={"COLUMNS": "-5"}),
+        Probe("COLUMNS=10^11", c, ["scan", "u.log"], log, codes=(0,), env={"COLUMNS": "99999999999"}),
+        Probe("PYTHONIOENCODING=ascii with non-ASCII log text", c, ["scan", "u.log"], log, codes=(0,),
+              env={"PYTHONIOENCODING": "ascii"}, check=says("db-dial-localhost-fallback")),
+        Probe("PYTHONIOENCODING=latin-1: logs", c, ["logs", "--source", "file:u.log", "--no-follow"], log, codes=(0,),
+              env={"PYTHONIOENCODING": "latin-1"}),
+        Probe("LC_ALL=C with non-ASCII log text", c, ["scan", "u.log"], log, codes=(0,),
+              env={"LC_ALL": "C", "LANG": "C"}),
+        Probe("HOME unset: estimate", c, ["estimate", "p.yaml"], {"p.yaml": PLAN}, codes=(0,), env={"HOME": ""}),
+        Probe("LAUNCHDECK_CACHE_DIR=/dev/null: prices show", c, ["prices", "show"], codes=(0, 2),
+              env={"LAUNCHDECK_CACHE_DIR": "/dev/null"}),
+        Probe("LAUNCHDECK_API_TIMEOUT=nan", c, ["status", "p.yaml"], {"p.yaml": PLAN}, limit=30, server="silent",
+              env={"LAUNCHDECK_API_TIMEOUT": "nan"}),
+        Probe("LAUNCHDECK_API_TIMEOUT=abc", c, ["status", "p.yaml"], {"p.yaml": PLAN}, limit=30, server="silent",
+              env={"LAUNCHDECK_API_TIMEOUT": "abc"}),
+        Probe("LAUNCHDECK_API_TIMEOUT=1e999", c, ["status", "p.yaml"], {"p.yaml": PLAN}, limit=30, server="silent",
+              env={"LAUNCHDECK_API_TIMEOUT": "1e999"}),
+        Probe("LAUNCHDECK_EMULATOR_HOST garbage", c, ["status", "p.yaml"], {"p.yaml": PLAN},
+              env={"LAUNCHDECK_EMULATOR_HOST": "::::"}),
+        Probe("stdout is /dev/full: estimate", c, ["estimate", "p.yaml"], {"p.yaml": PLAN}, stdout="full",
+              check=says("No space left")),
+        Probe("stdout is /dev/full: scan", c, ["scan", "big.log"], setup=big, stdout="full"),
+        Probe("stdout is /dev/full: logs", c, ["logs", "--source", "file:big.log", "--no-follow"], setup=big,
+              stdout="full"),
+        Probe("stdout closed: scan", c, ["scan", "big.log"], setup=big, codes=(0,), stdout="closed"),
+        Probe("stdout closed: estimate --format json", c, ["estimate", "p.yaml", "-f", "json"], {"p.yaml": PLAN},
+              codes=(0,), stdout="closed"),
+        Probe("stdout a pipe closed after one line: scan jsonl", c, ["scan", "big.log", "--format", "jsonl"],
+              setup=big, codes=(0,), stdout="head"),
+        Probe("stdout a pipe closed after one line: logs", c, ["logs", "--source", "file:big.log", "--no-follow"],
+              setup=big, codes=(0,), stdout="head"),
+    ]
 
 
 def fake_adc(d: Path) -> None:
@@ -311,7 +418,20 @@ def run_probe(probe: Probe, command: list[str], quick: bool) -> tuple[bool, floa
 
 def _run(probe: Probe, command: list[str], d: Path, env: dict[str, str]) -> tuple[bool, float, str]:
     start = time.monotonic()
-    proc = subprocess.Popen([*command, *probe.argv], cwd=d, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out_to: int | object = subprocess.PIPE
+    if probe.stdout == "full":
+        out_to = os.open("/dev/full", os.O_WRONLY)
+    elif probe.stdout == "closed":
+        out_to = subprocess.DEVNULL
+        command = ["sh", "-c", 'exec "$@" >&-', "sh", *command]
+    proc = subprocess.Popen([*command, *probe.argv], cwd=d, env={k: v for k, v in env.items() if v != "" or k != "HOME"},
+                            stdout=out_to, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    if isinstance(out_to, int) and out_to > 2:
+        os.close(out_to)
+    if probe.stdout == "head":
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        proc.stdout.close()  # the reader went away: the next writes get EPIPE
     if probe.sigint_after is not None:
         if probe.sigint_after < 0:
             assert proc.stdout is not None
@@ -323,6 +443,7 @@ def _run(probe: Probe, command: list[str], d: Path, env: dict[str, str]) -> tupl
     hard = max(probe.limit * 3, 5.0) if probe.sigint_after is not None else probe.limit * 3 + 5
     try:
         out, err = proc.communicate(timeout=hard)
+        out = out or b""
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
@@ -348,7 +469,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--launchdeck", help="the launchdeck program (default: on PATH, else this Python's entry point)")
     ap.add_argument("--quick", action="store_true", help="3 s Google call deadline instead of the default 20 s")
-    ap.add_argument("--only", help="run one kind: yaml, files, compose, logs, signals, network")
+    ap.add_argument("--only", help="run one kind: yaml, files, compose, logs, signals, network, terminal, cli, ...")
     args = ap.parse_args()
     exe = str(Path(args.launchdeck).resolve()) if args.launchdeck else shutil.which("launchdeck")
     command = [exe] if exe else [sys.executable, "-c", "import sys; from launchdeck.app.entry import main; sys.exit(main())"]

@@ -57,5 +57,7 @@ def plan_for_target(plan: Plan, target: str | None) -> Plan:
 
 
 def error(message: str) -> int:
-    print(f"launchdeck: {message}", file=sys.stderr)
+    from launchdeck.app.termtext import visible
+
+    print(f"launchdeck: {visible(message, keep_newlines=True)}", file=sys.stderr)
     return 2

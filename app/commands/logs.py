@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from launchdeck.app.commands._common import CommandError, add_format_arg
+from launchdeck.app.termtext import json_safe
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -80,7 +81,7 @@ class _Printer:
                 row["first"] = first
             if cause:
                 row["explained_by"] = {"line": cause[0], "hint": cause[1]}
-            self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self.out.write(json_safe(json.dumps(row, ensure_ascii=False)) + "\n")
             self.out.flush()
             return
         stamp = line.timestamp.strftime("%H:%M:%S") if line.timestamp else "        "

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from launchdeck.app.commands._common import CommandError, add_format_arg
+from launchdeck.app.termtext import json_safe
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -161,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.format == "jsonl":
         for r in iter_records(hits, include_info=args.all):
-            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+            out.write(json_safe(json.dumps(r, ensure_ascii=False)) + "\n")
         return 0
     shown = _visible(hits, args.all)
 

@@ -44,9 +44,10 @@ def cloud_run_context(args: argparse.Namespace) -> tuple[Plan, str]:
 def print_errors(items: list[tuple[str, str | None]]) -> None:
     """(error line, kind) pairs on stderr; a permission error shared by every service prints once."""
     from launchdeck.app.live.status import summarize_errors
+    from launchdeck.app.termtext import visible
 
     for line in summarize_errors(items):
-        print(f"launchdeck: {line}", file=sys.stderr)
+        print(f"launchdeck: {visible(line)}", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
