@@ -222,3 +222,22 @@ def test_bundled_snapshot_is_rebuilt_exactly_from_its_sources():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.build() == json.loads(BUNDLED_CATALOG.read_text())
+
+
+def test_taiwan_and_israel_cloud_sql_and_lb_data_from_quoted_catalog_rows():
+    # asia-east1 (Catalog, effective 2026-08-15): PostgreSQL Zonal vCPU $0.0413/h, RAM $0.007/GiB-h, SSD $0.17,
+    # backups $0.08 per GiB-month; global external ALB data processing $0.008/GiB each way (Taiwan).
+    plan = Plan(name="tw", region="asia-east1", services={"api": {"role": "web", "cpu": 1, "memory": "512Mi"}},
+                postgres={"tier": "db-custom-2-7680", "storage_gb": 20, "backups_gb": 4},
+                network={"vpc": "none", "egress_gb": [100, 100]}, ingress={"load_balancer": True})
+    report = estimate(plan, "cloud-run", CATALOG)
+    assert report.line("postgres").low == pytest.approx((2 * 0.0413 + 7.5 * 0.007) * H)
+    assert report.line("postgres:storage").low == pytest.approx(20 * 0.17 + 4 * 0.08)
+    assert report.line("load-balancer:data").low == pytest.approx(100 * 0.008 + 10 * 0.008)
+    ha = estimate(plan.model_copy(update={"postgres": plan.postgres.model_copy(update={"ha": True})}),
+                  "cloud-run", CATALOG)
+    assert ha.line("postgres").low is None and ha.line("postgres:storage").low is None  # no Regional SKUs quoted
+    # me-west1 (audited 2026-07-20): Zonal Standard storage $0.187, "Cloud SQL: Backups in Israel" $0.088
+    il = estimate(plan.model_copy(update={"region": "me-west1"}), "cloud-run", CATALOG)
+    assert il.line("postgres:storage").low == pytest.approx(20 * 0.187 + 4 * 0.088)
+    assert il.line("postgres").low is None and "me-west1" in il.line("postgres").notes  # no vCPU/RAM source

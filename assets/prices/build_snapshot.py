@@ -343,7 +343,7 @@ def storage() -> list[dict]:
 def quoted() -> list[dict]:
     """SKUs a dated public note quotes exactly as the Catalog lists them (id, description, rate, effective time):
     sources/catalog_quotes.json is already in Catalog-API shape and is copied through unchanged."""
-    return list(_load("catalog_quotes.json")["skus"])
+    return [x for group in _load("catalog_quotes.json")["groups"] for x in group["skus"]]
 
 
 def supporting() -> list[dict]:
@@ -369,8 +369,8 @@ def build() -> dict:
     services = [{"name": f"services/{sid}", "serviceId": sid, "displayName": name, "businessEntityName":
                  "businessEntities/GCP"} for name, sid in SERVICES.items()]
     sources = {name: _load(name)["source"] for name in ("compute_e2.json", "storage_network.json",
-                                                         "memorystore_redis.json", "cloudsql_postgres.json",
-                                                         "catalog_quotes.json")}
+                                                         "memorystore_redis.json", "cloudsql_postgres.json")}
+    sources["catalog_quotes.json"] = [g["source"] for g in _load("catalog_quotes.json")["groups"]]
     return {"source": "bundled snapshot", "fetchedAt": f"{COMPILED_ON}T00:00:00Z", "asOf": COMPILED_ON,
             "currencyCode": "USD", "sources": sources, "knownUpTo": dict(sorted(KNOWN_UP_TO.items())),
             "services": services, "skus": skus}
