@@ -29,7 +29,12 @@ def _amount(v: float) -> str:
 
 def quantity_text(q: Qty) -> str:
     """'vCPU-seconds (active): 30,000–600,000 vCPU-s × $0.000024' — what the bill line multiplies."""
-    qty = _amount(q.low) if q.low == q.high else f"{_amount(q.low)}–{_amount(q.high)}"
+    if q.low == q.high:
+        qty = _amount(q.low)
+    elif q.low < 0 and q.high < 0:  # a free allowance: −(low–high), not "−a–−b"
+        qty = f"−({num(-q.low)}–{num(-q.high)})"
+    else:
+        qty = f"{_amount(q.low)}–{_amount(q.high)}"
     if q.unit_price is None:
         price = "no price"
     else:
@@ -38,6 +43,8 @@ def quantity_text(q: Qty) -> str:
                      for c, n in ((q.cost_low, q.low), (q.cost_high, q.high)))
         if tiered:
             price += " (first tier; tiered)"
+        if q.region:
+            price += f" ({q.region} price)"
     return f"{q.what}: {qty} {q.unit} × {price}"
 
 
