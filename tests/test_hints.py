@@ -202,6 +202,20 @@ def test_declared_literals_are_lowercase_and_long_enough():
             assert lit == lit.lower() and len(lit) >= 4, (rule.hint.id, lit)
 
 
+def test_seen_in_entries_are_addresses():
+    """Evidence for a hint's text is a public address: an https URL or owner/repo:path of the code that prints it."""
+    raw = yaml.safe_load((Path(__file__).parents[1] / "assets" / "hints.yaml").read_text())["hints"]
+    for h in raw:
+        seen = h.get("seen_in")
+        if seen is None:
+            continue
+        assert isinstance(seen, list) and seen, h["id"]
+        for s in seen:
+            assert isinstance(s, str) and (
+                re.fullmatch(r"https://\S+", s) or re.fullmatch(r"[\w.-]+/[\w.-]+:\S+", s)
+            ), (h["id"], s)
+
+
 def test_fast_and_portable_prefilters_agree():
     """The optional ahocorasick_rs pass and the pyahocorasick-only pass find the same candidates."""
     from launchdeck.app.hints.engine import Engine
