@@ -384,12 +384,7 @@ def test_catalog_cache_gives_the_same_rules_and_survives_a_bad_file(tmp_path, mo
     assert [r.hint.id for r in hint_catalog.load_rules()] == [h.id for h, _l, _p in fresh]
 
 
-def test_every_hint_has_a_trap_and_its_evidence_is_an_address():
-    """Each hint carries a look-alike line, and `seen_in` names where its text was seen: an https
-    address (issue, PR, docs page) or owner/repo:path of the source that prints it."""
+def test_every_hint_has_a_trap_line():
+    """Each hint carries at least one look-alike line (tested above) that must not give it."""
     doc = yaml.safe_load(Path(HINTS_YAML).read_text())
-    address = re.compile(r"https://\S+|[\w.-]+/[\w.-]+:\S+")
-    for entry in doc["hints"]:
-        assert entry.get("traps"), entry["id"]
-        for where in entry.get("seen_in", []):
-            assert address.fullmatch(where), (entry["id"], where)
+    assert [e["id"] for e in doc["hints"] if not e.get("traps")] == []
