@@ -88,7 +88,7 @@ def render_report(report: CostReport, fmt: str = "table", name: str = "plan") ->
         # The notes go under each line's quantities, dimmed, in the wide first column. That column is wrapped
         # here, to what the terminal leaves beside the two money columns, so continuation lines keep an indent.
         money_w = max(len(x) for r in [*rows, total, head] for x in r[1:3])
-        first_w = max(24, terminal_width() - 10 - 2 * money_w)
+        first_w = max(10, terminal_width() - 10 - 2 * money_w)
         t_rows: list[list[str]] = []
         t_styles: list[str | None] = []
         t_ends: list[int] = []

@@ -138,3 +138,13 @@ def test_estimators_do_not_import_textual_or_google():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "LAUNCHDECK_CACHE_DIR": "/nonexistent"}, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_compare_fits_80_columns_with_whole_target_names(capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["compare", EXAMPLE]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    targets = [line.split("│")[1].strip() for line in out.splitlines() if line.startswith("│ ")]
+    assert {"cloud-run-jobs", "gke-autopilot", "gke-standard", "compose"} <= set(targets)
