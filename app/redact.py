@@ -24,7 +24,7 @@ MASK = "***"
 # unquoted up to whitespace, a quote, or a `;`/`,`/`&` that starts the next NAME=.
 _PAIR = re.compile(
     r"""(?x)
-    (?<![\w.-])(?P<name>[A-Za-z_][\w.-]{0,80}?)
+    (?:(?<![\w.-])|(?<=\s-D))(?P<name>[A-Za-z_][\w.-]{0,80}?)  # -D: a JVM system property
     (?P<sep>["']?\s*[:=]\s*)
     (?:
       (?P<q>["'])(?P<qv>(?:\\.|(?!(?P=q)).){1,500}?)(?P=q)
@@ -90,7 +90,8 @@ def _flag(m: re.Match[str], text: str) -> str:
         if tool is not None and not tool.search(text[: m.start()]):
             return m.group(0)
         # -p is a port (-p 8080:80, -p 5432), a path (mkdir -p /srv) or a password (-p hunter2).
-        secret = flag == "-a" or not re.fullmatch(r"[\d.:/\[\]-]+(/(tcp|udp))?|[/~.$].*|[a-z_-]+", value)
+        secret = flag == "-a" or not re.fullmatch(r"[\d.:/\[\]-]+(/(tcp|udp))?|[/~.$].*|[a-z_-]+|"
+                                                  r"[\w.-]+\.(json|ya?ml|toml|cfg|conf|ini|txt|js|ts|py|xml)", value)
     else:
         return m.group(0)
     if not secret:
@@ -108,10 +109,11 @@ def redact(text: str) -> str:
         text = _AUTH.sub(lambda m: m.group(1) + m.group(2) + (m.group(3) if MASK in m.group(3) else MASK), text)
     if ("=" in text or ":" in text) and any(w in low for w in _PAIR_WORDS):
         text = _PAIR.sub(_pair, text)  # per-pair Python work only on lines with a secret-ish word
-    if " -" in text and (" --" in text or " -a " in text or " -p" in text):
+    if (" -" in text or text.startswith("-")) and (" --" in text or text.startswith("--") or " -a " in text or
+                                                   " -p" in text):
         text = _FLAG.sub(lambda m: _flag(m, text), text)
         text = _MYSQL_ATTACHED.sub(lambda m: f"{m.group(1)}{m.group('mid')} -p{MASK}", text)
-    if len(text) >= 40:
+    if len(text) >= 40 and not ("CERTIFICATE-----" in text and "PRIVATE" not in text):  # a certificate is public
         text = _KEY_BODY.sub(lambda m: MASK if _key_body(m.group(0)) else m.group(0), text)
     return text
 

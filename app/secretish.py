@@ -38,8 +38,19 @@ _QUERY_SECRET = re.compile(r"[?&](?:access_?token|auth_?token|token|api_?key|api
 _QUERY_WORDS = ("token", "key", "pass", "secret", "sig")
 # libpq / ADO / JDBC style `password=...` inside a connection string (quoted or not).
 # An unquoted value runs on over a `;` that does not start the next `Key=` (ADO: `Password=a;b;Encrypt=true`).
-_CONNINFO = re.compile(r"(?<![\w.-])(?:password|passwd|pwd)\s*=\s*(?P<v>'(?:[^'\\]|\\.)*'|\"[^\"]*\"|"
+_CONNINFO = re.compile(r"(?<![\w.-])(?:password|passwd|pwd|accountkey|sharedaccesskey|_authtoken|_auth|"
+                       r"client_secret)\s*=\s*(?P<v>'(?:[^'\\]|\\.)*'|\"[^\"]*\"|"
                        r"(?:[^\s;'\"&]|;(?![ \t]*[A-Za-z_][\w .-]*=)(?=[^\s;]))+)", re.IGNORECASE)
+_CONNINFO_WORDS = ("pass", "pwd", "accountkey", "sharedaccesskey", "_auth", "client_secret")
+# An HTTP credential header written out: in a healthcheck's curl, an env value, a log line.
+_AUTH_HEADER = re.compile(
+    r"(?i)\b(?:proxy-)?authorization\s*:\s*(?:(?:basic|bearer|token|digest|apikey|negotiate)\s+)?"
+    r"(?P<v>[A-Za-z0-9._~+/=:-]{8,})"
+    r"|\b(?:x-api-key|api-key|x-auth-token|private-token|x-vault-token|x-goog-api-key)\s*:\s*(?P<k>[A-Za-z0-9._~+/=-]{8,})"
+    r"|^\s*(?:basic|bearer)\s+(?P<b>[A-Za-z0-9._~+/=-]{12,})\s*$"  # a header's value on its own
+)
+# base64 of "-----BEGIN ... PRIVATE KEY": a key kept base64-encoded (Kubernetes Secret data, CI variables).
+_PEM_B64 = re.compile(r"\bLS0tLS1CRUdJTi[A-Za-z0-9+/]{20,}={0,2}")
 _WEBHOOKS = re.compile(
     r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{20,}|"
     r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{20,}|"
@@ -64,6 +75,8 @@ _TOKENS: tuple[tuple[str, str], ...] = (
     ("shopify", r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"),
     ("sentry", r"\bsntry[su]_[A-Za-z0-9_=+/-]{30,}"),
     ("twilio", r"\bSK[0-9a-f]{32}\b"),
+    ("vault", r"\bhv[sb]\.[A-Za-z0-9_-]{24,}"),
+    ("mailchimp", r"\b[0-9a-f]{32}-us\d{1,2}\b"),
     ("telegram", r"\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b"),
     ("doppler", r"\bdp\.(?:st|ct|sa|scim|audit)\.[A-Za-z0-9_.-]{20,}"),
     ("jwt", r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{0,}"),
@@ -72,7 +85,7 @@ _TOKEN_RULES = tuple((kind, re.compile(rx)) for kind, rx in _TOKENS)
 # Literal pieces of the prefixes above: a substring test per piece is far cheaper than the patterns.
 _TOKEN_HINTS = ("gh", "_pat_", "glpat-", "sk-", "sk_", "rk_", "whsec_", "xox", "xapp-", "AKIA", "ASIA", "ABIA",
                 "ACCA", "AIza", "ya29.", "GOCSPX", "SG.", "key-", "npm_", "pypi-", "hf_", "_v1_", "shp", "sntry", "SK",
-                ":AA", "dp.", "eyJ")
+                ":AA", "dp.", "eyJ", "hvs.", "hvb.", "-us")
 # A bare random-looking string: long, several character classes, and a spread of characters.
 _BLOB = re.compile(r"^[A-Za-z0-9+/=_\-.~!$%^*#:]{24,}$")
 
@@ -138,13 +151,22 @@ def find_secrets(text: str) -> list[Hit]:
         for m in _QUERY_SECRET.finditer(text):
             if not _is_reference(m.group("v")):
                 hits.append(Hit("url-query", m.start("v"), m.end("v"), m.start("v"), m.end("v")))
-    if "=" in text and ("pass" in low or "pwd" in low):
+    if "=" in text and any(w in low for w in _CONNINFO_WORDS):
         for m in _CONNINFO.finditer(text):
             v = m.group("v")
             inner = v[1:-1] if v[:1] in "'\"" else v
             if inner and not _is_reference(inner) and inner.lower() not in ("true", "false", "none", "null"):
                 s = m.start("v") + (1 if v[:1] in "'\"" else 0)
                 hits.append(Hit("conninfo-password", s, s + len(inner), s, s + len(inner)))
+    if ":" in text and ("auth" in low or "-key" in low or "token" in low) or low.lstrip().startswith(("basic ", "bearer ")):
+        for m in _AUTH_HEADER.finditer(text):
+            g = "v" if m.group("v") else "k" if m.group("k") else "b"
+            if not _is_reference(m.group(g)) and m.group(g).lower() not in ("realm", "required", "none", "null"):
+                hits.append(Hit("auth-header", m.start(g), m.end(g), m.start(g), m.end(g)))
+    if "LS0tLS1CRUdJTi" in text:
+        for m in _PEM_B64.finditer(text):
+            if _b64_private_key(m.group()):
+                hits.append(Hit("private-key", m.start(), m.end(), m.start(), m.end()))
     if "PRIVATE KEY" in text:
         for m in _PEM.finditer(text):
             end_m = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----").search(text, m.end())
@@ -155,6 +177,19 @@ def find_secrets(text: str) -> list[Hit]:
             for m in rx.finditer(text):
                 hits.append(Hit(f"token:{kind}", m.start(), m.end(), m.start(), m.end()))
     return _disjoint(hits)
+
+
+def _b64_private_key(blob: str) -> bool:
+    """A base64 blob that decodes to a PEM private key header (a certificate's does not count)."""
+    import base64
+    import binascii
+
+    head = blob[: len(blob[:96]) // 4 * 4]
+    try:
+        decoded = base64.b64decode(head, validate=False)
+    except (binascii.Error, ValueError):
+        return False
+    return b"PRIVATE KEY" in decoded
 
 
 def _disjoint(hits: list[Hit]) -> list[Hit]:
@@ -357,10 +392,12 @@ _KIND_NAMES = {"token:github": "GITHUB_TOKEN", "token:gitlab": "GITLAB_TOKEN", "
                "token:stripe": "STRIPE_SECRET_KEY", "token:slack": "SLACK_TOKEN", "token:aws": "AWS_ACCESS_KEY_ID",
                "token:google": "GOOGLE_API_KEY", "token:sendgrid": "SENDGRID_API_KEY", "token:jwt": "JWT_TOKEN",
                "token:huggingface": "HF_TOKEN", "private-key": "PRIVATE_KEY", "conninfo-password": "DB_PASSWORD",
-               "url-query": "URL_TOKEN", "url-token": "SENTRY_DSN"}
+               "url-query": "URL_TOKEN", "url-token": "SENTRY_DSN", "auth-header": "AUTH_HEADER_TOKEN",
+               "token:vault": "VAULT_TOKEN", "token:mailchimp": "MAILCHIMP_API_KEY"}
 _WHAT = {"url-credentials": "a URL with a password", "url-token": "a URL with a key in it",
          "url-query": "a credential in a URL query", "webhook-url": "a webhook URL", "private-key": "a private key",
-         "conninfo-password": "a connection-string password", "token:jwt": "a JWT"}
+         "conninfo-password": "a connection-string password", "token:jwt": "a JWT",
+         "auth-header": "a credential in an HTTP header"}
 _FLAG_SECRET_NAMES = {"REQUIREPASS": "REDIS_PASSWORD", "MASTERAUTH": "REDIS_PASSWORD", "A": "REDIS_PASSWORD",
                       "PASS": "PASSWORD", "PASSWD": "PASSWORD", "AUTH": "AUTH_TOKEN"}
 
@@ -395,22 +432,47 @@ def command_secrets(args: list[str]) -> list[ArgSecret]:
     script (`sh -c "celery ... -b redis://:pw@redis"`) is read word by word."""
     words = [a if isinstance(a, str) else str(a) for a in args]
     redis_cli = any(re.search(r"(^|/)redis-cli$", w) for w in words)
+    mysql_cli = any(_MYSQL_TOOL.search(w) for w in words)
     out: list[ArgSecret] = []
     for i, arg in enumerate(words):
         if re.search(r"\s", arg.strip()):
             inner = [(m.start(), m.group()) for m in re.finditer(r"\S+", arg)]
             cli = redis_cli or "redis-cli" in arg
+            mysql = mysql_cli or bool(_MYSQL_TOOL.search(arg))
+            found_here: list[ArgSecret] = []
             for k, (offset, word) in enumerate(inner):
                 prev = inner[k - 1][1].strip("'\"") if k else ""
-                for found in _scan_word(i, word, prev, cli):
-                    out.append(ArgSecret(i, offset + found.start, offset + found.end, found.name, found.what))
+                for found in _scan_word(i, word, prev, cli, mysql):
+                    found_here.append(ArgSecret(i, offset + found.start, offset + found.end, found.name, found.what))
+            # Shapes that span words (`Authorization: Basic X` inside `sh -c "curl -H '...'"`).
+            for hit in find_secrets(arg):
+                if hit.kind == "auth-header" and not any(f.start < hit.end and hit.start < f.end for f in found_here):
+                    found_here.append(ArgSecret(i, hit.start, hit.end, _hit_name(hit.kind, arg, hit, None),
+                                                what_is(hit.kind)))
+            out += sorted(found_here, key=lambda f: f.start)
         else:
-            out += _scan_word(i, arg, words[i - 1] if i else "", redis_cli)
+            out += _scan_word(i, arg, words[i - 1] if i else "", redis_cli, mysql_cli)
     return out
 
 
-def _scan_word(i: int, arg: str, prev: str, redis_cli: bool) -> list[ArgSecret]:
+# Client tools that take a password glued to -p (`mysql -uroot -pS3cret`).
+_MYSQL_TOOL = re.compile(r"(^|/|\s)(mysql|mariadb|mysqldump|mysqladmin|mariadb-dump|mariadb-admin|mysqlsh|mysqlimport)"
+                         r"(\s|$)")
+# A JVM system property (`-Dspring.datasource.password=X`), judged by its last name part.
+_JVM_PROP = re.compile(r"^-D(?P<name>[A-Za-z_][\w.-]*)=(?P<value>.+)$")
+
+
+def _scan_word(i: int, arg: str, prev: str, redis_cli: bool, mysql_cli: bool = False) -> list[ArgSecret]:
     found: list[ArgSecret] = []
+    if mysql_cli and re.fullmatch(r"-p[^\s'\"]+", arg.strip("'\"")) and not _is_reference(arg.strip("'\"")[2:]):
+        start = arg.index("-p") + 2
+        return [ArgSecret(i, start, len(arg.rstrip("'\"")), "MYSQL_PASSWORD", "the value of -p")]
+    jvm = _JVM_PROP.match(arg)
+    if jvm:
+        last = re.split(r"[.-]", jvm.group("name"))[-1]
+        value = jvm.group("value").strip("'\"")
+        if not _is_reference(value) and looks_secret(last.upper(), value):
+            return [ArgSecret(i, jvm.start("value"), len(arg), last.upper(), f"the value of -D{jvm.group('name')}")]
     for m in _INTERP.finditer(arg):
         default = m.group("default")
         if default and (find_secrets(default) or looks_secret(m.group("name"), default)):

@@ -283,7 +283,87 @@ def probes(quick: bool) -> list[Probe]:
               {"p.yaml": PLAN, "key.json": "{not json"}, limit=net_limit,
               env={"GOOGLE_APPLICATION_CREDENTIALS": "{dir}/key.json"}),
     ]
-    p += terminal_probes() + cli_probes()
+    p += terminal_probes() + cli_probes() + secret_probes()
+    return p
+
+
+def no_canary(canary: str, *inputs: str) -> Callable[[str, str, Path], str | None]:
+    """`canary` in no printed line and no file written (the probe's own input files aside)."""
+    def check(out: str, err: str, d: Path) -> str | None:
+        if canary in out + err:
+            return "canary printed"
+        for f in d.rglob("*"):
+            if f.is_file() and not f.is_symlink() and f.name not in inputs and canary in f.read_text(errors="replace"):
+                return f"canary written to {f.relative_to(d)}"
+        return None
+    return check
+
+
+# (what, text holding a secret, the secret itself): log lines, env values and command words.
+SA_KEY = json.dumps({"type": "service_account", "project_id": "demo", "private_key_id": "0f" * 20,
+                     "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcCanaryBody1\n"
+                                    "-----END PRIVATE KEY-----\n", "client_email": "x@demo.iam.gserviceaccount.com"})
+SECRET_SHAPES = [
+    ("AWS access key id", "aws_access_key_id = AKIAIOSFODNN7CANARY1", "AKIAIOSFODNN7CANARY1"),
+    ("AWS secret key", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYCanaryKey1", "bPxRfiCYCanaryKey1"),
+    ("Stripe live key", "charging with sk_live_51HCanaryAbCdEfGhIjKlMn", "51HCanaryAbCdEfGhIjKlMn"),
+    ("Google API key", "maps key AIzaSyCanaryabcdefghijklmnopqrstuvwx123", "AIzaSyCanary"),
+    ("GCP service-account JSON", "GOOGLE_CREDENTIALS=" + SA_KEY, "CanaryBody1"),
+    ("npm token", "//registry.npmjs.org/:_authToken=npm_CanaryAbcdefghijklmnopqrstuvwxyz123", "npm_Canary"),
+    ("npmrc _authToken", "//npm.example/:_authToken=CanaryNpmTok123", "CanaryNpmTok123"),
+    ("GitLab token", "git clone https://oauth2:glpat-CanaryAbcdefghij1234@gitlab.com/x/y.git", "glpat-Canary"),
+    ("Slack bot token", "using xoxb-123456789012-CanaryAbcdefghij", "CanaryAbcdefghij"),
+    ("SendGrid key", "sendgrid SG.CanaryAbcdefghijklm.nopqrstuvwxyzABCDEFG12", "SG.Canary"),
+    ("amqp:// password", "broker amqp://guest:CanaryPw1@rabbit:5672//", "CanaryPw1"),
+    ("mongodb+srv:// password", "mongo mongodb+srv://app:CanaryPw2@cluster0.x.mongodb.net/db", "CanaryPw2"),
+    ("rediss:// password", "cache rediss://default:CanaryPw3@redis.example:6380/0", "CanaryPw3"),
+    ("--password=", "mytool --password=CanaryPw4 --verbose", "CanaryPw4"),
+    ("mysql -pPASSWORD", "mysql -h db -u root -pCanaryPw5 app", "CanaryPw5"),
+    ("PGPASSWORD= inline", "PGPASSWORD=CanaryPw6 psql -h db -U app", "CanaryPw6"),
+    ("Authorization: Basic", "curl -H 'Authorization: Basic Q2FuYXJ5OnBhc3N3b3JkMQ==' http://x", "Q2FuYXJ5OnBhc3N3"),
+    ("X-Api-Key header", "curl -H 'X-Api-Key: CanaryApiKey8abcdefgh' http://x", "CanaryApiKey8"),
+    ("Azure AccountKey", "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=Q2FuYXJ5S2V5OWFiY2RlZmdo==;"
+     "EndpointSuffix=core.windows.net", "Q2FuYXJ5S2V5"),
+    ("base64 PEM key", "tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcw",
+     "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0t"),
+    ("Vault token", "VAULT_TOKEN=hvs.CanaryAbcdefghijklmnopqrstuvwx", "hvs.Canary"),
+    ("JVM -D password", "java -Dspring.datasource.password=CanaryPw7 -jar app.jar", "CanaryPw7"),
+    ("--flag value at line start", "--db-password CanaryPw8", "CanaryPw8"),
+]
+# Text that looks like a secret to a careless rule and must stay readable.
+LOOK_ALIKES = ["sk_live_ is the Stripe prefix", "AKIA is the AWS key prefix", "mkdir -p /srv/app", "tsc -p tsconfig.json",
+               "docker run -p 8080:80 nginx", "postgres://db:5432/app", "Authorization: Basic realm",
+               "--password-file /run/secrets/db", "PASSWORD_MIN_LENGTH=12", "JWT_ALGORITHM=HS256",
+               "request id 123e4567-e89b-12d3-a456-426614174000", "redis://redis:6379/0",
+               "-----BEGIN CERTIFICATE----- MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA -----END CERTIFICATE-----"]
+
+
+def secret_probes() -> list[Probe]:
+    k = "secrets"
+    p: list[Probe] = []
+    for what, text, canary in SECRET_SHAPES:
+        p.append(Probe(f"{what}: logs", k, ["logs", "--source", "file:s.log", "--no-follow"],
+                       {"s.log": f"2024-05-01T10:00:00Z INFO {text}\n"}, codes=(0,), check=no_canary(canary, "s.log")))
+    env_value = [s for s in SECRET_SHAPES if s[0] in ("AWS secret key", "GCP service-account JSON", "Azure AccountKey",
+                                                      "base64 PEM key", "Vault token", "Authorization: Basic")]
+    for what, text, canary in env_value:
+        value = text.split("=", 1)[1] if text.startswith(("GOOGLE_", "VAULT_")) else text.split(": ", 1)[-1] \
+            if what == "base64 PEM key" else text.split(" = ", 1)[-1]  # a bare value under a bland name
+        compose = "services:\n  api:\n    build: .\n    ports: ['8000:8000']\n    environment:\n      SETTING: " + \
+            json.dumps(value) + "\n"
+        p.append(Probe(f"{what} in an env value: import", k, ["import", "c.yml", "-o", "o.yaml"], {"c.yml": compose},
+                       codes=(0,), check=no_canary(canary, "c.yml")))
+    for what, text, canary in [s for s in SECRET_SHAPES if s[0] in (
+            "mysql -pPASSWORD", "PGPASSWORD= inline", "Authorization: Basic", "X-Api-Key header", "JVM -D password")]:
+        compose = "services:\n  api:\n    build: .\n    ports: ['8000:8000']\n    command: " + \
+            json.dumps(["sh", "-c", text]) + "\n"
+        p.append(Probe(f"{what} in a command: import", k, ["import", "c.yml", "-o", "o.yaml"], {"c.yml": compose},
+                       codes=(0,), check=no_canary(canary, "c.yml")))
+        plan = plan_with("    command: " + json.dumps(["sh", "-c", text]))
+        p.append(Probe(f"{what} in a plan command: generate refuses", k, ["generate", "p.yaml", "--out", "out"],
+                       {"p.yaml": plan}, check=no_canary(canary, "p.yaml")))
+    p.append(Probe("look-alikes stay visible: logs", k, ["logs", "--source", "file:l.log", "--no-follow"],
+                   {"l.log": "\n".join(LOOK_ALIKES) + "\n"}, codes=(0,), check=says(*LOOK_ALIKES)))
     return p
 
 

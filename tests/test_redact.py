@@ -86,6 +86,23 @@ CORPUS = [
      "SETTING_AUTHENTICATION_BACKENDS=EmailAuthBackend"),
     ("cmd --api-key=Zq9x7Lw3aB --verbose", "Zq9x7Lw3aB", "cmd --api-key-file=/etc/key --verbose"),
     ("celery -b amqp://shop:Zq9x7Lw3@rabbit:5672// worker", "Zq9x7Lw3", "n8n webhook http://n8n:5679/webhook/abc"),
+    # Shapes from the third hostile round: each with its look-alike.
+    ("mongo mongodb+srv://app:Zq9x7Lw3@cluster0.x.mongodb.net/db", "Zq9x7Lw3", "mongo mongodb+srv://cluster0.x.mongodb.net/db"),
+    ("cache rediss://default:Zq9x7Lw3@redis.example:6380/0", "Zq9x7Lw3", "cache rediss://redis.example:6380/0"),
+    ("curl -H 'Authorization: Basic WnE5eDdMdzM6YUJjRA==' http://x", "WnE5eDdMdzM6YUJjRA==", "Authorization: Basic realm"),
+    ("curl -H 'X-Api-Key: Zq9x7Lw3aBcDeF' http://x", "Zq9x7Lw3aBcDeF", "curl -H 'Accept: application/json' http://x"),
+    ("AccountName=acc;AccountKey=WnE5eDdMdzNhQmNEZUZnSGlKa0xtTm9Q==;EndpointSuffix=core.windows.net",
+     "WnE5eDdMdzNhQmNEZUZnSGlKa0xtTm9Q", "AccountName=acc;EndpointSuffix=core.windows.net"),
+    ("//registry.npmjs.org/:_authToken=Zq9x7Lw3aBcD", "Zq9x7Lw3aBcD", "//registry.npmjs.org/:always-auth=true"),
+    ("tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcw", "LS0tLS1CRUdJTiBQUklWQVRF",
+     "tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"),
+    ("VAULT_TOKEN=hvs.Zq9x7Lw3aBcDeFgHiJkLmNoPqRs", "hvs.Zq9x7Lw3aBcDeFgHiJkLmNoPqRs", "vault hvs. tokens expire"),
+    ("mailchimp 0123456789abcdef0123456789abcdef-us21", "0123456789abcdef0123456789abcdef-us21",
+     "commit 0123456789abcdef0123456789abcdef01234567"),
+    ("java -Dspring.datasource.password=Zq9x7Lw3 -jar app.jar", "Zq9x7Lw3", "java -Dspring.profiles.active=prod -jar app.jar"),
+    ("--db-password Zq9x7Lw3", "Zq9x7Lw3", "tsc -p tsconfig.json"),
+    ('GOOGLE_CREDENTIALS={"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQZq9x7Lw3\\n'
+     '-----END PRIVATE KEY-----\\n"}', "MIIEvQZq9x7Lw3", f"-----BEGIN CERTIFICATE----- {PEM_BODY} -----END CERTIFICATE-----"),
 ]
 
 
@@ -101,3 +118,24 @@ def test_a_private_key_block_split_over_lines() -> None:
     block = ["-----BEGIN PRIVATE KEY-----", PEM_BODY[:64], PEM_BODY[10:74], "Zm9vYmFy==", "-----END PRIVATE KEY-----"]
     shown = [redact(line) for line in block]
     assert PEM_BODY[:20] not in "\n".join(shown) and PEM_BODY[10:30] not in "\n".join(shown)
+
+
+@pytest.mark.parametrize(("command", "secret"), [
+    ("curl -fsS -H 'Authorization: Basic WnE5eDdMdzM6YUJjRA==' http://localhost/health", "WnE5eDdMdzM6YUJjRA=="),
+    ("curl -H 'X-Api-Key: Zq9x7Lw3aBcDeF' http://x", "Zq9x7Lw3aBcDeF"),
+    ("mysql -h db -uroot -pZq9x7Lw3 -e 'select 1'", "Zq9x7Lw3"),
+    ("java -Dspring.datasource.password=Zq9x7Lw3 -jar app.jar", "Zq9x7Lw3"),
+    ("sh -c 'PGPASSWORD=Zq9x7Lw3 pg_dump -h db app'", "Zq9x7Lw3"),
+])
+def test_command_secrets_of_the_third_round(command: str, secret: str) -> None:
+    """The importer moves these out of `command`; the look-alike commands keep every word."""
+    import shlex
+
+    from launchdeck.app.secretish import command_secrets
+
+    args = shlex.split(command)
+    found = command_secrets(args)
+    assert found and all(secret in args[f.index][f.start:f.end] for f in found)
+    assert not command_secrets(shlex.split("mysql -h db -P 3306 app")) and \
+        not command_secrets(shlex.split("java -Dspring.profiles.active=prod -jar app.jar")) and \
+        not command_secrets(shlex.split("curl -H 'Accept: application/json' http://x"))
