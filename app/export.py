@@ -28,7 +28,14 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from launchdeck.app.fsutil import FileTooLarge, NotRegularFile, atomic_write, describe, read_regular_text
+from launchdeck.app.fsutil import (
+    FileTooLarge,
+    NotRegularFile,
+    atomic_write,
+    atomic_write_under,
+    describe,
+    read_regular_text,
+)
 
 MANIFEST = ".launchdeck/manifest.json"
 EXECUTABLE = (".sh",)
@@ -86,6 +93,7 @@ class Confinement:
         if os.path.lexists(root):
             if root.is_symlink() and not root.exists():
                 raise ExportError(f"{root} is a symbolic link to a missing directory ({os.readlink(root)})")
+
             if not root.is_dir():
                 raise ExportError(f"{root} exists and is not a directory (it is {describe(root)})")
         else:
@@ -231,22 +239,39 @@ def export_files(files: dict[str, str], out_dir: str | os.PathLike[str], force: 
     if dry_run:
         return result
     box.check_writable()  # every path checked: only now does anything get written
+    done = 0
     try:
+        box.real.mkdir(parents=True, exist_ok=True)
         for path, text, key in plan:
-            atomic_write(path, text, 0o755 if path.name.endswith(EXECUTABLE) else 0o644)
+            # Through directory descriptors: a directory swapped for a symlink since the checks
+            # above makes the write fail, never go elsewhere.
+            atomic_write_under(box.real, path.relative_to(box.real), text,
+                               0o755 if path.name.endswith(EXECUTABLE) else 0o644)
+            done += 1
             if key:
                 manifest[key] = sha256(text)
         for side in settled:
             side.unlink(missing_ok=True)
         body = {"generator": "launchdeck", "files": dict(sorted(manifest.items()))}
-        atomic_write(manifest_path, json.dumps(body, indent=2) + "\n")
-    except NotADirectoryError as exc:
-        raise ExportError(f"cannot write under {root}: a path component is a file ({exc.filename})") from None
-    except PermissionError as exc:
-        raise ExportError(f"cannot write {exc.filename}: permission denied") from None
-    except OSError as exc:
-        raise ExportError(f"cannot write {exc.filename or root}: {exc.strerror or exc}") from None
+        atomic_write_under(box.real, manifest_path.relative_to(box.real), json.dumps(body, indent=2) + "\n", 0o644)
+    except (NotADirectoryError, OSError) as exc:
+        raise ExportError(_write_failure(exc, root, done, len(plan))) from None
     return result
+
+
+def _write_failure(exc: OSError, root: Path, done: int, total: int) -> str:
+    import errno
+
+    if exc.errno == errno.ELOOP or isinstance(exc, NotADirectoryError):
+        what = f"cannot write under {root}: a directory in it was replaced by a symbolic link or a file meanwhile"
+    elif isinstance(exc, PermissionError):
+        what = f"cannot write under {root}: permission denied"
+    else:
+        what = f"cannot write under {root}: {exc.strerror or exc}"
+    if done:
+        what += (f"; {done} of {total} files were written before that, each whole, and the manifest was not "
+                 "updated: fix the cause and run it again")
+    return what
 
 
 # --- The last export directory, per plan and target (the TUI's Export dialog offers it again) ---

@@ -3,6 +3,7 @@ reader for files launchdeck did not write (never hangs on a FIFO, never reads /d
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -36,6 +37,48 @@ def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_under(root: Path, rel: str | os.PathLike[str], text: str, mode: int = 0o644) -> None:
+    """`atomic_write` of `root/rel` that cannot be led outside `root`, even by a race.
+
+    Checking a path and then writing it leaves a window: a directory swapped for a symlink after
+    the check would take the write elsewhere. Here each directory below `root` is opened with
+    O_NOFOLLOW relative to its parent's descriptor (created if missing), the temp file is created
+    with O_EXCL|O_NOFOLLOW in that directory, and renamed over the final name within it: a
+    rename replaces a symlink or hard link at the name, it never writes through one.
+    """
+    parts = Path(rel).parts
+    if not parts or any(p in ("", ".", "..") or "/" in p for p in parts):
+        raise ValueError(f"not a plain relative path: {rel}")
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+    dfd = os.open(root, flags)
+    try:
+        for part in parts[:-1]:
+            try:
+                nfd = os.open(part, flags | os.O_NOFOLLOW, dir_fd=dfd)
+            except FileNotFoundError:
+                os.mkdir(part, 0o777, dir_fd=dfd)
+                nfd = os.open(part, flags | os.O_NOFOLLOW, dir_fd=dfd)
+            os.close(dfd)
+            dfd = nfd
+        name = parts[-1]
+        tmp = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o600,
+                     dir_fd=dfd)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fchmod(fh.fileno(), mode)
+                os.fsync(fh.fileno())
+            os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=dfd)
+            raise
+    finally:
+        os.close(dfd)
 
 
 # --- Reading files nobody here wrote ---------------------------------------------------------

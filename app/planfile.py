@@ -51,6 +51,11 @@ def _read_text(path: Path, label: str, what: str = "plan file") -> str:
         raw = read_bounded(path, MAX_YAML_BYTES, what)
     except UnreadableFile as exc:
         raise PlanFileError([PlanError(label, None, "", "file not found" if exc.missing else exc.reason)]) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its BOM: what Windows editors and PowerShell write
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise PlanFileError([PlanError(label, None, "", "is not valid UTF-16 text (save it as UTF-8)")]) from None
     if b"\x00" in raw[:8192]:
         raise PlanFileError([PlanError(label, None, "", f"is a binary file, not a YAML {what}")])
     try:

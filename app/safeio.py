@@ -76,6 +76,32 @@ def open_regular(path: str | os.PathLike[str], what: str = "file") -> BinaryIO:
         raise
 
 
+class Snapshot:
+    """A file read no further than its size when it was opened: a log still being written to
+    (faster than it is read) would otherwise never reach its end. Reads only."""
+
+    def __init__(self, fh: BinaryIO):
+        self.fh = fh
+        try:
+            self.left = os.fstat(fh.fileno()).st_size - fh.tell()
+        except (OSError, ValueError, AttributeError):
+            self.left = -1  # not a file with a size (a pipe): read to its end
+
+    def read(self, n: int = -1) -> bytes:
+        if self.left < 0:
+            return self.fh.read(n)
+        want = self.left if n is None or n < 0 else min(n, self.left)
+        data = self.fh.read(want) if want else b""
+        self.left -= len(data)
+        return data
+
+    def fileno(self) -> int:
+        return self.fh.fileno()
+
+    def close(self) -> None:
+        self.fh.close()
+
+
 def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "file") -> bytes:
     """The whole content of regular file `path`, or UnreadableFile when it is larger than `limit` bytes."""
     with open_regular(path, what) as fh:

@@ -283,8 +283,151 @@ def probes(quick: bool) -> list[Probe]:
               {"p.yaml": PLAN, "key.json": "{not json"}, limit=net_limit,
               env={"GOOGLE_APPLICATION_CREDENTIALS": "{dir}/key.json"}),
     ]
-    p += terminal_probes() + cli_probes() + secret_probes()
+    p += terminal_probes() + cli_probes() + secret_probes() + file_probes() + compose_probes() + outdir_probes()
     return p
+
+
+def growing(name: str, seconds: float = 12.0, line: bytes = b"2024-05-01T10:00:00Z INFO GET /x 200\n") -> Callable:
+    """A file a background thread keeps appending to (about 50 MB/s) for `seconds`."""
+    def make(d: Path) -> None:
+        import threading
+
+        fh = (d / name).open("ab", buffering=0)
+        block = line * (1024 * 1024 // len(line))
+
+        def write() -> None:
+            end = time.monotonic() + seconds
+            with fh:
+                while time.monotonic() < end:
+                    fh.write(block)
+                    time.sleep(0.02)
+        fh.write(block * 4)
+        threading.Thread(target=write, daemon=True).start()
+    return make
+
+
+def unchanged(path: str, content: str) -> Callable[[str, str, Path], str | None]:
+    def check(out: str, err: str, d: Path) -> str | None:
+        p = Path(path.replace("{dir}", str(d)))
+        return None if p.read_text() == content else f"{p} was changed"
+    return check
+
+
+def no_nul(out: str, err: str, d: Path) -> str | None:
+    return "printed NUL bytes" if "\x00" in out + err else None
+
+
+def file_probes() -> list[Probe]:
+    f = "files"
+    utf16 = b"\xff\xfe" + PLAN.encode("utf-16-le")
+    return [
+        Probe("plan in UTF-16 with a BOM", f, ["estimate", "p.yaml"], {"p.yaml": utf16}, codes=(0,)),
+        Probe("plan with CRLF line ends", f, ["estimate", "p.yaml"], {"p.yaml": PLAN.replace("\n", "\r\n")}, codes=(0,)),
+        Probe("plan that is 1 MiB of NUL bytes", f, ["estimate", "p.yaml"], {"p.yaml": b"\x00" * (1 << 20)},
+              check=says("binary")),
+        Probe("plan is /proc/self/mem", f, ["estimate", "/proc/self/mem"], check=says("cannot read")),
+        Probe("plan is a link to /dev/stdin", f, ["estimate", "s.yaml"], setup=link("s.yaml", "/dev/stdin"), limit=3),
+        Probe("plan is a link to a directory", f, ["doctor", "d.yaml"], setup=link("d.yaml", "/tmp"), check=says("directory")),
+        Probe("compose file is /proc/self/mem", f, ["import", "/proc/self/mem", "-o", "o.yaml"],
+              check=nothing_written("o.yaml")),
+        Probe("logs file:/proc/self/mem", f, ["logs", "--source", "file:/proc/self/mem", "--no-follow"], codes=(0, 2),
+              limit=3),
+        Probe("logs --no-follow on a file appended to forever", f, ["logs", "--source", "file:g.log", "--no-follow"],
+              setup=growing("g.log"), codes=(0,), limit=8),
+        Probe("scan a file appended to forever", f, ["scan", "g.log"], setup=growing("g.log"), codes=(0,), limit=8),
+        Probe("scan a 100 MiB single line", f, ["scan", "one.log"], setup=big_file("one.log", 100, b"x" * 4096),
+              codes=(0,), limit=30),
+        Probe("logs of a 100 MiB single line", f, ["logs", "--source", "file:one.log", "--no-follow"],
+              setup=big_file("one.log", 100, b"x" * 4096), codes=(0,), limit=30, check=says("line cut")),
+        Probe("scan a UTF-16 log (PowerShell >)", f, ["scan", "w.log"],
+              {"w.log": "\ufeffError: connect ECONNREFUSED 127.0.0.1:5432\r\n".encode("utf-16-le")}, codes=(0,),
+              check=says("db-dial-localhost-fallback")),
+        Probe("logs of a UTF-16 log says what it is", f, ["logs", "--source", "file:w.log", "--no-follow"],
+              {"w.log": "\ufeffError: x\r\n".encode("utf-16-le")}, check=says("UTF-16")),
+        Probe("logs of a NUL-filled log (copytruncate hole)", f, ["logs", "--source", "file:z.log", "--no-follow"],
+              {"z.log": b"\x00" * 200_000 + b"Error: connect ECONNREFUSED 127.0.0.1:5432\n"}, codes=(0,),
+              check=no_nul),
+        Probe("scan of invalid UTF-8", f, ["scan", "i.log"],
+              {"i.log": b"Error: connect ECONNREFUSED 127.0.0.1:5432 \xff\xfe\xc3(\n"}, codes=(0,)),
+    ]
+
+
+def compose_probes() -> list[Probe]:
+    c = "compose"
+    api = "services:\n  api:\n    build: .\n    ports: ['8000:8000']\n"
+    nest = 3000
+    return [
+        Probe("include: outside the project", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": "include:\n  - ../../../etc/passwd\n" + api}, codes=(0,), check=says("include")),
+        Probe("include: itself", c, ["import", "c.yml", "-o", "o.yaml"], {"c.yml": "include:\n  - c.yml\n" + api},
+              codes=(0,), limit=3),
+        Probe("include: /dev/zero", c, ["import", "c.yml", "-o", "o.yaml"], {"c.yml": "include: [/dev/zero]\n" + api},
+              codes=(0,), limit=3),
+        Probe("extends: itself in its own file", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": "services:\n  api:\n    build: .\n    extends: {file: c.yml, service: api}\n"}, codes=(0, 2),
+              limit=3),
+        Probe("extends: a loop of two services", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": "services:\n  a:\n    extends: {service: b}\n  b:\n    extends: {service: a}\n"},
+              codes=(0, 2), limit=3),
+        Probe("extends: a file that is /dev/zero", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": "services:\n  api:\n    build: .\n    extends: {file: /dev/zero, service: api}\n"},
+              codes=(0, 2), limit=3),
+        Probe("extends: a file outside the project", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": "services:\n  api:\n    build: .\n    extends: {file: /etc/passwd, service: root}\n"},
+              codes=(0, 2), limit=3, check=no_canary("root:x:0", "c.yml")),
+        Probe(f"interpolation nested {nest} deep", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": "services:\n  api:\n    image: \"" + "${A:-" * nest + "x" + "}" * nest + "\"\n"},
+              codes=(0, 2), limit=5),
+        Probe("20,000 interpolated variables", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": api + "    environment:\n" + "".join(f"      V{i}: ${{X{i}:-${{Y{i}}}}}\n" for i in range(20000))},
+              codes=(0, 2), limit=20),
+        Probe("10,000 services", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": "services:\n" + "".join(f"  s{i}:\n    image: nginx:1\n    ports: ['{8000 + i % 1000}:80']\n"
+                                              for i in range(10000))}, codes=(0, 2), limit=60),
+        Probe("a 1 MiB service name", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": "services:\n  " + "a" * (1 << 20) + ":\n    image: nginx\n"}, limit=5),
+        Probe("a look-alike key (Cyrillic i in image)", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": "services:\n  api:\n    build: .\n    \u0456mage: nginx\n"}, codes=(0,),
+              check=says("look-alike")),
+        Probe("a look-alike top-level key (Cyrillic s in services)", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": "\u0455ervices:\n  api:\n    image: nginx\n"}, check=says("services")),
+        Probe("env_file chain of 200 files", c, ["import", "c.yml", "-o", "o.yaml"],
+              {"c.yml": api + "    env_file: [" + ", ".join(f"e{i}.env" for i in range(200)) + "]\n",
+               **{f"e{i}.env": f"V{i}=1\n" for i in range(200)}}, codes=(0,), limit=10),
+    ]
+
+
+def outdir_probes() -> list[Probe]:
+    o = "outdir"
+    gen = ["generate", "p.yaml", "--out", "out"]
+
+    def hard_link(d: Path) -> None:
+        (d / "out").mkdir()
+        (d / "precious.txt").write_text("keep me\n")
+        os.link(d / "precious.txt", d / "out" / "deploy.sh")
+
+    def read_only(d: Path) -> None:
+        (d / "out").mkdir()
+        os.chmod(d / "out", 0o555)
+
+    def out_link(d: Path) -> None:
+        (d / "elsewhere").mkdir()
+        os.symlink(d / "elsewhere", d / "out")
+
+    return [
+        Probe("--out holds a hard link to a file outside", o, [*gen, "--force"], {"p.yaml": PLAN}, setup=hard_link,
+              codes=(0,), check=unchanged("{dir}/precious.txt", "keep me\n")),
+        Probe("--out is read-only", o, gen, {"p.yaml": PLAN}, setup=read_only, check=says("read-only")),
+        Probe("--out is a symlink to a directory (written there)", o, gen, {"p.yaml": PLAN}, setup=out_link, codes=(0,)),
+        Probe("--out is /dev/null", o, ["generate", "p.yaml", "--out", "/dev/null"], {"p.yaml": PLAN}),
+        Probe("--out is a FIFO", o, gen, {"p.yaml": PLAN}, setup=fifo("out"), limit=3),
+        Probe("--out is the project itself: the user's compose file is kept", o,
+              ["generate", "p.yaml", "--out", ".", "--target", "compose"],
+              {"p.yaml": PLAN, "docker-compose.yml": "services: {mine: {image: x}}\n"}, codes=(0,),
+              check=unchanged("{dir}/docker-compose.yml", "services: {mine: {image: x}}\n")),
+        Probe("--out under a path whose parent is a file", o, ["generate", "p.yaml", "--out", "p.yaml/x"],
+              {"p.yaml": PLAN}),
+    ]
 
 
 def no_canary(canary: str, *inputs: str) -> Callable[[str, str, Path], str | None]:

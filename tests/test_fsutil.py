@@ -73,3 +73,44 @@ def test_reader_can_refuse_symlinks(tmp_path):
     assert read_regular_text(tmp_path / "link", 10) == "ok"
     with pytest.raises(NotRegularFile, match="symbolic link"):
         read_regular_text(tmp_path / "link", 10, follow_symlinks=False)
+
+
+# --- atomic_write_under: no write can be led outside the root, even by a race -------------------
+
+def test_a_directory_swapped_for_a_symlink_after_the_checks_makes_the_write_fail(tmp_path):
+    from launchdeck.app.fsutil import atomic_write_under
+
+    root, outside = tmp_path / "out", tmp_path / "outside"
+    (root / "terraform").mkdir(parents=True)
+    outside.mkdir()
+    # The race, played in order: the checks saw a directory; now it is a link leading outside.
+    (root / "terraform").rmdir()
+    (root / "terraform").symlink_to(outside)
+    with pytest.raises(OSError):
+        atomic_write_under(root, "terraform/main.tf", "resource {}\n")
+    assert list(outside.iterdir()) == []
+
+
+def test_a_hard_link_or_symlink_at_the_name_is_replaced_not_written_through(tmp_path):
+    from launchdeck.app.fsutil import atomic_write_under
+
+    root, precious = tmp_path / "out", tmp_path / "precious.txt"
+    root.mkdir()
+    precious.write_text("keep me\n")
+    os.link(precious, root / "main.tf")
+    (root / "deploy.sh").symlink_to(precious)
+    atomic_write_under(root, "main.tf", "new\n")
+    atomic_write_under(root, "deploy.sh", "#!/bin/sh\n", 0o755)
+    assert precious.read_text() == "keep me\n"
+    assert (root / "main.tf").read_text() == "new\n" and not (root / "deploy.sh").is_symlink()
+    assert os.stat(root / "deploy.sh").st_mode & 0o777 == 0o755
+    assert sorted(p.name for p in root.iterdir()) == ["deploy.sh", "main.tf"]  # no temp file left
+
+
+def test_missing_directories_are_created_and_dotdot_is_refused(tmp_path):
+    from launchdeck.app.fsutil import atomic_write_under
+
+    atomic_write_under(tmp_path, "a/b/c.txt", "x")
+    assert (tmp_path / "a/b/c.txt").read_text() == "x"
+    with pytest.raises(ValueError):
+        atomic_write_under(tmp_path, "../escape.txt", "x")

@@ -116,7 +116,7 @@ def test_canary_never_printed(capsys, tmp_path):
 @pytest.mark.parametrize("path", ["/dev/zero", "/dev/null"])
 def test_non_regular_files_are_refused_not_read(capsys, path):
     code, out, err = run(capsys, "scan", path)
-    assert code == 2 and out == "" and "not a regular file" in err
+    assert code == 2 and out == "" and "is a character device, not a log file" in err and "scan -" in err
 
 
 # -- streaming (big logs): same results as the whole-file engine, either block finder -------------

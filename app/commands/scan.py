@@ -28,19 +28,27 @@ def scan_log(name: str) -> tuple[list, int]:
     Small logs are read whole so that whole-document formats (a JSON array, gcloud's YAML, a
     hard-wrapped terminal capture) are understood; bigger ones stream through a block finder."""
     from launchdeck.app.hints import get_engine
+    from launchdeck.app.safeio import Snapshot, UnreadableFile, open_regular
 
     if name == "-":
-        f = sys.stdin.buffer
+        f = Snapshot(sys.stdin.buffer)  # a redirected file: up to its size now; a pipe: to its end
         label = "standard input"
     else:
-        check_regular(name)
         label = name
-        try:
-            f = open(name, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise CommandError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        try:  # one open, checked on the descriptor: no window for a FIFO to take the name
+            f = Snapshot(open_regular(name, "log file"))
+        except UnreadableFile as exc:
+            if exc.missing:
+                raise CommandError(f"{name}: no such file") from None
+            hint = "" if "directory" in exc.reason else "; to scan a stream, pipe it in: ... | launchdeck scan -"
+            raise CommandError(f"{name}: {exc.reason}{hint}") from None
     try:
         head = f.read(_SMALL + 1)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # PowerShell's `>` writes UTF-16
+            if len(head) > _SMALL:
+                raise CommandError(f"{label}: is UTF-16 text; convert it to UTF-8 first "
+                                   "(iconv -f UTF-16 -t UTF-8, or Set-Content -Encoding utf8)")
+            head = head.decode("utf-16", errors="replace").encode("utf-8")
         _check_text(head, label)
         if len(head) <= _SMALL:
             lines = _split(head)
@@ -52,7 +60,7 @@ def scan_log(name: str) -> tuple[list, int]:
     except OSError as exc:
         raise CommandError(f"{label}: cannot read ({exc.strerror or exc})") from None
     finally:
-        if f is not sys.stdin.buffer:
+        if f.fh is not sys.stdin.buffer:
             f.close()
 
 

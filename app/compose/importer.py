@@ -12,6 +12,7 @@ app service (app/compose/service.py) and validation.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -115,6 +116,31 @@ def check_shape(doc: Any, label: str) -> dict[str, Any]:
     if errors:
         raise PlanFileError(errors)
     return services
+
+
+def unknown_keys(services: dict[str, Any]) -> list[str]:
+    """Notes for service keys compose does not know: a typo, or a look-alike letter (Cyrillic `і` in
+    `іmage`) that makes a setting vanish without a word from the importer."""
+    from launchdeck.app.termtext import visible
+
+    known = _service_keys()
+    notes = []
+    for name, svc in services.items():
+        for key in svc if isinstance(svc, dict) else ():
+            if isinstance(key, str) and key not in known and not key.startswith("x-"):
+                look_alike = " (it holds a non-ASCII letter: a look-alike?)" if not key.isascii() else ""
+                notes.append(visible(f"{name}: {key!r} is not a compose setting and was ignored{look_alike}"))
+    return notes[:20]
+
+
+@functools.cache
+def _service_keys() -> frozenset[str]:
+    import json
+
+    from launchdeck.assets import SCHEMAS_DIR
+
+    spec = json.loads((SCHEMAS_DIR / "compose-spec.json").read_text(encoding="utf-8"))
+    return frozenset(spec["definitions"]["service"]["properties"])
 
 
 def extended(services: dict[str, Any], base_dir: Path) -> tuple[dict[str, dict[str, Any]], set[str], list[str]]:
@@ -286,6 +312,7 @@ def import_doc(doc: Any, label: str, base_dir: Path) -> ImportResult:
     services, templates, notes = extended(check_shape(doc, label), base_dir)
     if doc.get("include"):
         notes.append("top-level include: is not followed; import the included files separately")
+    notes += unknown_keys(doc.get("services") or {})
     kinds = _kinds(services, templates)
     env, file_only, missing = {}, {}, {}
     for name, svc in services.items():

@@ -13,11 +13,16 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from launchdeck.app.hints.engine import Engine
+from launchdeck.app.hints.engine import Engine, _shape
 from launchdeck.app.hints.hint_catalog import Hint
+from launchdeck.app.hints.normalize import normalize
 
 _WINDOW = 80  # lines kept for context, tracebacks and symptoms (scan walks at most this far in practice)
 _MAX_SHAPES = 5_000
+# A window this full of hinted lines is a flood (a crash loop printing one error thousands of times):
+# a line of the same shape as a marked one in the window is then taken as its repeat, instead of
+# judging the whole window again for every line (80 times the work: 3,000 lines/s, minutes of catch-up).
+_FLOOD = 16
 
 
 @dataclass
@@ -37,6 +42,7 @@ class LiveMatcher:
         self.seq = 0
         self.marked: dict[int, Mark] = {}  # seq -> mark, for lines still in the window
         self.shapes: dict[tuple[str, str], int] = {}  # (hint id, shape) -> first seq
+        self.recent: dict[str, int] = {}  # shape of a marked line in the window -> its seq
 
     def feed(self, text: str) -> Mark | None:
         """The mark for the next line (sequence numbers count from 1), or None."""
@@ -52,6 +58,9 @@ class LiveMatcher:
         if not ids:
             self._forget()
             return None
+        repeat = self._flood_repeat(seq, text)
+        if repeat is not None:
+            return repeat
         texts = [t for _s, t, _i in self.lines]
         seqs = [s - 1 for s, _t, _i in self.lines]  # engine lines are 0-based
         cands = {k: i for k, (_s, _t, i) in enumerate(self.lines) if i}  # computed once per line
@@ -64,8 +73,6 @@ class LiveMatcher:
                 if earlier:
                     mark.first = min(earlier)
                 else:
-                    from launchdeck.app.hints.engine import _shape
-
                     key = (c.rule.hint.id, _shape(c.text))
                     if key in self.shapes and self.shapes[key] != seq:
                         mark.first = self.shapes[key]
@@ -81,6 +88,18 @@ class LiveMatcher:
                     mark.updates.append((sym.line, old.explained_by))
         if mark is not None:
             self.marked[seq] = mark
+            self.recent[_shape(normalize(text))] = seq
+        self._forget()
+        return mark
+
+    def _flood_repeat(self, seq: int, text: str) -> Mark | None:
+        if sum(1 for _s, _t, i in self.lines if i) < _FLOOD:
+            return None
+        earlier = self.recent.get(_shape(normalize(text)))
+        old = self.marked.get(earlier) if earlier is not None else None
+        if old is None:
+            return None
+        self.marked[seq] = mark = Mark(old.hint, first=old.first or earlier, explained_by=old.explained_by)
         self._forget()
         return mark
 
@@ -88,3 +107,4 @@ class LiveMatcher:
         if len(self.marked) > 2 * self.lines.maxlen:  # type: ignore[operator]
             oldest = self.lines[0][0]
             self.marked = {s: m for s, m in self.marked.items() if s >= oldest}
+            self.recent = {k: s for k, s in self.recent.items() if s >= oldest}

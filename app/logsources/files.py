@@ -28,6 +28,8 @@ YIELD_EVERY = 50  # lines between turns of the event loop while catching up
 
 
 def _clean(raw: bytes) -> str:
+    if b"\x00" in raw:  # the zero-filled hole copytruncate leaves when the writer keeps its offset
+        raw = raw.replace(b"\x00", b"")
     return redact(strip_ansi(raw.decode("utf-8", "replace").rstrip("\r")))
 
 
@@ -38,6 +40,7 @@ class LineSplitter:
         self.max_line = max_line
         self.partial = b""
         self.skipping = False  # inside the rest of a line already cut
+        self.at_start = True  # nothing read yet (the file's first bytes say its encoding)
 
     def feed(self, chunk: bytes) -> Iterator[str]:
         data = self.partial + chunk
@@ -70,6 +73,15 @@ class LineSplitter:
         self.partial, self.skipping = b"", False
 
 
+def _read(f, n: int, path: str) -> bytes:  # noqa: ANN001 - a binary file object
+    if n == 0:
+        return b""
+    try:
+        return f.read(n)
+    except OSError as exc:  # /proc/self/mem: "regular", but every read fails
+        raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
 def _open(path: str):  # noqa: ANN202 - a binary file object
     try:
         return open_regular(path, "log file")
@@ -87,8 +99,16 @@ async def follow_file(path: str, *, follow: bool = True, poll: float = POLL) -> 
     lines = LineSplitter()
     try:
         ino = os.fstat(f.fileno()).st_ino
+        # Without --follow, the file as it is now: one still being written to could outrun the reader.
+        left = os.fstat(f.fileno()).st_size if not follow else -1
         while True:
-            chunk = f.read(CHUNK)
+            chunk = _read(f, CHUNK if left < 0 else min(CHUNK, left), path)
+            if left > 0:
+                left -= len(chunk)
+            if lines.at_start and chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise SourceError(f"{path}: is UTF-16 text (as PowerShell's > writes it); `launchdeck scan` reads "
+                                  "it, or convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)")
+            lines.at_start = lines.at_start and not chunk
             if chunk:
                 for n, text in enumerate(lines.feed(chunk), 1):
                     yield LogLine(text=text, source=name)
