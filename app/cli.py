@@ -50,9 +50,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return _main(argv)
+        code = _main(argv)
     except KeyboardInterrupt:
         return interrupted()
+    interrupts = sys.modules.get("launchdeck.app.interrupts")
+    if interrupts is not None and interrupts.take_deferred():
+        # Ctrl-C came during an import and the command finished before it could be raised:
+        # it still counts (exit 130), whatever the command printed.
+        return interrupted()
+    return code
 
 
 def interrupted(quiet: bool = False) -> int:

@@ -6,13 +6,11 @@ starts there is nothing to clean up, and an interrupt ends the process at once w
 then on `cli.main` turns KeyboardInterrupt into 130 itself, after cleanups have run.
 """
 
-from __future__ import annotations
-
-import os
+import os  # loaded by `site` already: free
 import signal
 
-# Installed before anything else is imported, even launchdeck.app.interrupts (which holds the same
-# handler for later): an interrupt while importing that would otherwise still print a traceback.
+# Before anything else is imported (even launchdeck.app.interrupts, which holds the same handler
+# for later; `from __future__` too): until here an interrupt gets CPython's own traceback.
 signal.signal(signal.SIGINT, lambda signum, _frame: os._exit(128 + signum))
 
 

@@ -37,12 +37,26 @@ def _importing(frame: FrameType | None) -> bool:
     return False
 
 
+_deferred = threading.Event()
+
+
 def interrupt_handler(signum: int, frame: FrameType | None) -> None:
-    """KeyboardInterrupt, unless an import is running: then the same signal again a moment later."""
+    """KeyboardInterrupt, unless an import is running: then the same signal again a moment later,
+    and a note that one is owed (`deferred`): a command that is all imports until its last few
+    milliseconds can finish before the resent signal arrives, and the Ctrl-C must not be lost."""
     if _importing(frame):
+        _deferred.set()
         resend_later(signum)
         return
+    _deferred.clear()
     raise KeyboardInterrupt
+
+
+def take_deferred() -> bool:
+    """True (once) when an interrupt arrived during an import and has not been raised since."""
+    owed = _deferred.is_set()
+    _deferred.clear()
+    return owed
 
 
 def resend_later(signum: int = signal.SIGINT) -> None:

@@ -14,6 +14,7 @@ call deadline to 3 s (the default is 20 s: the network probes then take minutes)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -243,6 +244,10 @@ def probes(quick: bool) -> list[Probe]:
     p += [
         Probe("Ctrl-C during a 200 MiB catch-up", "signals", ["logs", "--source", "file:big.log"],
               setup=big_file("big.log", 200), codes=(130,), sigint_after=-1, limit=1.0),
+        # While estimate is still importing (pydantic, the catalog): the Ctrl-C is sent again once the
+        # import is done, and must not be lost when the command finishes first (it once exited 0).
+        *[Probe(f"Ctrl-C {ms} ms into estimate (during its imports)", "signals", ["estimate", "p.yaml"],
+                {"p.yaml": PLAN}, codes=(130,), sigint_after=ms / 1000, limit=1.0) for ms in (40, 70, 100, 130)],
         Probe("Ctrl-C 0.3 s into estimate", "signals", ["estimate", "p.yaml"], {"p.yaml": PLAN}, codes=(0, 130),
               sigint_after=0.3, limit=1.0),
         Probe("Ctrl-C 0.6 s into doctor", "signals", ["doctor", "p.yaml"], {"p.yaml": PLAN}, codes=(0, 130),
@@ -265,6 +270,10 @@ def probes(quick: bool) -> list[Probe]:
                   ["logs", "--source", "cloud-run:web", "--project", "p", "--no-follow"], limit=net_limit, server=mode,
                   check=says(want)),
         ]
+    for argv in (["status", "p.yaml"], ["logs", "--source", "cloud-run:web", "--project", "p", "--no-follow"],
+                 ["deploy", "p.yaml", "--yes"]):
+        p.append(Probe(f"{argv[0]}, black-holed endpoint (SYN dropped)", "network", argv, {"p.yaml": PLAN},
+                       limit=net_limit, server="blackhole", check=says("no answer from")))
     p += [
         Probe("prices refresh, server unavailable", "network", ["prices", "refresh"], limit=net_limit,
               server="unavailable", check=says("unavailable")),
@@ -604,6 +613,23 @@ def fake_adc(d: Path) -> None:
         "refresh_token": "1//not-a-real-token"}))
 
 
+def black_hole() -> list[socket.socket]:
+    """A loopback listener whose accept queue is full: every further SYN is dropped, as by a firewall
+    (TEST-NET addresses are not black holes everywhere: here 192.0.2.1 refuses and a proxy answers
+    10.255.255.1). Returns the listener first, then the connections that fill its queue."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    socks = [srv]
+    for _ in range(3):
+        c = socket.socket()
+        c.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            c.connect(srv.getsockname())
+        socks.append(c)
+    return socks
+
+
 def closed_port() -> str:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -624,8 +650,12 @@ def run_probe(probe: Probe, command: list[str], quick: bool) -> tuple[bool, floa
         if quick:
             env["LAUNCHDECK_API_TIMEOUT"] = "3"
         server = None
+        hole: list[socket.socket] = []
         if probe.server == "closed":
             env["LAUNCHDECK_EMULATOR_HOST"] = closed_port()
+        elif probe.server == "blackhole":
+            hole = black_hole()
+            env["LAUNCHDECK_EMULATOR_HOST"] = f"127.0.0.1:{hole[0].getsockname()[1]}"
         elif probe.server:
             from tests.fakes.fake_faults import FakeFaults
 
@@ -637,6 +667,8 @@ def run_probe(probe: Probe, command: list[str], quick: bool) -> tuple[bool, floa
         finally:
             if server is not None:
                 server.stop()
+            for sock in hole:
+                sock.close()
 
 
 def _run(probe: Probe, command: list[str], d: Path, env: dict[str, str]) -> tuple[bool, float, str]:

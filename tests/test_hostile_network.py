@@ -8,6 +8,7 @@ LAUNCHDECK_API_TIMEOUT shrinks the per-call deadline so the deadline path runs i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,3 +136,62 @@ def test_explanations_name_dns_and_credentials() -> None:
     refused = gex.ServiceUnavailable("failed to connect to all addresses; last error: UNKNOWN: "
                                      "ipv4:10.0.0.1:443: Connection refused")
     assert "cannot connect" in explain_google_error(refused, "logs")
+
+
+# --- a black hole: the TCP handshake never completes ------------------------------------------
+# TEST-NET addresses are no black holes on every machine (on this one 192.0.2.1 is the gateway and
+# refuses, and a transparent proxy answers 10.255.255.1), so the hole is made on loopback: a
+# listening socket whose accept queue is full drops every further SYN, exactly as a firewall that
+# drops packets would (with Linux's default net.ipv4.tcp_abort_on_overflow=0).
+
+
+@pytest.fixture
+def black_hole(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(0)
+    port = srv.getsockname()[1]
+    fillers = []
+    for _ in range(3):  # fill the accept queue; nobody ever accepts
+        c = socket.socket()
+        c.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            c.connect(("127.0.0.1", port))
+        fillers.append(c)
+    probe = socket.socket()
+    probe.settimeout(0.5)
+    try:
+        with pytest.raises(TimeoutError):  # checked, not assumed: a connect here must hang
+            probe.connect(("127.0.0.1", port))
+    finally:
+        probe.close()
+    monkeypatch.setenv("LAUNCHDECK_EMULATOR_HOST", f"127.0.0.1:{port}")
+    monkeypatch.setenv("LAUNCHDECK_API_TIMEOUT", DEADLINE)
+    try:
+        yield str(port)
+    finally:
+        for c in fillers:
+            c.close()
+        srv.close()
+
+
+@pytest.mark.parametrize("argv", [
+    ("status", "{plan}"),
+    ("logs", "--source", "cloud-run:api", "--project", "p", "--no-follow"),
+    ("deploy", "{plan}", "--yes"),
+], ids=["status", "logs", "deploy"])
+def test_a_black_holed_endpoint_is_one_line_with_cause_and_fix(black_hole: str, plan_file: Path, capsys,
+                                                                argv: tuple[str, ...]) -> None:
+    line = one_error(capsys, *(a.replace("{plan}", str(plan_file)) for a in argv))
+    assert "no answer from" in line and "within 1 s" in line and "LAUNCHDECK_API_TIMEOUT" in line, line
+
+
+async def test_following_a_black_hole_says_why_at_each_retry(black_hole: str) -> None:
+    agen = open_source("cloud-run:api", project="p", region="us-central1", since="1m", follow=True,
+                       backoff=Backoff(initial=0.01, maximum=0.05, jitter=0.0))
+    try:
+        async with asyncio.timeout(30):
+            note = (await anext(agen)).text
+    finally:
+        await agen.aclose()
+    assert "no answer from" in note and "reconnecting in" in note, note

@@ -125,3 +125,17 @@ def test_interrupted_import_leaves_no_plan_behind(tmp_path: Path) -> None:
         else:
             assert proc.returncode == 130
         assert not list(tmp_path.glob(".plan-*.tmp"))
+
+
+def test_an_interrupt_deferred_past_an_import_is_not_lost_when_the_command_finishes(tmp_path, capsys):
+    """Ctrl-C during an import is sent again 20 ms later; a command that finishes in between must
+    still end with 130 (it once exited 0 with its whole output, the Ctrl-C swallowed)."""
+    from launchdeck.app import interrupts
+    from launchdeck.app.cli import main
+
+    plan = tmp_path / "p.yaml"
+    plan.write_text("name: app\nregion: us-central1\nservices:\n  web:\n    image: nginx:1\n    port: 8080\n")
+    interrupts._deferred.set()  # what interrupt_handler leaves when the signal landed in an import
+    assert main(["estimate", str(plan)]) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert main(["estimate", str(plan)]) == 0  # owed once, not forever
