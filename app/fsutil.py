@@ -22,8 +22,20 @@ def _default_mode(path: Path) -> int:
 
 
 def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
-    """Write `text` to `path` via a temp file in the same directory and a rename: readers never see half a file."""
+    """Write `text` to `path` via a temp file in the same directory and a rename: readers never see half a file.
+
+    Only a regular file (or a symlink to one) is replaced: the rename would put a plain file in the
+    place of `/dev/null`, a FIFO or a socket (`import -o /dev/null --force` run as root once did)."""
     path = Path(path)
+    try:
+        st = os.stat(path)  # follows a symlink: what the name leads to
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise NotRegularFile(exc.errno or errno.EINVAL, f"cannot write it ({exc.strerror})", str(path)) from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise NotRegularFile(errno.EINVAL, f"is {_kind(st.st_mode)}, not a regular file; refusing to replace it",
+                             str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     final_mode = _default_mode(path) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -563,6 +563,12 @@ def launch(plan_path: str | None) -> int:
             print(str(exc), file=sys.stderr)
             return 2
         app = LaunchDeck(Opened(None, None, path, "file", source=path, error=exc))
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # No terminal to draw on or read keys from (a script, cron, `launchdeck < /dev/null`): the app
+        # would wait for keys that never come. Say what to run instead.
+        print("launchdeck: the app needs a terminal (standard input and output); in a script use a command, "
+              "e.g. `launchdeck estimate launchdeck.yaml` (see `launchdeck --help`)", file=sys.stderr)
+        return 2
     result = app.run()
     if app.plan is None and app.plan_error is not None:  # quit while the plan was still refused
         print(str(app.plan_error), file=sys.stderr)

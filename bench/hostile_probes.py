@@ -434,6 +434,16 @@ def outdir_probes() -> list[Probe]:
               ["generate", "p.yaml", "--out", ".", "--target", "compose"],
               {"p.yaml": PLAN, "docker-compose.yml": "services: {mine: {image: x}}\n"}, codes=(0,),
               check=unchanged("{dir}/docker-compose.yml", "services: {mine: {image: x}}\n")),
+        # A device is never used here: if the guard regressed, the probe would replace the machine's /dev/null.
+        Probe("import -o a FIFO --force", o, ["import", "c.yml", "-o", "f.yaml", "--force"], {"c.yml": COMPOSE},
+              setup=fifo("f.yaml"), limit=3, check=says("not a regular file")),
+        Probe("import -o a symlink to a FIFO --force", o, ["import", "c.yml", "-o", "l.yaml", "--force"],
+              {"c.yml": COMPOSE}, setup=lambda d: (os.mkfifo(d / "f"), os.symlink(d / "f", d / "l.yaml")), limit=3,
+              check=says("not a regular file")),
+        Probe("import -o a hard link to a file outside --force", o, ["import", "c.yml", "-o", "h.yaml", "--force"],
+              {"c.yml": COMPOSE, "precious.txt": "keep me\n"},
+              setup=lambda d: os.link(d / "precious.txt", d / "h.yaml"), codes=(0,),
+              check=unchanged("{dir}/precious.txt", "keep me\n")),
         Probe("--out under a path whose parent is a file", o, ["generate", "p.yaml", "--out", "p.yaml/x"],
               {"p.yaml": PLAN}),
     ]
@@ -571,6 +581,8 @@ def cli_probes() -> list[Probe]:
     log = {"u.log": "Error: connect ECONNREFUSED 127.0.0.1:5432 caf\u00e9 \U0001f680\n"}
     big = big_file("big.log", 8, b"Error: connect ECONNREFUSED 127.0.0.1:5432\n")
     return [
+        Probe("the app with no terminal (a script, cron)", c, [], {"launchdeck.yaml": PLAN}, limit=5,
+              check=says("needs a terminal")),
         Probe("COLUMNS=abc", c, ["estimate", "p.yaml"], {"p.yaml": PLAN}, codes=(0,), env={"COLUMNS": "abc"}),
         Probe("COLUMNS=-5", c, ["estimate", "p.yaml"], {"p.yaml": PLAN}, codes=(0,), env={"COLUMNS": "-5"}),
         Probe("COLUMNS=10^11", c, ["scan", "u.log"], log, codes=(0,), env={"COLUMNS": "99999999999"}),

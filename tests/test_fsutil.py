@@ -114,3 +114,30 @@ def test_missing_directories_are_created_and_dotdot_is_refused(tmp_path):
     assert (tmp_path / "a/b/c.txt").read_text() == "x"
     with pytest.raises(ValueError):
         atomic_write_under(tmp_path, "../escape.txt", "x")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "directory"])
+def test_atomic_write_never_replaces_what_is_not_a_regular_file(tmp_path, kind):
+    """`import -o /dev/null --force` as root once replaced /dev/null with a plain file. (Tested here
+    with a FIFO, a socket and a directory: a test must never risk the machine's /dev/null.)"""
+    import socket as socketlib
+
+    from launchdeck.app.fsutil import NotRegularFile, atomic_write
+
+    target = tmp_path / "plan.yaml"
+    sock = None
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "socket":
+        sock = socketlib.socket(socketlib.AF_UNIX)
+        sock.bind(str(target))
+    else:
+        target.mkdir()
+    try:
+        with pytest.raises(NotRegularFile, match="not a regular file"):
+            atomic_write(target, "name: x\n")
+        assert not stat.S_ISREG(os.lstat(target).st_mode)
+        assert [p.name for p in tmp_path.iterdir()] == ["plan.yaml"]  # no temp file left either
+    finally:
+        if sock is not None:
+            sock.close()

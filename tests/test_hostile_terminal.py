@@ -126,3 +126,12 @@ def test_closed_stdout_and_an_ascii_only_encoding_do_not_crash(tmp_path: Path) -
     ascii_only = _cli(tmp_path, ["scan", "u.log"], PYTHONIOENCODING="ascii")
     assert ascii_only.returncode == 0 and "Traceback" not in ascii_only.stderr
     assert "db-dial-localhost-fallback" in ascii_only.stdout and "caf\\xe9" in ascii_only.stdout
+
+
+def test_the_app_without_a_terminal_exits_2_at_once(tmp_path: Path) -> None:
+    """`launchdeck` from a script or cron: no keys will ever come, so no app waiting for them."""
+    (tmp_path / "launchdeck.yaml").write_text(PLAN)
+    r = subprocess.run([sys.executable, "-c", "import sys; from launchdeck.app.entry import main; sys.exit(main())"],
+                       cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "LAUNCHDECK_CACHE_DIR": str(tmp_path / "cache")})
+    assert r.returncode == 2 and "needs a terminal" in r.stderr and r.stdout == ""
