@@ -60,6 +60,7 @@ MAX_AMOUNT = 1e9  # dollars, watts, GiB of storage
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 # Cloud Run service names: DNS-1035 labels of at most 49 characters.
 _SERVICE_NAME = re.compile(r"[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?")
+_PROJECT_ID = re.compile(r"(?:[a-z0-9][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]")
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]")
 
 
@@ -384,6 +385,16 @@ class Plan(_Model):
     network: Network = Field(default_factory=Network)
     selfhost: SelfHost = Field(default_factory=SelfHost)
     unmapped: dict[str, Unmapped] = Field(default_factory=dict)
+
+    @field_validator("project")
+    @classmethod
+    def _project_id(cls, value: str | None) -> str | None:
+        # A project ID (6-30 lowercase letters, digits and hyphens; a legacy one may carry a
+        # `domain:` prefix). It lands in deploy.sh, workflows and Terraform: `demo; $(id)` must not.
+        if value is not None and not _PROJECT_ID.fullmatch(value):
+            raise ValueError(f"{value!r} is not a Google Cloud project ID (6-30 lowercase letters, digits and "
+                             "hyphens, starting with a letter, e.g. my-project-123)")
+        return value
 
     @field_validator("region")
     @classmethod

@@ -36,9 +36,10 @@ _URL_TOKEN_USER = re.compile(r"\b(?:https?)://(?P<user>[0-9a-f]{32}|[A-Za-z0-9_-
 _QUERY_SECRET = re.compile(r"[?&](?:access_?token|auth_?token|token|api_?key|apikey|key|password|passwd|pass|secret|"
                            r"client_secret|sig|signature|x-amz-signature)=(?P<v>[^&\s'\"#]{6,})", re.IGNORECASE)
 _QUERY_WORDS = ("token", "key", "pass", "secret", "sig")
-# libpq / ADO / JDBC style `password=...` inside a connection string (quoted or not).
+# libpq / ADO / JDBC style `password=...` inside a connection string (quoted or not), also as the
+# last part of a dotted property (`-Dspring.datasource.password=...` in JAVA_OPTS).
 # An unquoted value runs on over a `;` that does not start the next `Key=` (ADO: `Password=a;b;Encrypt=true`).
-_CONNINFO = re.compile(r"(?<![\w.-])(?:password|passwd|pwd|accountkey|sharedaccesskey|_authtoken|_auth|"
+_CONNINFO = re.compile(r"(?<![\w-])(?:password|passwd|pwd|accountkey|sharedaccesskey|_authtoken|_auth|"
                        r"client_secret)\s*=\s*(?P<v>'(?:[^'\\]|\\.)*'|\"[^\"]*\"|"
                        r"(?:[^\s;'\"&]|;(?![ \t]*[A-Za-z_][\w .-]*=)(?=[^\s;]))+)", re.IGNORECASE)
 _CONNINFO_WORDS = ("pass", "pwd", "accountkey", "sharedaccesskey", "_auth", "client_secret")

@@ -293,7 +293,31 @@ def probes(quick: bool) -> list[Probe]:
               env={"GOOGLE_APPLICATION_CREDENTIALS": "{dir}/key.json"}),
     ]
     p += terminal_probes() + cli_probes() + secret_probes() + file_probes() + compose_probes() + outdir_probes()
+    p += generated_probes()
     return p
+
+
+def generated_probes() -> list[Probe]:
+    """Plan values that would be code in a generated file: shell in deploy.sh, `${...}` in Terraform."""
+    g = "generated"
+
+    def hcl_escaped(out: str, err: str, d: Path) -> str | None:
+        tf = "\n".join(p.read_text() for p in (d / "out").rglob("*.tf"))
+        if '"${file(' in tf or '"%{ for' in tf:
+            return "a Terraform template sequence was written unescaped"
+        sh = (d / "out" / "deploy.sh").read_text()
+        bad = [line for line in sh.splitlines() if "PWNED" in line and "'" not in line]
+        return f"unquoted in deploy.sh: {bad[0]}" if bad else None
+
+    values = plan_with('    env: {A: "${file(\\"/etc/passwd\\")}", B: "$(touch PWNED)", C: "%{ for x in [1] }x%{ endfor }"}\n'
+                       '    command: ["sh", "-c", "echo \'; touch PWNED; \'", "$(touch PWNED)", "`touch PWNED`"]')
+    return [
+        Probe("shell in the plan's project ID", g, ["generate", "p.yaml", "--out", "out"],
+              {"p.yaml": PLAN.replace("project: demo-project", 'project: "demo; touch PWNED $(id)"')},
+              check=says("project")),
+        Probe("Terraform and shell sequences in env and command values", g, ["generate", "p.yaml", "--out", "out"],
+              {"p.yaml": values}, codes=(0,), check=hcl_escaped),
+    ]
 
 
 def growing(name: str, seconds: float = 12.0, line: bytes = b"2024-05-01T10:00:00Z INFO GET /x 200\n") -> Callable:
@@ -491,7 +515,24 @@ SECRET_SHAPES = [
     ("Vault token", "VAULT_TOKEN=hvs.CanaryAbcdefghijklmnopqrstuvwx", "hvs.Canary"),
     ("JVM -D password", "java -Dspring.datasource.password=CanaryPw7 -jar app.jar", "CanaryPw7"),
     ("--flag value at line start", "--db-password CanaryPw8", "CanaryPw8"),
+    ("JVM options in JAVA_OPTS", "JAVA_OPTS=-Dspring.datasource.password=CanaryPw9 -Xmx512m", "CanaryPw9"),
 ]
+# Every place a compose file can hold a secret, at once: x-launchdeck (top and service), build args,
+# entrypoint, healthcheck, labels, JVM options in an env value.
+SECRET_PLACES = """x-launchdeck:
+  region: europe-west1
+  notes: "postgres://app:CanaryTop1@db/app"
+services:
+  api:
+    build:
+      context: .
+      args: {NPM_TOKEN: npm_CanaryBuildArg1234567890abcdefghijkl, GIT_URL: "https://o:CanaryBuild2@gitlab.com/x.git"}
+    ports: ["8000:8000"]
+    entrypoint: ["/bin/sh", "-c", "exec app --db postgres://app:CanaryEntry3@db/app"]
+    healthcheck: {test: ["CMD", "curl", "-f", "-u", "admin:CanaryHealth4", "http://localhost:8000/health"]}
+    x-launchdeck: {why: "uses ghp_CanaryXsvc5abcdefghijklmnopqrstuvwxyz12"}
+    environment: ["JAVA_OPTS=-Dspring.datasource.password=CanaryJava6 -Xmx512m"]
+"""
 # Text that looks like a secret to a careless rule and must stay readable.
 LOOK_ALIKES = ["sk_live_ is the Stripe prefix", "AKIA is the AWS key prefix", "mkdir -p /srv/app", "tsc -p tsconfig.json",
                "docker run -p 8080:80 nginx", "postgres://db:5432/app", "Authorization: Basic realm",
@@ -507,9 +548,10 @@ def secret_probes() -> list[Probe]:
         p.append(Probe(f"{what}: logs", k, ["logs", "--source", "file:s.log", "--no-follow"],
                        {"s.log": f"2024-05-01T10:00:00Z INFO {text}\n"}, codes=(0,), check=no_canary(canary, "s.log")))
     env_value = [s for s in SECRET_SHAPES if s[0] in ("AWS secret key", "GCP service-account JSON", "Azure AccountKey",
-                                                      "base64 PEM key", "Vault token", "Authorization: Basic")]
+                                                      "base64 PEM key", "Vault token", "Authorization: Basic",
+                                                      "JVM options in JAVA_OPTS")]
     for what, text, canary in env_value:
-        value = text.split("=", 1)[1] if text.startswith(("GOOGLE_", "VAULT_")) else text.split(": ", 1)[-1] \
+        value = text.split("=", 1)[1] if text.startswith(("GOOGLE_", "VAULT_", "JAVA_")) else text.split(": ", 1)[-1] \
             if what == "base64 PEM key" else text.split(" = ", 1)[-1]  # a bare value under a bland name
         compose = "services:\n  api:\n    build: .\n    ports: ['8000:8000']\n    environment:\n      SETTING: " + \
             json.dumps(value) + "\n"
@@ -524,6 +566,11 @@ def secret_probes() -> list[Probe]:
         plan = plan_with("    command: " + json.dumps(["sh", "-c", text]))
         p.append(Probe(f"{what} in a plan command: generate refuses", k, ["generate", "p.yaml", "--out", "out"],
                        {"p.yaml": plan}, check=no_canary(canary, "p.yaml")))
+    p.append(Probe("secrets in x-launchdeck, build args, entrypoint, healthcheck: import", k,
+                   ["import", "c.yml", "-o", "o.yaml"], {"c.yml": SECRET_PLACES}, codes=(0,),
+                   check=lambda out, err, d: next((why for c in ("CanaryTop1", "CanaryBuild", "CanaryEntry3",
+                                                                 "CanaryHealth4", "CanaryXsvc5", "CanaryJava6")
+                                                   if (why := no_canary(c, "c.yml")(out, err, d))), None)))
     p.append(Probe("look-alikes stay visible: logs", k, ["logs", "--source", "file:l.log", "--no-follow"],
                    {"l.log": "\n".join(LOOK_ALIKES) + "\n"}, codes=(0,), check=says(*LOOK_ALIKES)))
     return p

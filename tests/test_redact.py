@@ -139,3 +139,17 @@ def test_command_secrets_of_the_third_round(command: str, secret: str) -> None:
     assert not command_secrets(shlex.split("mysql -h db -P 3306 app")) and \
         not command_secrets(shlex.split("java -Dspring.profiles.active=prod -jar app.jar")) and \
         not command_secrets(shlex.split("curl -H 'Accept: application/json' http://x"))
+
+
+@pytest.mark.parametrize(("name", "value", "secret"), [
+    ("JAVA_OPTS", "-Dspring.datasource.password=Zq9x7Lw3 -Xmx512m", True),
+    ("JAVA_OPTS", "-Dspring.profiles.active=prod -Xmx512m", False),
+    ("SETTING", "Authorization: Bearer Zq9x7Lw3aBcDeF", True),
+    ("BASIC_AUTH_HEADER", "Basic WnE5eDdMdzM6YUJjRA==", True),
+    ("STORAGE", "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=WnE5eDdMdzNhQmNE==;EndpointSuffix=x", True),
+    ("STORAGE", "DefaultEndpointsProtocol=https;AccountName=a;EndpointSuffix=core.windows.net", False),
+])
+def test_env_values_of_the_third_round(name: str, value: str, secret: bool) -> None:
+    from launchdeck.app.secretish import looks_secret
+
+    assert looks_secret(name, value) is secret
