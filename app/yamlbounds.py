@@ -62,6 +62,7 @@ def check_expansion(root: Any, max_nodes: int = MAX_NODES, max_depth: int = MAX_
     if root is None:
         return
     size: dict[int, int] = {}
+    aliased = False
     open_nodes: set[int] = set()
     stack: list[tuple[Any, int, bool]] = [(root, 1, False)]
     while stack:
@@ -71,12 +72,16 @@ def check_expansion(root: Any, max_nodes: int = MAX_NODES, max_depth: int = MAX_
             open_nodes.discard(key)
             total = 1 + sum(size[id(c)] for c in _children(node))
             if total > max_nodes:
-                raise YamlLimitError(
-                    f"aliases here expand to more than {max_nodes:,} values (an alias bomb?); "
-                    "launchdeck does not expand documents this large", _line(node))
+                if aliased:
+                    raise YamlLimitError(
+                        f"aliases here expand to more than {max_nodes:,} values (an alias bomb?); "
+                        "launchdeck does not expand documents this large", _line(node))
+                raise YamlLimitError(f"holds more than {max_nodes:,} values; no plan or compose file is this "
+                                     "large (launchdeck does not read documents this large)", _line(node))
             size[key] = total
             continue
         if key in size:
+            aliased = True  # a node met a second time: an alias
             continue
         if key in open_nodes:
             raise YamlLimitError("an alias refers to a mapping or list that contains it (a loop)", _line(node))
@@ -90,6 +95,8 @@ def check_expansion(root: Any, max_nodes: int = MAX_NODES, max_depth: int = MAX_
         for child in _children(node):
             if id(child) not in size:
                 stack.append((child, depth + 1, False))
+            else:
+                aliased = True
 
 
 _EVENTS = re.compile(r"[\[\]{}'\"#\n]")

@@ -55,3 +55,13 @@ def test_expansion_bound_matches_a_full_walk(fans: list[int]) -> None:
     check_expansion(node, max_nodes=size)  # exactly at the bound: fine
     with pytest.raises(YamlLimitError):
         check_expansion(node, max_nodes=size - 1)
+
+
+def test_a_wide_document_without_aliases_is_not_called_an_alias_bomb() -> None:
+    wide = YAML().compose("x:\n" + "".join(f"  k{i}: 1\n" for i in range(600)))
+    with pytest.raises(YamlLimitError) as exc:
+        check_expansion(wide, max_nodes=1000)
+    assert "1,000 values" in exc.value.problem and "alias" not in exc.value.problem
+    bomb = YAML().compose("a: &a [" + ", ".join(["v"] * 40) + "]\nb: [" + ", ".join(["*a"] * 40) + "]\n")
+    with pytest.raises(YamlLimitError, match="alias bomb"):
+        check_expansion(bomb, max_nodes=1000)
