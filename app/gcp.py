@@ -242,6 +242,11 @@ def _network(message: str, host: str, waited: str) -> str | None:
 
 
 _CONNECT_CAUSES = (
+    # gRPC gives up on a TCP connect nobody answers (a black hole: a firewall dropping packets) with
+    # "tcp handshaker shutdown": the TCP handshake, not TLS, so it comes before "handshake".
+    ("tcp handshaker", "the connection attempt got no answer: a firewall or a dead route drops it"),
+    ("connection timed out", "the connection attempt got no answer: a firewall or a dead route drops it"),
+    ("timeout occurred", "the connection attempt got no answer: a firewall or a dead route drops it"),
     ("connection refused", "connection refused"),
     ("network is unreachable", "network unreachable"),
     ("no route to host", "no route to host"),

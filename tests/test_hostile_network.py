@@ -136,6 +136,12 @@ def test_explanations_name_dns_and_credentials() -> None:
     refused = gex.ServiceUnavailable("failed to connect to all addresses; last error: UNKNOWN: "
                                      "ipv4:10.0.0.1:443: Connection refused")
     assert "cannot connect" in explain_google_error(refused, "logs")
+    # What gRPC says when its own connect timeout (20 s) ends first against a black hole: the TCP
+    # handshake got no answer. It once read "TLS handshake failed" on an insecure channel.
+    hole = gex.RetryError("Timeout of 30.0s exceeded", cause=gex.ServiceUnavailable(
+        "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:46339: tcp handshaker shutdown"))
+    line = explain_google_error(hole, "status")
+    assert "connection attempt got no answer" in line and "firewall" in line and "TLS" not in line, line
 
 
 # --- a black hole: the TCP handshake never completes ------------------------------------------
