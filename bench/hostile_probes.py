@@ -571,6 +571,13 @@ def secret_probes() -> list[Probe]:
                    check=lambda out, err, d: next((why for c in ("CanaryTop1", "CanaryBuild", "CanaryEntry3",
                                                                  "CanaryHealth4", "CanaryXsvc5", "CanaryJava6")
                                                    if (why := no_canary(c, "c.yml")(out, err, d))), None)))
+    worker = PLAN.replace("image: nginx:1.27\n    port: 8080", 'image: myapp:1\n    command: ["sh", "-c", "celery -A app '
+                          'beat --broker-password CanaryDoc1 && PGPASSWORD=CanaryDoc2 celery -A app worker"]')
+    for fmt in ("table", "md", "json"):
+        p.append(Probe(f"a plan command with secrets quoted by doctor ({fmt})", k, ["doctor", "p.yaml", "-f", fmt],
+                       {"p.yaml": worker}, codes=(1,),
+                       check=lambda out, err, d: no_canary("CanaryDoc1", "p.yaml")(out, err, d) or
+                       no_canary("CanaryDoc2", "p.yaml")(out, err, d)))
     p.append(Probe("look-alikes stay visible: logs", k, ["logs", "--source", "file:l.log", "--no-follow"],
                    {"l.log": "\n".join(LOOK_ALIKES) + "\n"}, codes=(0,), check=says(*LOOK_ALIKES)))
     return p

@@ -153,3 +153,10 @@ def test_env_values_of_the_third_round(name: str, value: str, secret: bool) -> N
     from launchdeck.app.secretish import looks_secret
 
     assert looks_secret(name, value) is secret
+
+
+def test_doctor_quotes_commands_through_the_one_redactor() -> None:
+    from launchdeck.app.preflight.facts import safe_text
+
+    shown = safe_text("sh -c celery -A app beat --broker-password Zq9x7Lw3 && PGPASSWORD=Hq8w6Kv2 celery worker")
+    assert "Zq9x7Lw3" not in shown and "Hq8w6Kv2" not in shown and "celery -A app beat" in shown

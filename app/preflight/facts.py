@@ -111,7 +111,9 @@ def memory_text(mib: float) -> str:
 
 
 def safe_text(text: str) -> str:
-    """A command line safe to print: token-shaped or credential-carrying words masked."""
+    """A command line safe to print: the one redactor's masking (`--password X`, `PGPASSWORD=X`, URLs
+    with credentials, tokens), then any other token-shaped word masked too."""
+    from launchdeck.app.redact import redact
     from launchdeck.app.secretish import looks_secret_value
 
-    return " ".join("****" if looks_secret_value(word) else word for word in text.split())
+    return " ".join("****" if looks_secret_value(word) else word for word in redact(text).split())
