@@ -131,8 +131,9 @@ class LaunchDeck(App[int]):
 
     plan: reactive[Plan | None] = reactive(None, always_update=True, init=False)
     dirty: reactive[bool] = reactive(False, init=False)
-    # The current target's monthly low–high, once estimated after the first paint (the nav bar shows it).
-    monthly: reactive[tuple[float, float] | None] = reactive(None, init=False)
+    # The current target's monthly low–high and how many lines are unpriced (not in it), once
+    # estimated after the first paint (the nav bar shows it).
+    monthly: reactive[tuple[float, float, int] | None] = reactive(None, init=False)
 
     def __init__(self, opened: Opened, *, catalog: Any = None, log_source: str | None = None,
                  status_enabled: bool = True) -> None:
@@ -278,7 +279,7 @@ class LaunchDeck(App[int]):
 
             report = estimate(self.plan, target=None, catalog=self.catalog)
             low, high = report.total_low, report.total_high
-            self.monthly = None if low is None or high is None else (low, high)
+            self.monthly = None if low is None or high is None else (low, high, len(report.unpriced))
         except Exception:  # noqa: BLE001 - the Costs screen says why; the bar just shows no figure
             self.monthly = None
 

@@ -207,8 +207,15 @@ class CostsScreen(DeckScreen):
         line = self.query_one(CostTable).line_at_cursor()
         detail = self.query_one("#line-detail", Static)
         if line is None:
-            detail.update(Text("TOTAL is pinned on top. Move down for each component's notes and cheaper "
-                               "alternatives.", style="dim"))
+            text = Text("TOTAL is pinned on top. Move down for each component's notes and cheaper "
+                        "alternatives.", style="dim")
+            report = getattr(self, "report", None)  # none until the first estimate lands
+            missing = [x.component for x in report.unpriced] if report is not None else []
+            if missing:
+                text.append(f"\nThe total leaves out {len(missing)} unpriced line{'s' if len(missing) > 1 else ''} "
+                            f"({', '.join(missing)}): the bundled prices have none for it; the line says why, "
+                            "and `r` fetches live prices.", style="yellow")
+            detail.update(text)
             return
         text = Text()
         text.append(f"{line.label}", style="bold")

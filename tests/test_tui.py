@@ -154,6 +154,28 @@ async def test_choose_target_then_memory_edit_updates_cost_cell(tmp_path: Path) 
         assert app.screen.query_one("CostTable") is cost_table  # built once, updated in place
 
 
+async def test_a_total_that_leaves_out_unpriced_lines_says_so(tmp_path: Path) -> None:
+    app = deck(cwd=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_screen(pilot, "3", "costs")
+        await until(pilot, lambda: app.monthly is not None)
+        report = app.screen.report
+        missing = [line.component for line in report.unpriced]
+        nav = lambda: str(app.screen.query_one("NavBar").render())  # noqa: E731
+        total_notes = str(app.screen.query_one("CostTable").get_cell("__total__", "notes"))
+        # The example's worker pool has no bundled price (rules.yaml `unpriced_reasons`).
+        assert missing
+        assert f"+{len(missing)} unpriced" in nav()
+        assert all(name in total_notes for name in missing)
+        # A target where every line is priced shows the figure alone.
+        await open_screen(pilot, "2", "target")
+        app.screen.query_one("#targets").move_cursor(row=3)  # gke-standard
+        await pilot.press("enter")
+        await until(pilot, lambda: app.plan.target == "gke-standard" and app.monthly is not None
+                    and app.monthly[2] == 0)
+        assert "unpriced" not in nav()
+
+
 async def test_bad_value_is_shown_inline_and_plan_stays_valid(tmp_path: Path) -> None:
     app = deck(cwd=tmp_path)
     async with app.run_test(size=SIZE) as pilot:

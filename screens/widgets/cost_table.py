@@ -73,7 +73,11 @@ class CostTable(DataTable[Any]):
         self.update_cell(TOTAL, "component", total)
         self.update_cell(TOTAL, "low", Text(money(report.total_low), justify="right", style="bold"))
         self.update_cell(TOTAL, "high", Text(money(report.total_high), justify="right", style="bold"))
-        self.update_cell(TOTAL, "notes", f"{report.currency} per month · {report.target}")
+        notes = Text(f"{report.currency} per month · {report.target}")
+        missing = [line.component for line in report.unpriced]
+        if missing:
+            notes.append(f" · leaves out unpriced: {', '.join(missing)}", style="yellow")
+        self.update_cell(TOTAL, "notes", notes)
 
     def on_resize(self) -> None:
         # Kind, low, high (and a little of the notes) keep their room; the component name takes the rest.

@@ -36,9 +36,11 @@ class NavBar(Widget):
             main.append(f"  {name or ''}{dirty}{f' → {target}' if target else ''}", style="bold")
             monthly = getattr(app, "monthly", None)
             if monthly is not None and plan is not None:
-                low, high = monthly
+                low, high, unpriced = monthly
                 figure = money_short(low) if round(low) == round(high) else f"{money_short(low)}–{money_short(high)}"
                 main.append(f"  {figure}/mo", style="bold green")
+                if unpriced:  # the figure leaves these out: say so where the figure is
+                    main.append(f" +{unpriced} unpriced", style="bold yellow")
             source.append(f"  ({getattr(app, 'source_label', '')})", style="dim")
         return main, source
 
