@@ -578,6 +578,10 @@ def secret_probes() -> list[Probe]:
                        {"p.yaml": worker}, codes=(1,),
                        check=lambda out, err, d: no_canary("CanaryDoc1", "p.yaml")(out, err, d) or
                        no_canary("CanaryDoc2", "p.yaml")(out, err, d)))
+    p.append(Probe("deploy refuses a plan command holding a password", k, ["deploy", "p.yaml", "--dry-run"],
+                   {"p.yaml": plan_with("    command: [celery, -A, app, worker, -b, 'redis://:CanaryDep1@redis/0']")},
+                   check=lambda out, err, d: says("services.web.command")(out, err, d) or
+                   no_canary("CanaryDep1", "p.yaml")(out, err, d)))
     p.append(Probe("look-alikes stay visible: logs", k, ["logs", "--source", "file:l.log", "--no-follow"],
                    {"l.log": "\n".join(LOOK_ALIKES) + "\n"}, codes=(0,), check=says(*LOOK_ALIKES)))
     return p

@@ -135,3 +135,19 @@ def test_the_app_without_a_terminal_exits_2_at_once(tmp_path: Path) -> None:
                        cwd=tmp_path, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
                        env={**os.environ, "LAUNCHDECK_CACHE_DIR": str(tmp_path / "cache")})
     assert r.returncode == 2 and "needs a terminal" in r.stderr and r.stdout == ""
+
+
+def test_deploy_refuses_a_plan_holding_a_secret_value_like_generate(tmp_path: Path, capsys) -> None:
+    plan = tmp_path / "p.yaml"
+    plan.write_text(PLAN.replace("region: us-central1", "region: us-central1\nproject: demo-project")
+                    + "    command: [celery, -A, app, worker, -b, 'redis://:Zq9x7Lw3hunter@redis:6379/0']\n")
+    code = main(["deploy", str(plan), "--dry-run"])
+    err = capsys.readouterr().err
+    assert code == 2 and "services.web.command" in err and "Zq9x7Lw3hunter" not in err
+
+
+def test_a_deploy_diff_masks_a_secret_in_live_args() -> None:
+    from launchdeck.app.live.diff import diff_views
+
+    [change] = diff_views({"web.args": "--requirepass Zq9x7Lw3hunter"}, {"web.args": "--port 6379"})
+    assert "Zq9x7Lw3hunter" not in change.line("service web") and "--port 6379" in change.line("service web")

@@ -39,6 +39,12 @@ def run(args: argparse.Namespace) -> int:
     from launchdeck.app.live.deploy import BadImageArg, parse_image_args
 
     plan, project = cloud_run_context(args)
+    from launchdeck.app.plansecrets import SecretsInPlan, refuse_plan_secrets
+
+    try:  # as for generate: a secret written in the plan would go out as a plain env var or argument
+        refuse_plan_secrets(plan)
+    except SecretsInPlan as exc:
+        raise CommandError(str(exc)) from None
     if args.tag is not None and not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}", args.tag):
         raise CommandError(f"--tag {args.tag!r} is not a valid image tag (letters, digits, '_', '.', '-')")
     try:

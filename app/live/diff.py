@@ -26,7 +26,11 @@ class Change:
     def show(self, value: str | None) -> str:
         if value is None:
             return UNSET
-        return HIDDEN if self.sensitive else value
+        if self.sensitive:
+            return HIDDEN
+        from launchdeck.app.redact import redact  # a live service's args may hold a secret someone put there
+
+        return redact(value)
 
     def line(self, unit: str) -> str:
         return f"{unit}: {self.path}: {self.show(self.old)} → {self.show(self.new)}"
