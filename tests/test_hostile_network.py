@@ -17,6 +17,7 @@ import pytest
 
 from launchdeck.app.cli import main
 from launchdeck.app.logsources import Backoff, open_source
+from launchdeck.app.logsources.base import SourceError
 from tests.fakes.fake_faults import FakeFaults
 
 DEADLINE = "1"
@@ -102,22 +103,25 @@ def test_closed_port_is_a_connection_error(closed_port: str, plan_file: Path, ca
 
 
 @pytest.mark.parametrize("faults", ["silent", "unavailable"], indirect=True)
-async def test_following_reports_each_reconnect(faults: FakeFaults) -> None:
+async def test_following_that_never_connects_stops_with_the_cause(faults: FakeFaults) -> None:
+    # No answer at all is not an interruption to ride out: one line, like `kubectl logs -f`.
     agen = open_source("cloud-run:api", project="p", region="us-central1", since="1m", follow=True,
                        backoff=Backoff(initial=0.01, maximum=0.05, jitter=0.0))
-    notes: list[str] = []
     try:
         async with asyncio.timeout(30):
-            async for line in agen:
-                assert line.source == "launchdeck"
-                notes.append(line.text)
-                if len(notes) == 3:
-                    break
+            with pytest.raises(SourceError) as stop:
+                async for line in agen:
+                    pytest.fail(f"nothing should be yielded: {line.text}")
     finally:
         await agen.aclose()
-    assert all("reconnecting in" in n for n in notes)
-    assert EXPECT[faults.mode][0] in notes[0]
-    assert "attempt 4" in notes[2]
+    assert EXPECT[faults.mode][0] in str(stop.value)
+
+
+@pytest.mark.parametrize("faults", ["silent", "unavailable"], indirect=True)
+def test_logs_following_an_unreachable_api_exits_2(faults: FakeFaults, capsys) -> None:
+    line = one_error(capsys, "logs", "--source", "cloud-run:api", "--project", "p")
+    assert line.startswith("launchdeck: reading logs of cloud-run:api in p: ")
+    assert EXPECT[faults.mode][0] in line, line
 
 
 def test_explanations_name_dns_and_credentials() -> None:
@@ -192,12 +196,13 @@ def test_a_black_holed_endpoint_is_one_line_with_cause_and_fix(black_hole: str, 
     assert "no answer from" in line and "within 1 s" in line and "LAUNCHDECK_API_TIMEOUT" in line, line
 
 
-async def test_following_a_black_hole_says_why_at_each_retry(black_hole: str) -> None:
+async def test_following_a_black_hole_stops_with_why(black_hole: str) -> None:
     agen = open_source("cloud-run:api", project="p", region="us-central1", since="1m", follow=True,
                        backoff=Backoff(initial=0.01, maximum=0.05, jitter=0.0))
     try:
         async with asyncio.timeout(30):
-            note = (await anext(agen)).text
+            with pytest.raises(SourceError) as stop:
+                await anext(agen)
     finally:
         await agen.aclose()
-    assert "no answer from" in note and "reconnecting in" in note, note
+    assert "no answer from" in str(stop.value), stop.value

@@ -5,9 +5,10 @@ Strategy (shared/google-apis RECIPE section 6), on every (re)connect:
 2. backfill with ListLogEntries from `high_water - overlap` (the first time: now - --since),
    oldest first, skipping keys already shown;
 3. drain the tail, again skipping keys already shown.
-Keys are (log_name, insert_id, timestamp), Logging's own identity. A broken or cleanly closed
-stream reconnects with jittered exponential backoff; RESOURCE_EXHAUSTED waits for its RetryInfo
-delay; permission / authentication / not-found / disabled-API errors stop with one line.
+Keys are (log_name, insert_id, timestamp), Logging's own identity. Once Cloud Logging has answered,
+a broken or cleanly closed stream reconnects with jittered exponential backoff; RESOURCE_EXHAUSTED
+waits for its RetryInfo delay; permission / authentication / not-found / disabled-API errors, and a
+network failure before the first answer, stop with one line.
 """
 
 from __future__ import annotations
@@ -148,12 +149,16 @@ async def cloud_run_logs(
     high_water = dt.datetime.now(dt.UTC) - (window or dt.timedelta(0))
     first = True
     attempt = 0
+    # Whether Cloud Logging has answered once. Until it has, a network failure is not an interruption
+    # to ride out but the answer (no route, DNS, a firewall): one line and exit 2, like `kubectl logs -f`.
+    answered = False
 
     async def backfill(lower: dt.datetime) -> AsyncIterator[LogLine]:
-        nonlocal high_water
+        nonlocal high_water, answered
         pager = await client.list_log_entries(
             request={"resource_names": resources, "filter": f'({base}) AND timestamp>="{_iso(lower)}"',
                      "order_by": "timestamp asc", "page_size": 1000}, **call_options())
+        answered = True
         async for entry in pager:
             line = entry_to_line(entry)
             if seen.add(line.key):
@@ -234,7 +239,7 @@ async def cloud_run_logs(
             except Exception as exc:  # noqa: BLE001 - network, deadline, retries given up: say why, reconnect
                 if not is_google_error(exc):
                     raise
-                if isinstance(unwrap(exc), fatal):
+                if isinstance(unwrap(exc), fatal) or not answered:
                     raise SourceError(explain_google_error(exc, what)) from None
                 reason = explain_google_error(exc, what).removeprefix(f"{what}: ").rstrip(".")
             finally:
