@@ -889,3 +889,26 @@ def test_command_naming_a_path_the_dockerfile_copies_a_script_to(tmp_path):
     assert f and f[0].severity == "error" and "scripts/worker-start:2" in f[0].message
     # trap: the web start script copied the same way is not a consumer
     assert "cr-worker-deployed-as-service" not in ids(check(tmp_path, {"api": {**API, "command": "/start"}}))
+
+
+def test_deploy_script_keeping_the_platform_in_an_argument_array(tmp_path):
+    # The shape launchdeck's own deploy.sh has: flags in an array, expanded on the build line.
+    api_tree(tmp_path)
+    script = ('args=(--platform linux/amd64 --push --tag "$REPO/api:$TAG")\n'
+              'docker buildx build "${args[@]}" ./api\n')
+    (tmp_path / "deploy.sh").write_text(script)
+    assert "cr-exec-format-error" not in ids(check(tmp_path))
+    # Without the pinned flag anywhere, the same line is still a finding.
+    (tmp_path / "deploy.sh").write_text(script.replace("--platform linux/amd64 ", ""))
+    assert "cr-exec-format-error" in ids(check(tmp_path))
+
+
+def test_a_directory_launchdeck_exported_is_not_read_as_source(tmp_path):
+    api_tree(tmp_path)
+    out = tmp_path / "deploy-out"
+    (out / ".launchdeck").mkdir(parents=True)
+    (out / ".launchdeck/manifest.json").write_text("{}")
+    (out / "deploy.sh").write_text("docker build -t gcr.io/p/api ./api\ndocker push gcr.io/p/api\n")
+    assert "cr-exec-format-error" not in ids(check(tmp_path))
+    (out / ".launchdeck/manifest.json").unlink()  # the same script as the user's own: read
+    assert "cr-exec-format-error" in ids(check(tmp_path))

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from launchdeck.app.preflight.finding_catalog import Finding, render
-from launchdeck.app.preflight.walk import SKIP_DIRS, code_files, read_text, rel
+from launchdeck.app.preflight.walk import code_files, kept_dirs, read_text, rel
 
 _SCRIPT_NAMES = re.compile(r"(\.(sh|bash|mk)$|^(Makefile|makefile|GNUmakefile|justfile|Justfile)$|"
                            r"^Taskfile\.ya?ml$|^cloudbuild[\w.-]*\.ya?ml$|^\.gitlab-ci\.yml$|^package\.json$)")
 _BUILD = re.compile(r"\b(docker|podman)\s+(buildx\s+build|build|image\s+build)\b|\bdocker[\s-]compose\s+build\b")
 _PUSH = re.compile(r"\b(docker|podman)\s+push\b|--push\b|\bgcloud\s+run\s+deploy\b|pkg\.dev|gcr\.io|"
                    r"\bkubectl\s+(apply|set\s+image)\b|docker[\s-]compose\s+push")
+_AMD64_FLAG = re.compile(r"--platform[=\s]+['\"]?linux/amd64")
 _ARM = re.compile(r"linux/arm64|linux/aarch64|\barm64v8/|--platform[=\s]+\S*arm", re.IGNORECASE)
 
 
@@ -25,8 +26,7 @@ def script_files(root: Path, max_depth: int = 3) -> list[Path]:
     out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         depth = len(Path(dirpath).relative_to(root).parts)
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and (not d.startswith(".") or d == ".github")
-                             and depth < max_depth)
+        dirnames[:] = kept_dirs(dirpath, dirnames, keep_dot=(".github",)) if depth < max_depth else []
         for name in sorted(filenames):
             full = Path(dirpath) / name
             if _SCRIPT_NAMES.search(name) or (full.parent.name == "workflows" and name.endswith((".yml", ".yaml"))):
@@ -97,7 +97,11 @@ def script_findings(root: Path, arm_hint: bool) -> Iterator[Finding]:
             continue
         where_file = rel(path, root)
         if _runs_locally(path, text) and _PUSH.search(text) and "DOCKER_DEFAULT_PLATFORM=linux/amd64" not in text:
+            # Flags kept in a variable (`args=(--platform linux/amd64 …)`, then `docker buildx build "${args[@]}"`)
+            pinned_elsewhere = bool(_AMD64_FLAG.search(text))
             for line_no, line in _logical_lines(text):
+                if pinned_elsewhere and "$" in line and _BUILD.search(line) and "--platform" not in line:
+                    continue
                 if _BUILD.search(line) and _ARM.search(line) and "amd64" not in line:
                     yield render("cr-exec-format-error", where=f"{where_file}:{line_no}",
                                  detail="builds the image for linux/arm64 only")

@@ -12,6 +12,18 @@ SKIP_DIRS = frozenset({
     "tests", "test", "__tests__", "spec", "e2e", "cypress", ".idea", ".vscode", "vendor", "target",
     ".terraform", "docs", "examples",
 })  # fmt: skip
+
+
+def kept_dirs(dirpath: str, dirnames: list[str], keep_dot: tuple[str, ...] = ()) -> list[str]:
+    """The subdirectories worth reading: not vendored, built, test or hidden ones, and not a
+    directory launchdeck itself exported (its deploy.sh and manifests are ours, not the user's)."""
+    from launchdeck.app.export import MANIFEST
+
+    return sorted(d for d in dirnames
+                  if d not in SKIP_DIRS and (not d.startswith(".") or d in keep_dot)
+                  and not os.path.isfile(os.path.join(dirpath, d, MANIFEST)))
+
+
 _TEST_FILE = re.compile(r"(^test_.*\.py$|_test\.py$|^conftest\.py$|\.(test|spec)\.[cm]?[jt]sx?$)")
 MAX_FILES = 4000
 MAX_BYTES = 512 * 1024
@@ -21,7 +33,7 @@ def code_files(root: Path, suffixes: tuple[str, ...], max_files: int = MAX_FILES
     """Files under root with one of the suffixes, sorted, skipping tests and vendored trees."""
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        dirnames[:] = kept_dirs(dirpath, dirnames)
         for name in sorted(filenames):
             if name.endswith(suffixes) and not _TEST_FILE.search(name):
                 found.append(Path(dirpath) / name)
