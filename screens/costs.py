@@ -210,11 +210,13 @@ class CostsScreen(DeckScreen):
             text = Text("TOTAL is pinned on top. Move down for each component's notes and cheaper "
                         "alternatives.", style="dim")
             report = getattr(self, "report", None)  # none until the first estimate lands
-            missing = [x.component for x in report.unpriced] if report is not None else []
+            missing = [x.label for x in report.unpriced] if report is not None else []
             if missing:
-                text.append(f"\nThe total leaves out {len(missing)} unpriced line{'s' if len(missing) > 1 else ''} "
-                            f"({', '.join(missing)}): the bundled prices have none for it; the line says why, "
-                            "and `r` fetches live prices.", style="yellow")
+                many = len(missing) > 1
+                text.append(f"\nThe total leaves out {len(missing)} unpriced line{'s' if many else ''}: "
+                            f"{'; '.join(missing)}. The bundled prices have none for {'them' if many else 'it'}; "
+                            f"{'each line says' if many else 'the line says'} why, and `r` fetches live prices.",
+                            style="yellow")
             detail.update(text)
             return
         text = Text()

@@ -160,7 +160,7 @@ async def test_a_total_that_leaves_out_unpriced_lines_says_so(tmp_path: Path) ->
         await open_screen(pilot, "3", "costs")
         await until(pilot, lambda: app.monthly is not None)
         report = app.screen.report
-        missing = [line.component for line in report.unpriced]
+        missing = [line.label for line in report.unpriced]
         nav = lambda: str(app.screen.query_one("NavBar").render())  # noqa: E731
         total_notes = str(app.screen.query_one("CostTable").get_cell("__total__", "notes"))
         # The example's worker pool has no bundled price (rules.yaml `unpriced_reasons`).

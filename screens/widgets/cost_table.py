@@ -74,7 +74,7 @@ class CostTable(DataTable[Any]):
         self.update_cell(TOTAL, "low", Text(money(report.total_low), justify="right", style="bold"))
         self.update_cell(TOTAL, "high", Text(money(report.total_high), justify="right", style="bold"))
         notes = Text(f"{report.currency} per month · {report.target}")
-        missing = [line.component for line in report.unpriced]
+        missing = [line.label for line in report.unpriced]
         if missing:
             notes.append(f" · leaves out unpriced: {', '.join(missing)}", style="yellow")
         self.update_cell(TOTAL, "notes", notes)
