@@ -93,7 +93,6 @@ class Confinement:
         if os.path.lexists(root):
             if root.is_symlink() and not root.exists():
                 raise ExportError(f"{root} is a symbolic link to a missing directory ({os.readlink(root)})")
-
             if not root.is_dir():
                 raise ExportError(f"{root} exists and is not a directory (it is {describe(root)})")
         else:
@@ -254,7 +253,7 @@ def export_files(files: dict[str, str], out_dir: str | os.PathLike[str], force: 
             side.unlink(missing_ok=True)
         body = {"generator": "launchdeck", "files": dict(sorted(manifest.items()))}
         atomic_write_under(box.real, manifest_path.relative_to(box.real), json.dumps(body, indent=2) + "\n", 0o644)
-    except (NotADirectoryError, OSError) as exc:
+    except OSError as exc:  # NotADirectoryError, ELOOP from a swapped directory, EACCES, ENOSPC, …
         raise ExportError(_write_failure(exc, root, done, len(plan))) from None
     return result
 

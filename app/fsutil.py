@@ -7,7 +7,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -37,18 +36,7 @@ def atomic_write(path: Path, text: str, mode: int | None = None) -> None:
         raise NotRegularFile(errno.EINVAL, f"is {_kind(st.st_mode)}, not a regular file; refusing to replace it",
                              str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    final_mode = _default_mode(path) if mode is None else mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, final_mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_under(path.parent, path.name, text, _default_mode(path) if mode is None else mode)
 
 
 def atomic_write_under(root: Path, rel: str | os.PathLike[str], text: str, mode: int = 0o644) -> None:

@@ -98,10 +98,12 @@ LowHigh = Annotated[tuple[float, float], BeforeValidator(_range)]
 
 
 def _control_char(value: Any) -> str | None:
-    """The first terminal control or direction character in a value, its keys or its items."""
+    """The first terminal control or direction character in a value, its keys or its items, escaped.
+    A carriage return is let through (a CRLF-edited value), as are tab and newline."""
     if isinstance(value, str):
-        m = _TERMINAL_CONTROL.search(value)
-        return m.group() if m else None
+        from launchdeck.app.termtext import first_unsafe
+
+        return first_unsafe(value.replace("\r", "")) if not value.isprintable() else None
     if isinstance(value, dict):
         items: list[Any] = [*value.keys(), *value.values()]
     elif isinstance(value, list | tuple):
@@ -115,9 +117,6 @@ def _control_char(value: Any) -> str | None:
     return None
 
 
-# A plan holds names, images, commands and settings: no escape sequence, C1 control or bidi
-# override belongs in any of them, and each would act on the terminal wherever the value is shown.
-_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class _Model(BaseModel):
@@ -127,11 +126,11 @@ class _Model(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _no_terminal_controls(cls, value: Any) -> Any:
+        # A plan holds names, images, commands and settings: no escape sequence, C1 control or
+        # bidi override belongs in any of them; each would act on the terminal wherever it is shown.
         found = _control_char(value)
         if found:
-            code = ord(found)
-            shown = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-            raise ValueError(f"holds the control character {shown}; a plan value must be plain text")
+            raise ValueError(f"holds the control character {found}; a plan value must be plain text")
         return value
 
 

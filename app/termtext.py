@@ -43,6 +43,12 @@ def has_unsafe(text: str) -> bool:
     return bool(_UNSAFE.search(text))
 
 
+def first_unsafe(text: str) -> str | None:
+    """The first character of `text` a terminal would act on, written as an escape (`\\x1b`), or None."""
+    m = _UNSAFE.search(text)
+    return _escape(m.group()) if m else None
+
+
 def strip_escapes(text: str) -> str:
     if "\x1b" not in text and not re.search("[\x90-\x9f]", text):
         return text
