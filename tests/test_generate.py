@@ -130,7 +130,7 @@ def test_datastores_buckets_and_connector():
     assert inst["settings"][0]["tier"] == "db-f1-micro"
     assert inst["settings"][0]["ip_configuration"][0]["ipv4_enabled"] is False  # private_ip
     assert "random_password" in {t for t, _ in res}
-    version = of_type(res, "google_secret_manager_secret_version")["db_password"]
+    version = of_type(res, "google_secret_manager_secret_version")["cloudsql_user_password"]
     assert "random_password.db.result" in version["secret_data"]
     assert of_type(res, "google_redis_instance")["cache"]["tier"] == "BASIC"
     buckets = of_type(res, "google_storage_bucket")

@@ -120,6 +120,10 @@ def service_accounts(plan: Plan, names: list[str], member_extra: str = "") -> li
     return out
 
 
+# Terraform name of the Cloud SQL user's password secret (generated, not one of the plan's secrets).
+DB_SECRET = "cloudsql_user_password"
+
+
 def secrets(plan: Plan) -> list[Block]:
     """Secret containers only: values are added out of band (`gcloud secrets versions add`)."""
     out = [block("resource", "google_secret_manager_secret", ident(name), body=[
@@ -172,11 +176,13 @@ def database(plan: Plan) -> list[Block]:
         block("resource", "google_sql_user", "app", body=[
             ("name", pg.database), ("instance", Raw("google_sql_database_instance.main.name")),
             ("password", Raw("random_password.db.result"))]),
-        block("resource", "google_secret_manager_secret", "db_password", body=[
+        # Named apart from the plan's own secrets: an app secret DB_PASSWORD (immich, many others)
+        # would otherwise declare `db_password` a second time.
+        block("resource", "google_secret_manager_secret", DB_SECRET, body=[
             ("secret_id", f"{slug(plan.name)}-db-password"), block("replication", body=[block("auto")]),
             ("depends_on", [api_ref("secretmanager")])]),
-        block("resource", "google_secret_manager_secret_version", "db_password", body=[
-            ("secret", Raw("google_secret_manager_secret.db_password.id")),
+        block("resource", "google_secret_manager_secret_version", DB_SECRET, body=[
+            ("secret", Raw(f"google_secret_manager_secret.{DB_SECRET}.id")),
             ("secret_data", Raw("random_password.db.result"))]),
     ]
     return out
@@ -228,7 +234,7 @@ def outputs(plan: Plan, extra: list[Block]) -> list[Block]:
             block("output", "cloudsql_connection_name", body=[
                 ("value", Raw("google_sql_database_instance.main.connection_name"))]),
             block("output", "db_password_secret", body=[
-                ("value", Raw("google_secret_manager_secret.db_password.secret_id"))]),
+                ("value", Raw(f"google_secret_manager_secret.{DB_SECRET}.secret_id"))]),
         ]
     if plan.redis:
         out.append(block("output", "redis_host", body=[("value", Raw("google_redis_instance.cache.host"))]))
