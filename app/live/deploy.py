@@ -306,16 +306,21 @@ def _merge_container(c: Any, d: Any, svc: Service, keep: bool, service: bool) ->
             c.startup_probe = d.startup_probe
 
 
+def _merge_main(holder: Any, desired_containers: Any, svc: Service, keep: bool, service: bool) -> None:
+    """The live main container updated from the desired one (or the desired ones, if none is live)."""
+    c = _main_container(holder.containers)
+    if c is None:
+        holder.containers = list(desired_containers)
+    else:
+        _merge_container(c, desired_containers[0], svc, keep, service=service)
+
+
 def merge_service(live: Any, desired: Any, svc: Service, keep: bool) -> Any:
     from google.cloud import run_v2
 
     body = run_v2.Service(live)
     body.template.revision = ""  # a fixed revision name from an earlier deploy would collide
-    c = _main_container(body.template.containers)
-    if c is None:
-        body.template.containers = list(desired.template.containers)
-    else:
-        _merge_container(c, desired.template.containers[0], svc, keep, service=True)
+    _merge_main(body.template, desired.template.containers, svc, keep, service=True)
     body.template.scaling = run_v2.RevisionScaling(desired.template.scaling)
     body.template.max_instance_request_concurrency = desired.template.max_instance_request_concurrency
     body.template.timeout = desired.template.timeout
@@ -327,13 +332,8 @@ def merge_job(live: Any, desired: Any, svc: Service, keep: bool) -> Any:
     from google.cloud import run_v2
 
     body = run_v2.Job(live)
-    tt = body.template.template
-    c = _main_container(tt.containers)
-    dt = desired.template.template
-    if c is None:
-        tt.containers = list(dt.containers)
-    else:
-        _merge_container(c, dt.containers[0], svc, keep, service=False)
+    tt, dt = body.template.template, desired.template.template
+    _merge_main(tt, dt.containers, svc, keep, service=False)
     body.template.task_count = desired.template.task_count
     tt.timeout = dt.timeout
     body.client, body.client_version = desired.client, desired.client_version
@@ -345,11 +345,7 @@ def merge_worker_pool(live: Any, desired: Any, svc: Service, keep: bool) -> Any:
 
     body = run_v2.WorkerPool(live)
     body.template.revision = ""  # a fixed revision name from an earlier deploy would collide
-    c = _main_container(body.template.containers)
-    if c is None:
-        body.template.containers = list(desired.template.containers)
-    else:
-        _merge_container(c, desired.template.containers[0], svc, keep, service=False)
+    _merge_main(body.template, desired.template.containers, svc, keep, service=False)
     body.scaling = run_v2.WorkerPoolScaling(desired.scaling)
     body.client, body.client_version = desired.client, desired.client_version
     return body

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.events import Click
 from textual.widget import Widget
 
-from launchdeck.screens.widgets.money import money_short
+from launchdeck.screens.widgets.money import short_range
 from launchdeck.screens.widgets.spans import span_at
 
 
@@ -37,8 +37,7 @@ class NavBar(Widget):
             monthly = getattr(app, "monthly", None)
             if monthly is not None and plan is not None:
                 low, high, unpriced = monthly
-                figure = money_short(low) if round(low) == round(high) else f"{money_short(low)}–{money_short(high)}"
-                main.append(f"  {figure}/mo", style="bold green")
+                main.append(f"  {short_range(low, high)}/mo", style="bold green")
                 if unpriced:  # the figure leaves these out: say so where the figure is
                     main.append(f" +{unpriced} unpriced", style="bold yellow")
             source.append(f"  ({getattr(app, 'source_label', '')})", style="dim")
